@@ -1,0 +1,61 @@
+"""Rule implementations, one module per family, registered by code.
+
+A check takes the parsed message, the commit context and the config, and yields the text of
+each problem it sees. The engine turns those into findings with the rule's severity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from linter.config import Config
+from linter.message import Message
+
+#: The exemption kinds a rule can be lifted by.
+EXEMPTIONS = ("merge", "revert", "fixup", "bot", "release")
+
+
+class CommitContext:
+    """What is known about the commit besides its message."""
+
+    __slots__ = ("author", "parents", "sha", "source")
+
+    def __init__(self, sha: str | None = None, author: str = "", parents: int = 1, source: str = "commit") -> None:
+        self.sha = sha
+        self.author = author
+        self.parents = parents
+        self.source = source
+
+
+CheckFunction = Callable[[Message, CommitContext, Config], Iterable[str]]
+
+
+class Check:
+    __slots__ = ("code", "exempt_by", "function")
+
+    def __init__(self, code: str, function: CheckFunction, exempt_by: tuple[str, ...]) -> None:
+        self.code = code
+        self.function = function
+        self.exempt_by = exempt_by
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def check(code: str, exempt_by: tuple[str, ...] = EXEMPTIONS) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check function under a rule code, with the exemptions that lift it."""
+
+    def register(function: CheckFunction) -> CheckFunction:
+        if code in REGISTRY:
+            raise ValueError(f"duplicate check for {code}")
+        REGISTRY[code] = Check(code, function, exempt_by)
+        return function
+
+    return register
+
+
+def message_checks() -> dict[str, Check]:
+    """All checks that read a commit message, imported on first use."""
+    from linter.checks import hygiene, rationale, tickets  # noqa: F401
+
+    return REGISTRY

@@ -1,0 +1,29 @@
+"""CTX9xx: input ctxlint could not read fully, and skips that give no reason."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.checks import CommitContext, check
+from linter.config import Config
+from linter.message import MAX_MESSAGE_BYTES, Message
+
+
+@check("CTX901", exempt_by=())
+def skip_without_reason(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[str]:
+    key = cfg.text("skip-trailer")
+    values = msg.trailer_values(key)
+    if values and not any(v.strip() for v in values):
+        yield f"'{key}:' needs a reason after the colon; a skip without one is not honoured"
+
+
+@check("CTX902", exempt_by=())
+def undecodable_message(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[str]:
+    if msg.decode_errors:
+        yield "the message is not valid in its encoding; undecodable bytes were read as U+FFFD"
+
+
+@check("CTX903", exempt_by=())
+def oversized_message(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[str]:
+    if msg.truncated:
+        yield f"the message is larger than {MAX_MESSAGE_BYTES // 1024} KiB; only its start was checked"

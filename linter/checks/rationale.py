@@ -1,0 +1,142 @@
+"""CTX2xx: every commit records why it was made.
+
+A rationale is a body paragraph that says why (not a restatement of the subject, not a
+low-information phrase such as "see ticket"), a `Why:`/`Rationale:` trailer, a link to a decision
+record, or a subject whose own clause gives the reason ("... because ...").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from linter.checks import CommitContext, check
+from linter.config import Config
+from linter.message import Message
+
+#: Phrases that carry no reason of their own. "see ticket" is exactly where context leaks.
+LOW_INFORMATION = frozenset(
+    """fix|fixes|fixed|fixup|bugfix|hotfix|wip|work in progress|see ticket|see the ticket|see jira|see issue
+    |see the issue|see pr|see the pr|see mr|see above|see below|see title|see subject|same as title
+    |same as subject|see description|see commit|see link|see attached|see comments|see slack|see thread
+    |details in ticket|details in the ticket|details in jira|context in ticket|more in ticket|in ticket
+    |as discussed|as discussed offline|as discussed in slack|as agreed|as per discussion|per discussion
+    |per our discussion|per review|per review comments|review comments|review feedback|pr feedback|mr feedback
+    |address review comments|addressed review comments|addressed comments|address comments|address feedback
+    |per slack|per request|as requested|requested|per manager|per pm|asked by pm|minor|minor fix|minor fixes
+    |minor change|minor changes|small fix|small change|small changes|quick fix|cleanup|clean up|cleanups
+    |refactor|refactoring|update|updates|updated|change|changes|changed|misc|various|various fixes|stuff
+    |tbd|todo|n a|na|none|nothing|no comment|self explanatory|obvious|typo|typos|lint|formatting|format
+    |tests|test|done|ok|oops|it works|works now|should work|try again|retry|whatever|same|ditto|more
+    |initial commit|first commit|merge|sync|bump|wip do not merge""".replace("\n", "").split("|")
+)
+_LOW_INFO = frozenset(p.strip() for p in LOW_INFORMATION)
+
+_FILLER = frozenset(
+    """a an the this that it its for in on of to and or all some more details detail info information
+    context please pls thanks thank you see per as is was be been done etc here there with from by
+    stuff things thing bit just also again now""".split()
+)
+_STOPWORDS = _FILLER | frozenset("i we our my they he she not no so but if when then than into out up".split())
+
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+_REF_LINE = re.compile(r"^[ \t]*[A-Za-z][A-Za-z0-9-]*:[ \t]*(?=\S)", re.MULTILINE)
+DECISION_LINK = re.compile(
+    r"\bADR[- ]?\d+\b|(?:^|[\s(<\[/])(?:[\w.-]+/)*(?:adrs?|decisions|decision-records|architecture-decisions)"
+    r"/[\w.-]+\.md\b",
+    re.IGNORECASE,
+)
+_CAUSAL = re.compile(
+    r"\b(?:because|since|so that|in order to|to (?:avoid|prevent|allow|enable|support|fix|reduce|stop|keep|"
+    r"ensure|make)|otherwise|due to|caused by|which (?:caused|broke|led))\b\s+\S+\s+\S+",
+    re.IGNORECASE,
+)
+
+
+def _words(text: str, cfg: Config) -> list[str]:
+    text = _URL.sub(" ", text)
+    for ref in cfg.tickets.find(text):
+        text = text.replace(ref, " ")
+    text = _REF_LINE.sub(" ", text)
+    return _WORD.findall(text.lower())
+
+
+def judge(text: str, subject: str, min_words: int, cfg: Config) -> str | None:
+    """None when `text` gives a reason; otherwise why it does not count, in a few words."""
+    words = _words(text, cfg)
+    phrase = " ".join(words)
+    extra = {" ".join(w.split()) for w in cfg.strings("low-information")}
+    if not words:
+        return "holds only references"
+    if phrase in _LOW_INFO or phrase in extra:
+        return f"says only {phrase!r}"
+    meaningful = [w for w in words if w not in _FILLER]
+    remaining = " ".join(meaningful)
+    for known in (*_LOW_INFO, *extra):
+        if remaining.startswith(known + " ") or remaining == known:
+            meaningful = meaningful[len(known.split()):]
+            break
+    if len(meaningful) < 2:
+        return f"says only {phrase!r}"
+    subject_words = set(_WORD.findall(subject.lower()))
+    content = [w for w in words if w not in _STOPWORDS]
+    if content and sum(w in subject_words for w in content) >= 0.8 * len(content):
+        return "repeats the subject"
+    if len(words) < min_words:
+        return f"is too short to explain why ({len(words)} words; at least {min_words})"
+    return None
+
+
+def assess(msg: Message, cfg: Config) -> tuple[str, str]:
+    """("ok", how) when the message records a rationale, ("weak", why not) or ("missing", "")."""
+    cached = msg.memo.get("rationale")
+    if cached is None:
+        cached = msg.memo["rationale"] = _assess(msg, cfg)
+    assert isinstance(cached, tuple)
+    return cached
+
+
+def _assess(msg: Message, cfg: Config) -> tuple[str, str]:
+    weak: list[str] = []
+    trailer_keys = cfg.strings("rationale-trailers")
+    for value in msg.trailer_values(*trailer_keys):
+        problem = judge(value, msg.subject, 2, cfg)
+        if problem is None:
+            return "ok", "trailer"
+        weak.append(f"the rationale trailer {problem}")
+    if DECISION_LINK.search(msg.body):
+        return "ok", "decision record"
+    min_words = cfg.number("rationale-min-words")
+    for paragraph in msg.body_paragraphs:
+        problem = judge(paragraph, msg.subject, min_words, cfg)
+        if problem is None:
+            return "ok", "body"
+        weak.append(f"the body {problem}")
+    if _CAUSAL.search(msg.subject):
+        return "ok", "subject"
+    if weak:
+        return "weak", weak[0]
+    return "missing", ""
+
+
+def _trailer_hint(cfg: Config) -> str:
+    keys = cfg.strings("rationale-trailers")
+    return f"a '{keys[0]}:' trailer" if keys else "a body paragraph"
+
+
+@check("CTX201")
+def missing_rationale(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[str]:
+    status, _ = assess(msg, cfg)
+    if status == "missing":
+        yield (
+            "no rationale recorded; add a body paragraph that says why this change is needed, "
+            f"{_trailer_hint(cfg)}, or a link to a decision record"
+        )
+
+
+@check("CTX202")
+def low_information_rationale(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[str]:
+    status, detail = assess(msg, cfg)
+    if status == "weak":
+        yield f"the rationale does not say why: {detail}; write the reason itself, not a pointer to it"

@@ -1,0 +1,30 @@
+"""CTX1xx: every commit names the ticket it belongs to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.checks import CommitContext, check
+from linter.config import Config
+from linter.message import Message
+
+
+def ticket_text(msg: Message) -> str:
+    """The text searched for tickets: subject, body and trailers."""
+    return msg.text
+
+
+@check("CTX101")
+def missing_ticket(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[str]:
+    if cfg.tickets.find(ticket_text(msg)):
+        return
+    keys = cfg.strings("project-keys")
+    example = f"{keys[0]}-123" if keys else "ABC-123 or #123"
+    yield f"no ticket reference found; name the ticket in the subject or add a trailer such as 'Refs: {example}'"
+
+
+@check("CTX102")
+def unknown_project_key(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[str]:
+    keys = cfg.strings("project-keys")
+    for ref in cfg.tickets.foreign_keys(ticket_text(msg)):
+        yield f"{ref} looks like a ticket key, but its project is not one of {', '.join(keys)}"

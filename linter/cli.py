@@ -1,0 +1,93 @@
+"""Command line: parse arguments, import only the chosen command, map errors to exit codes.
+
+Exit codes: 0 clean (or warnings only), 1 error findings, 2 usage, config or repository error.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+#: subcommand -> (module under linter.commands, one-line help). Modules load only when chosen,
+#: so the commit hook never pays for the audit's or the reporters' imports.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check-msg": ("check_msg", "lint one commit message file (the commit-msg hook)"),
+    "prepare-msg": ("prepare_msg", "add the branch's ticket and a rationale prompt (prepare-commit-msg hook)"),
+    "pre-push": ("pre_push", "lint the commits being pushed (the pre-push hook)"),
+    "check-range": ("check_range", "lint every commit in a revision range, e.g. origin/main..HEAD"),
+    "audit": ("audit", "report how much of the history carries a ticket and a rationale"),
+    "rules": ("rules", "list every rule"),
+    "explain": ("explain", "print one rule's summary, rationale and examples"),
+    "init": ("init", "write a commented starter config, guessed from recent history"),
+    "install-hooks": ("install_hooks", "install plain git hooks (without the pre-commit framework)"),
+}
+
+
+def _parser() -> object:
+    import argparse
+
+    from linter import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="ctxlint",
+        description="Git-native ticket context linter: every commit names its ticket and says why.",
+    )
+    parser.add_argument("--version", action="version", version=f"ctxlint {__version__}")
+    parser.add_argument("-C", dest="cwd", metavar="PATH", help="run as if started in PATH")
+    parser.add_argument("--config", metavar="FILE", help="config file (default: .ctxlint.toml or pyproject.toml)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    import importlib
+
+    for name, (module, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        importlib.import_module(f"linter.commands.{module}").add_arguments(command)
+    return parser
+
+
+def _fast_check_msg(argv: Sequence[str]) -> int | None:
+    """The commit-msg hook's path: `check-msg FILE` parsed by hand to keep argparse off it."""
+    if len(argv) == 2 and argv[0] == "check-msg" and not argv[1].startswith("-"):
+        from linter.commands.check_msg import run_check
+
+        return run_check(argv[1], fmt="text", config_path=None)
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `ctxlint` console script."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    from linter.errors import CtxlintError
+
+    try:
+        fast = _fast_check_msg(args_list)
+        if fast is not None:
+            return fast
+        parser = _parser()
+        args = parser.parse_args(args_list)  # type: ignore[attr-defined]
+        if args.cwd:
+            import os
+
+            try:
+                os.chdir(args.cwd)
+            except OSError as exc:
+                raise CtxlintError(f"-C {args.cwd}: {exc.strerror}") from None
+        import importlib
+
+        module = importlib.import_module(f"linter.commands.{COMMANDS[args.command][0]}")
+        code: int = module.run(args)
+        return code
+    except CtxlintError as exc:
+        sys.stderr.write(f"ctxlint: {_one_line(str(exc))}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("ctxlint: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _one_line(text: str) -> str:
+    from linter.report.safety import clean_line
+
+    return clean_line(text)

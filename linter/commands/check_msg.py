@@ -1,0 +1,100 @@
+"""`ctxlint check-msg FILE`: lint one commit message file; what the commit-msg hook runs.
+
+The file is only ever read: a rejected message stays where git left it, ready to be reused.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from linter import config as config_module
+from linter.checks import CommitContext
+from linter.engine import lint
+from linter.errors import CtxlintError
+from linter.message import MAX_MESSAGE_BYTES, decode, detect_comment_char, needs_comment_char, parse
+
+
+def add_arguments(parser: object) -> None:
+    parser.add_argument("file", help="the commit message file (git passes .git/COMMIT_EDITMSG)")  # type: ignore[attr-defined]
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")  # type: ignore[attr-defined]
+
+
+def run(args: object) -> int:
+    return run_check(args.file, args.format, args.config)  # type: ignore[attr-defined]
+
+
+def read_message_file(path: str) -> bytes:
+    """The first MAX_MESSAGE_BYTES (+1, to notice more) bytes of a message file."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(MAX_MESSAGE_BYTES + 1)
+    except FileNotFoundError:
+        raise CtxlintError(f"{path}: no such message file") from None
+    except IsADirectoryError:
+        raise CtxlintError(f"{path}: is a directory, not a message file") from None
+    except OSError as exc:
+        raise CtxlintError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def git_settings(text: str, had_errors: bool, cwd: str | None) -> tuple[str | None, str | None]:
+    """(core.commentChar, i18n.commitEncoding), asking git only when the answer matters."""
+    if not needs_comment_char(text) and not had_errors:
+        return None, None
+    from linter import gitio
+
+    try:
+        values = gitio.config_values(["core.commentChar", "i18n.commitEncoding"], cwd)
+    except CtxlintError:
+        return None, None
+    return values.get("core.commentchar"), values.get("i18n.commitencoding")
+
+
+def commit_context(path: str, root: str | None) -> CommitContext:
+    """What git tells a commit-msg hook besides the message: a merge in progress, the author."""
+    directory = os.path.dirname(os.path.abspath(path))
+    git_dir = os.environ.get("GIT_DIR")
+    if os.path.basename(path) in ("COMMIT_EDITMSG", "MERGE_MSG", "SQUASH_MSG"):
+        git_dir = directory
+    elif not git_dir and root and os.path.isdir(os.path.join(root, ".git")):
+        git_dir = os.path.join(root, ".git")
+    merging = bool(git_dir) and os.path.exists(os.path.join(git_dir or "", "MERGE_HEAD"))
+    name, email = os.environ.get("GIT_AUTHOR_NAME", ""), os.environ.get("GIT_AUTHOR_EMAIL", "")
+    author = f"{name} <{email}>" if name or email else ""
+    return CommitContext(sha=None, author=author, parents=2 if merging else 1, source="commit-msg")
+
+
+def run_check(path: str, fmt: str, config_path: str | None) -> int:
+    root = config_module.find_root()
+    cfg = config_module.load(root, config_path)
+    data = read_message_file(path)
+    truncated = len(data) > MAX_MESSAGE_BYTES
+    data = data[:MAX_MESSAGE_BYTES]
+    text, had_errors = decode(data)
+    configured_char, encoding = git_settings(text, had_errors, root)
+    if had_errors and encoding and encoding.lower().replace("-", "") != "utf8":
+        text, had_errors = decode(data, encoding)
+    msg = parse(text, detect_comment_char(text, configured_char), decode_errors=had_errors, truncated=truncated)
+    if msg.is_empty:
+        return 0  # git itself aborts an empty message; adding our voice would only be noise
+    result = lint(msg, commit_context(path, root), cfg)
+    findings = result.findings
+    from linter.findings import exit_code
+
+    if fmt == "json":
+        from linter.report import json_report
+
+        json_report.write(findings, sys.stdout)
+        return exit_code(findings)
+    if findings:
+        from linter.report import text as text_report
+
+        errors = sum(f.severity == "error" for f in findings)
+        header = f"ctxlint: {len(findings)} problem{'s' * (len(findings) != 1)} in the commit message"
+        text_report.write(findings, sys.stdout, header)
+        if errors and os.path.basename(path) == "COMMIT_EDITMSG":
+            shown = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else path
+            sys.stdout.write(
+                f"Your message is kept in {shown}; edit and retry with: git commit --edit --file={shown}\n"
+            )
+    return exit_code(findings)

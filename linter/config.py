@@ -1,0 +1,329 @@
+"""Load and validate `[tool.ctxlint]` (pyproject.toml) or `.ctxlint.toml`.
+
+Every key is declared once in SCHEMA with its type, default and meaning; that table drives the
+validation, `ctxlint init` and the README's configuration reference. An invalid file gives one
+line naming the file, the key and the problem.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from linter.errors import CtxlintError
+from linter.tickets import TRACKERS, TicketMatcher
+
+SEVERITIES = ("error", "warning", "off")
+CONFIG_FILES = (".ctxlint.toml", "pyproject.toml")
+
+DEFAULT_BOT_AUTHORS = [
+    r"\[bot\]",
+    r"^dependabot",
+    r"^renovate",
+    r"^github-actions",
+    r"^snyk-bot",
+    r"^pre-commit-ci",
+    r"^greenkeeper",
+]
+DEFAULT_RELEASE_PATTERN = (
+    r"^(?:chore\(release\)|release[: ]|releas(?:e|ing) v?\d|prepare(?:d)? (?:for )?release|"
+    r"bump (?:version|to v?\d)|version bump|\[maven-release-plugin\]|v?\d+\.\d+(?:\.\d+)*$)"
+)
+
+
+class Key:
+    """One config key: its kind (bool, int, str, choice, list, regex, regex-list, severity-map)."""
+
+    __slots__ = ("choices", "default", "doc", "kind")
+
+    def __init__(self, kind: str, default: object, doc: str, choices: tuple[str, ...] = ()) -> None:
+        self.kind = kind
+        self.default = default
+        self.doc = doc
+        self.choices = choices
+
+
+#: section name ("" for the top level) -> key -> Key. Sections are TOML tables under [tool.ctxlint].
+SCHEMA: dict[str, dict[str, Key]] = {
+    "": {
+        "trackers": Key("list", list(TRACKERS), "Ticket forms that count: jira, github, gitlab, linear, azure.",
+                        TRACKERS),
+        "project-keys": Key("list", [], "Only these Jira/Linear project keys count (e.g. [\"ABC\", \"OPS\"]); "
+                            "empty means any key."),
+        "ticket-patterns": Key("regex-list", [], "Extra regexes; any match counts as a ticket reference."),
+        "branch-pattern": Key("regex", "", "Regex whose first group takes the ticket from a branch name; "
+                              "empty uses the ticket forms above."),
+        "ticket-placement": Key("choice", "trailer", "Where prepare-commit-msg puts a branch's ticket: "
+                                "`trailer` (Refs: KEY) or `subject-prefix` (KEY: subject).",
+                                ("trailer", "subject-prefix")),
+        "ticket-trailer": Key("str", "Refs", "Trailer key used when inserting a ticket."),
+        "rationale-trailers": Key("list", ["Why", "Rationale", "Reason"],
+                                  "Trailers whose value counts as rationale."),
+        "rationale-min-words": Key("int", 6, "Words a body paragraph needs to count as rationale."),
+        "low-information": Key("list", [], "Extra phrases that count as no rationale "
+                               "(added to the built-in list: fix, wip, see ticket, as discussed, ...)."),
+        "skip-trailer": Key("str", "Ctxlint-Skip", "Trailer that skips all checks; it must give a reason."),
+    },
+    "exempt": {
+        "merges": Key("bool", True, "Merge commits (two or more parents, or MERGE_HEAD at commit time)."),
+        "reverts": Key("bool", True, "Real git reverts (`This reverts commit <sha>`)."),
+        "fixups": Key("bool", True, "`fixup!`, `squash!` and `amend!` commits, squashed away before merging."),
+        "bots": Key("bool", True, "Commits whose author matches `bot-authors`."),
+        "releases": Key("bool", True, "Release and version-bump commits matching `release-pattern`."),
+        "bot-authors": Key("regex-list", DEFAULT_BOT_AUTHORS, "Regexes matched against `Name <email>`."),
+        "release-pattern": Key("regex", DEFAULT_RELEASE_PATTERN,
+                               "Regex matched against the subject (case-insensitive)."),
+    },
+    "rules": {
+        "*": Key("severity", None, "Severity per rule, by code or name: error, warning or off."),
+    },
+}
+
+#: Sections whose keys other modules register (decisions, ci, audit) extend SCHEMA at import.
+
+
+def register_section(name: str, keys: dict[str, Key]) -> None:
+    """Add a config section; used by the modules that own it."""
+    SCHEMA[name] = keys
+
+
+def _did_you_mean(word: str, options: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, options, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class Config:
+    """Validated settings with defaults filled in. `Config()` is the zero-config default."""
+
+    __slots__ = ("_matcher", "_values", "source")
+
+    def __init__(self, values: dict[str, object] | None = None, source: str | None = None) -> None:
+        self._values = values or {}
+        self.source = source
+        self._matcher: TicketMatcher | None = None
+
+    def get(self, key: str, section: str = "") -> object:
+        """The value of `key` in `section`, or its default."""
+        full = f"{section}.{key}" if section else key
+        if full in self._values:
+            return self._values[full]
+        spec = SCHEMA[section][key]
+        # Built-in defaults are trusted and reviewed; only user patterns go through the guard.
+        flags = re.IGNORECASE if section == "exempt" else 0
+        if spec.kind == "regex" and isinstance(spec.default, str):
+            value: object = re.compile(spec.default, flags) if spec.default else None
+        elif spec.kind == "regex-list" and isinstance(spec.default, list):
+            value = [re.compile(p, flags) for p in spec.default]
+        else:
+            value = spec.default
+        self._values[full] = value
+        return value
+
+    def flag(self, key: str, section: str = "") -> bool:
+        return bool(self.get(key, section))
+
+    def number(self, key: str, section: str = "") -> int:
+        value = self.get(key, section)
+        return value if isinstance(value, int) else 0
+
+    def text(self, key: str, section: str = "") -> str:
+        value = self.get(key, section)
+        return value if isinstance(value, str) else ""
+
+    def strings(self, key: str, section: str = "") -> list[str]:
+        value = self.get(key, section)
+        return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+    def patterns(self, key: str, section: str = "") -> list[re.Pattern[str]]:
+        value = self.get(key, section)
+        return [v for v in value if isinstance(v, re.Pattern)] if isinstance(value, list) else []
+
+    def pattern(self, key: str, section: str = "") -> re.Pattern[str] | None:
+        value = self.get(key, section)
+        return value if isinstance(value, re.Pattern) else None
+
+    def severity_override(self, code: str, name: str) -> str | None:
+        """The configured severity of a rule, by code or by name, if any."""
+        for key in (code, name):
+            value = self._values.get(f"rules.{key}")
+            if isinstance(value, str):
+                return value
+        return None
+
+    @property
+    def tickets(self) -> TicketMatcher:
+        if self._matcher is None:
+            self._matcher = TicketMatcher(
+                self.strings("trackers"), self.strings("project-keys"), self.patterns("ticket-patterns")
+            )
+        return self._matcher
+
+
+def _compile(pattern: str, key: str, where: str, ignore_case: bool = False) -> re.Pattern[str]:
+    from linter.regexguard import UnsafePattern, compile_safe
+
+    try:
+        return compile_safe(pattern, re.IGNORECASE if ignore_case else 0)
+    except UnsafePattern as exc:
+        raise CtxlintError(f"{where}: key {key!r}: {exc}") from None
+
+
+def _kind_name(kind: str) -> str:
+    return {
+        "bool": "true or false",
+        "int": "a whole number",
+        "str": "a string",
+        "choice": "one of",
+        "list": "a list of strings",
+        "regex": "a regex string",
+        "regex-list": "a list of regex strings",
+        "severity": "error, warning or off",
+    }[kind]
+
+
+def _validate_value(spec: Key, value: object, full: str, where: str) -> object:
+    problem = f"{where}: key {full!r}"
+    if spec.kind == "bool":
+        if not isinstance(value, bool):
+            raise CtxlintError(f"{problem}: expected true or false, got {value!r}")
+        return value
+    if spec.kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise CtxlintError(f"{problem}: expected a whole number >= 0, got {value!r}")
+        return value
+    if spec.kind in ("str", "regex"):
+        if not isinstance(value, str):
+            raise CtxlintError(f"{problem}: expected {_kind_name(spec.kind)}, got {value!r}")
+        if spec.kind == "regex":
+            return _compile(value, full, where, full.startswith("exempt.")) if value else None
+        return value
+    if spec.kind == "choice":
+        if value not in spec.choices:
+            raise CtxlintError(f"{problem}: expected one of {', '.join(spec.choices)}, got {value!r}")
+        return value
+    if spec.kind in ("list", "regex-list"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise CtxlintError(f"{problem}: expected {_kind_name(spec.kind)}, got {value!r}")
+        if spec.choices:
+            for item in value:
+                if item not in spec.choices:
+                    raise CtxlintError(
+                        f"{problem}: unknown value {item!r}{_did_you_mean(item, list(spec.choices))}; "
+                        f"expected some of {', '.join(spec.choices)}"
+                    )
+        if full == "project-keys":
+            for item in value:
+                if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", item):
+                    raise CtxlintError(f"{problem}: {item!r} is not a project key (letters, digits, _)")
+        if spec.kind == "regex-list":
+            return [_compile(v, full, where, full.startswith("exempt.")) for v in value]
+        return list(value)
+    if spec.kind == "severity":
+        if value not in SEVERITIES:
+            raise CtxlintError(f"{problem}: expected error, warning or off, got {value!r}")
+        return value
+    raise AssertionError(spec.kind)  # pragma: no cover
+
+
+def validate(table: dict[str, object], where: str) -> Config:
+    """Turn a raw `[tool.ctxlint]` table into a Config, or raise CtxlintError naming the key."""
+    values: dict[str, object] = {}
+    sections = [s for s in SCHEMA if s]
+    for key, value in table.items():
+        if key in SCHEMA and key:
+            if not isinstance(value, dict):
+                raise CtxlintError(f"{where}: key {key!r}: expected a table ([tool.ctxlint.{key}])")
+            for sub, subvalue in value.items():
+                full = f"{key}.{sub}"
+                if key == "rules":
+                    _check_rule_name(sub, where)
+                    values[full] = _validate_value(SCHEMA["rules"]["*"], subvalue, full, where)
+                    continue
+                spec = SCHEMA[key].get(sub)
+                if spec is None:
+                    hint = _did_you_mean(sub, list(SCHEMA[key]))
+                    raise CtxlintError(f"{where}: unknown key {full!r}{hint}")
+                values[full] = _validate_value(spec, subvalue, full, where)
+            continue
+        spec = SCHEMA[""].get(key)
+        if spec is None:
+            hint = _did_you_mean(key, list(SCHEMA[""]) + sections)
+            raise CtxlintError(f"{where}: unknown key {key!r}{hint}")
+        values[key] = _validate_value(spec, value, key, where)
+    return Config(values, where)
+
+
+def _check_rule_name(name: str, where: str) -> None:
+    from linter.rulebook import catalogue
+
+    rules = catalogue()
+    known = {r.code for r in rules} | {r.name for r in rules}
+    if name not in known:
+        raise CtxlintError(
+            f"{where}: unknown rule {('rules.' + name)!r}{_did_you_mean(name, sorted(known))}; "
+            "`ctxlint rules` lists them"
+        )
+
+
+def find_root(start: str | None = None) -> str | None:
+    """The nearest folder at or above `start` that holds `.git` (a folder or a worktree file)."""
+    path = os.path.abspath(start or os.getcwd())
+    while True:
+        if os.path.exists(os.path.join(path, ".git")):
+            return path
+        parent = os.path.dirname(path)
+        if parent == path:
+            return None
+        path = parent
+
+
+def _load_toml(path: str) -> dict[str, object]:
+    try:
+        import tomllib
+    except ImportError:  # pragma: no cover - Python < 3.11
+        import tomli as tomllib  # type: ignore[no-redef,import-not-found,unused-ignore]
+    try:
+        with open(path, "rb") as handle:
+            data: dict[str, object] = tomllib.load(handle)
+            return data
+    except tomllib.TOMLDecodeError as exc:
+        raise CtxlintError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise CtxlintError(f"{path}: cannot read config: {exc.strerror}") from None
+
+
+def load_file(path: str) -> Config:
+    """Load a config file: `.ctxlint.toml` (top-level keys) or any TOML with [tool.ctxlint]."""
+    data = _load_toml(path)
+    if os.path.basename(path) == "pyproject.toml" or "tool" in data:
+        tool = data.get("tool")
+        table = tool.get("ctxlint", {}) if isinstance(tool, dict) else {}
+        if not isinstance(table, dict):
+            raise CtxlintError(f"{path}: [tool.ctxlint] must be a table")
+        return validate(table, path)
+    return validate(data, path)
+
+
+def load(root: str | None = None, explicit: str | None = None) -> Config:
+    """The config for the repository at `root`: `.ctxlint.toml`, else pyproject's [tool.ctxlint]."""
+    if explicit:
+        if not os.path.isfile(explicit):
+            raise CtxlintError(f"{explicit}: config file not found")
+        return load_file(explicit)
+    if root is None:
+        return Config()
+    dotfile = os.path.join(root, CONFIG_FILES[0])
+    if os.path.isfile(dotfile):
+        return load_file(dotfile)
+    pyproject = os.path.join(root, CONFIG_FILES[1])
+    try:
+        with open(pyproject, "rb") as handle:
+            head = handle.read()
+    except OSError:
+        return Config()
+    # Most pyproject files say nothing about ctxlint: skip the TOML parser on the hook's hot path.
+    if b"ctxlint" not in head:
+        return Config()
+    return load_file(pyproject)

@@ -1,0 +1,242 @@
+"""A commit message parsed the way git reads it: comments, scissors, subject, body, trailers.
+
+This module is on the commit hook's hot path: it imports only `re` and builds plain objects.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Messages longer than this are checked on their first MAX_MESSAGE_BYTES bytes only, so that a
+#: pasted log file cannot make a hook (or a user-supplied pattern) run for seconds.
+MAX_MESSAGE_BYTES = 256 * 1024
+
+#: The characters git tries, in order, when `core.commentChar` is `auto`.
+AUTO_COMMENT_CHARS = "#;@!$%^&|:"
+
+SCISSORS = "------------------------ >8 ------------------------"
+
+# git's trailer token: no white space inside, followed (maybe after spaces) by the separator.
+_TRAILER_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)\Z")
+_GIT_GENERATED_PREFIXES = ("signed-off-by", "(cherry picked from commit ")
+_GIT_TEMPLATE_MARKERS = (
+    "Please enter the commit message",
+    "Please enter a commit message",
+    "Lines starting with",
+    "On branch ",
+    "Changes to be committed:",
+    "Do not modify or remove the line above.",
+)
+
+
+class Trailer:
+    """One `Token: value` trailer line, continuation lines folded in."""
+
+    __slots__ = ("key", "line", "value")
+
+    def __init__(self, key: str, value: str, line: int) -> None:
+        self.key = key
+        self.value = value
+        self.line = line
+
+    def __repr__(self) -> str:
+        return f"Trailer({self.key!r}, {self.value!r})"
+
+
+class Message:
+    """A parsed commit message. Build one with `parse` or `parse_bytes`."""
+
+    __slots__ = (
+        "body",
+        "body_paragraphs",
+        "decode_errors",
+        "memo",
+        "paragraphs",
+        "subject",
+        "text",
+        "trailers",
+        "truncated",
+    )
+
+    def __init__(
+        self,
+        text: str,
+        paragraphs: list[str],
+        trailers: list[Trailer],
+        trailer_block_index: int | None,
+        decode_errors: bool = False,
+        truncated: bool = False,
+    ) -> None:
+        self.text = text
+        self.paragraphs = paragraphs
+        self.subject = " ".join(paragraphs[0].split("\n")) if paragraphs else ""
+        self.body = "\n\n".join(paragraphs[1:])
+        self.body_paragraphs = [
+            p for i, p in enumerate(paragraphs[1:], start=1) if i != trailer_block_index
+        ]
+        self.trailers = trailers
+        self.decode_errors = decode_errors
+        self.truncated = truncated
+        #: Derived values that several checks share, computed once per message.
+        self.memo: dict[str, object] = {}
+
+    def trailer_values(self, *keys: str) -> list[str]:
+        """Values of the trailers whose key is one of `keys` (case-insensitive), in order."""
+        wanted = {k.lower() for k in keys}
+        return [t.value for t in self.trailers if t.key.lower() in wanted]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text.strip()
+
+    def __repr__(self) -> str:
+        return f"Message(subject={self.subject!r})"
+
+
+def decode(data: bytes, encoding: str = "utf-8") -> tuple[str, bool]:
+    """Decode message bytes; undecodable bytes become U+FFFD. Returns (text, had_errors)."""
+    try:
+        return data.decode(encoding), False
+    except LookupError:  # an unknown i18n.commitEncoding: read it as git's default
+        return decode(data, "utf-8")
+    except UnicodeDecodeError:
+        return data.decode(encoding, errors="replace"), True
+
+
+def detect_comment_char(text: str, configured: str | None) -> str | None:
+    """The comment prefix git used in `text`, or None when nothing should be stripped.
+
+    `configured` is `core.commentChar` as set (None when unset). With `auto`, git picked the first
+    candidate not starting any line of the message; that choice is recovered from its own
+    template lines, falling back to `#`.
+    """
+    if configured is None or configured == "":
+        return "#"
+    if configured.lower() != "auto":
+        return configured
+    for line in text.split("\n"):
+        if len(line) > 2 and line[0] in AUTO_COMMENT_CHARS and line[1] == " ":
+            rest = line[2:]
+            if rest == SCISSORS or rest.startswith(_GIT_TEMPLATE_MARKERS):
+                return line[0]
+    return "#"
+
+
+def needs_comment_char(text: str) -> bool:
+    """Whether any line starts with a character git could use as comment char.
+
+    When none does, the message parses the same whatever `core.commentChar` says, so the hook
+    can skip asking git.
+    """
+    if text[:1] in AUTO_COMMENT_CHARS:
+        return True
+    return any(("\n" + c) in text for c in AUTO_COMMENT_CHARS)
+
+
+def clean(text: str, comment_char: str | None = "#") -> str:
+    """git's `cleanup=strip` (plus scissors): drop comments and the diff below the scissors line."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    out: list[str] = []
+    scissors = f"{comment_char} {SCISSORS}" if comment_char else None
+    for line in lines:
+        if scissors is not None and line == scissors:
+            break
+        if comment_char and line.startswith(comment_char):
+            continue
+        out.append(line.rstrip())
+    # Collapse runs of blank lines and trim both ends, as git stripspace does.
+    result: list[str] = []
+    for line in out:
+        if not line and (not result or not result[-1]):
+            continue
+        result.append(line)
+    while result and not result[-1]:
+        result.pop()
+    return "\n".join(result)
+
+
+def _split_paragraphs(text: str) -> list[str]:
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in text.split("\n"):
+        if line.strip():
+            current.append(line)
+        elif current:
+            paragraphs.append("\n".join(current))
+            current = []
+    if current:
+        paragraphs.append("\n".join(current))
+    return paragraphs
+
+
+def _parse_trailer_block(paragraph: str, first_line: int) -> list[Trailer] | None:
+    """Trailers of the last paragraph by git's rules, or None when it is not a trailer block.
+
+    git accepts the block when every line is a trailer (or a continuation), or when at least a
+    quarter are trailers and one of them is git-generated (`Signed-off-by`, cherry-pick notes).
+    """
+    trailers: list[Trailer] = []
+    non_trailer = 0
+    recognized = False
+    for offset, line in enumerate(paragraph.split("\n")):
+        if line[:1] in (" ", "\t") and trailers:
+            trailers[-1].value = (trailers[-1].value + " " + line.strip()).strip()
+            continue
+        if line.lower().startswith(_GIT_GENERATED_PREFIXES[1]):
+            recognized = True
+            continue
+        match = _TRAILER_RE.match(line)
+        if match:
+            key = match.group(1)
+            if key.lower() == _GIT_GENERATED_PREFIXES[0]:
+                recognized = True
+            trailers.append(Trailer(key, match.group(2).strip(), first_line + offset))
+        else:
+            non_trailer += 1
+    if not trailers and not recognized:
+        return None
+    if non_trailer == 0 or (recognized and len(trailers) * 3 >= non_trailer):
+        return trailers
+    return None
+
+
+def parse(raw: str, comment_char: str | None = "#", *, decode_errors: bool = False,
+          truncated: bool = False) -> Message:
+    """Parse message text. Never raises, whatever the input."""
+    text = clean(raw.replace("\x00", "\ufffd"), comment_char)
+    paragraphs = _split_paragraphs(text)
+    trailers: list[Trailer] = []
+    block_index: int | None = None
+    if len(paragraphs) > 1:
+        first_line = _line_of_paragraph(text, len(paragraphs) - 1)
+        parsed = _parse_trailer_block(paragraphs[-1], first_line)
+        if parsed is not None:
+            trailers = parsed
+            block_index = len(paragraphs) - 1
+    return Message(text, paragraphs, trailers, block_index, decode_errors, truncated)
+
+
+def _line_of_paragraph(text: str, index: int) -> int:
+    """1-based line number where paragraph `index` starts in the cleaned text."""
+    seen = -1
+    in_paragraph = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            if not in_paragraph:
+                seen += 1
+                if seen == index:
+                    return number
+            in_paragraph = True
+        else:
+            in_paragraph = False
+    return 1
+
+
+def parse_bytes(data: bytes, comment_char: str | None = "#", encoding: str = "utf-8") -> Message:
+    """Parse raw message bytes, capping the size and replacing undecodable bytes."""
+    truncated = len(data) > MAX_MESSAGE_BYTES
+    if truncated:
+        data = data[:MAX_MESSAGE_BYTES]
+    text, errors = decode(data, encoding)
+    return parse(text, comment_char, decode_errors=errors, truncated=truncated)

@@ -1,0 +1,1 @@
+"""Reporters: one module per output format. They only write; exit codes come from findings."""

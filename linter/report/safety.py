@@ -1,0 +1,31 @@
+"""Untrusted text (commit messages, PR bodies, ADR files) is data: make it safe for each medium."""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides that can make
+# text read differently from what it is ("Trojan Source").
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    return f"\\x{ord(match.group(0)):02x}" if ord(match.group(0)) < 0x100 else f"\\u{ord(match.group(0)):04x}"
+
+
+def clean(text: str) -> str:
+    """Show control characters (ANSI escapes included) as visible `\\xNN` text."""
+    return _CONTROL.sub(_visible, text)
+
+
+def clean_line(text: str) -> str:
+    """`clean`, with line breaks folded to spaces: for one-line output."""
+    return clean(text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&])")
+
+
+def markdown(text: str) -> str:
+    """Escape text for a Markdown table cell or paragraph: no formatting, links, HTML or pipes."""
+    return _MD_SPECIAL.sub(r"\\\1", clean_line(text))

@@ -1,0 +1,81 @@
+"""Human text: rich colours on a terminal, plain text when piped or NO_COLOR is set.
+
+Commit text is data: it is passed to rich as `Text`, never as markup, and control characters are
+shown visibly, so `[bold]`, `[/]` or an ANSI escape in a message cannot restyle or break output.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TextIO
+
+from linter.findings import Finding
+from linter.report.safety import clean_line
+
+_MARK = {"error": "error  ", "warning": "warning"}
+
+
+def use_colour(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def _location(f: Finding) -> str:
+    if f.commit:
+        subject = clean_line(f.subject or "")
+        if len(subject) > 60:
+            subject = subject[:57] + "..."
+        return f"{f.commit[:10]} {subject}".rstrip()
+    if f.path:
+        return f"{f.path}:{f.line}" if f.line else f.path
+    return ""
+
+
+def _plain(findings: list[Finding], stream: TextIO, header: str | None) -> None:
+    if header:
+        stream.write(header + "\n")
+    last = None
+    for f in findings:
+        where = _location(f)
+        if where and where != last:
+            stream.write(f"{where}\n")
+            last = where
+        indent = "  " if where else ""
+        stream.write(f"{indent}{_MARK.get(f.severity, f.severity)} {f.code} {f.name}: {clean_line(f.message)}\n")
+
+
+def _rich(findings: list[Finding], stream: TextIO, header: str | None) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=stream, highlight=False, soft_wrap=True)
+    if header:
+        console.print(Text(header, style="bold"))
+    last = None
+    for f in findings:
+        where = _location(f)
+        if where and where != last:
+            console.print(Text(where, style="cyan"))
+            last = where
+        line = Text("  " if where else "")
+        line.append(_MARK.get(f.severity, f.severity), style="bold red" if f.severity == "error" else "yellow")
+        line.append(" ")
+        line.append(f.code, style="bold")
+        line.append(f" {f.name}: ", style="dim")
+        line.append(clean_line(f.message))
+        console.print(line)
+
+
+def write(findings: list[Finding], stream: TextIO | None = None, header: str | None = None) -> None:
+    """Print findings grouped by commit or file; nothing at all when there are none."""
+    stream = stream or sys.stdout
+    if not findings and not header:
+        return
+    if use_colour(stream):
+        _rich(findings, stream, header)
+    else:
+        _plain(findings, stream, header)

@@ -1,0 +1,132 @@
+"""Ticket references per tracker, and the ticket key a branch name carries."""
+
+from __future__ import annotations
+
+import re
+
+TRACKERS = ("jira", "github", "gitlab", "linear", "azure")
+
+#: Uppercase words followed by a number that look like Jira keys but are not tickets.
+NOT_PROJECT_KEYS = frozenset(
+    """UTF UCS ISO SHA MD CP CVE CWE GHSA RFC GPL LGPL AGPL ADR PEP JEP JSR HTTP TLS SSL AES RSA
+    ECMA IEEE ANSI WIN WINDOWS IBM LATIN BASE IPV X KB MB GB TB RC API SDK TODO FIXME""".split()
+)
+
+#: Custom patterns are applied line by line, each line cut to this length, so that even a
+#: pattern that backtracks polynomially stays fast.
+MAX_CUSTOM_LINE = 1024
+
+_KEY = r"(?<![A-Za-z0-9_./-])([A-Z][A-Z0-9_]{1,14})-([1-9][0-9]{0,8})(?![A-Za-z0-9_-]|\.[0-9])"
+_BUILTIN: dict[str, list[str]] = {
+    "jira": [_KEY, r"https?://[^\s/]+(?:/[^\s/]+)*/browse/[A-Z][A-Z0-9_]+-[0-9]+"],
+    "linear": [_KEY, r"https?://linear\.app/[\w.-]+/issue/[A-Za-z][A-Za-z0-9]+-[0-9]+"],
+    "github": [
+        r"(?<![\w&#/])#[1-9][0-9]{0,8}\b",
+        r"\b[\w.-]+/[\w.-]+#[1-9][0-9]{0,8}\b",
+        r"https?://[^\s/]+/[\w.-]+/[\w.-]+/(?:issues|pull|pulls|discussions)/[0-9]+",
+    ],
+    "gitlab": [
+        r"(?<![\w&#/])#[1-9][0-9]{0,8}\b",
+        r"(?<![\w!])(?:[\w.-]+(?:/[\w.-]+)+)?![1-9][0-9]{0,8}\b",
+        r"\b[\w.-]+(?:/[\w.-]+)+#[1-9][0-9]{0,8}\b",
+        r"https?://\S+?/-/(?:issues|merge_requests|work_items)/[0-9]+",
+    ],
+    "azure": [
+        r"\bAB#[1-9][0-9]{0,8}\b",
+        r"https?://\S+?/_workitems/edit/[0-9]+",
+    ],
+}
+
+
+class TicketMatcher:
+    """Finds ticket references in text, per the configured trackers, keys and patterns."""
+
+    __slots__ = ("_custom", "_key_re", "_other_re", "project_keys", "trackers")
+
+    def __init__(
+        self,
+        trackers: tuple[str, ...] | list[str] = TRACKERS,
+        project_keys: tuple[str, ...] | list[str] = (),
+        custom_patterns: list[re.Pattern[str]] | None = None,
+    ) -> None:
+        self.trackers = tuple(trackers)
+        self.project_keys = frozenset(k.upper() for k in project_keys)
+        self._custom = list(custom_patterns or ())
+        uses_keys = "jira" in self.trackers or "linear" in self.trackers
+        self._key_re = re.compile(_KEY) if uses_keys else None
+        others: list[str] = []
+        for tracker in self.trackers:
+            for pattern in _BUILTIN.get(tracker, ()):
+                if pattern != _KEY and pattern not in others:
+                    others.append(pattern)
+        self._other_re = re.compile("|".join(f"(?:{p})" for p in others)) if others else None
+
+    def _key_ok(self, project: str) -> bool:
+        if self.project_keys:
+            return project in self.project_keys
+        return project not in NOT_PROJECT_KEYS
+
+    def find(self, text: str) -> list[str]:
+        """Every ticket reference in `text`, in order of appearance, without duplicates."""
+        found: list[tuple[int, str]] = []
+        if self._key_re is not None:
+            for m in self._key_re.finditer(text):
+                if self._key_ok(m.group(1)):
+                    found.append((m.start(), m.group(0)))
+        if self._other_re is not None:
+            found.extend((m.start(), m.group(0)) for m in self._other_re.finditer(text))
+        if self._custom:
+            offset = 0
+            for line in text.split("\n"):
+                window = line[:MAX_CUSTOM_LINE]
+                for pattern in self._custom:
+                    for m in pattern.finditer(window):
+                        if m.group(0):
+                            found.append((offset + m.start(), m.group(0)))
+                offset += len(line) + 1
+        found.sort()
+        seen: list[str] = []
+        for _, ref in found:
+            if ref not in seen:
+                seen.append(ref)
+        return seen
+
+    def foreign_keys(self, text: str) -> list[str]:
+        """Jira-shaped keys whose project is not among the configured project keys."""
+        if self._key_re is None or not self.project_keys:
+            return []
+        out: list[str] = []
+        for m in self._key_re.finditer(text):
+            project = m.group(1)
+            if project not in self.project_keys and project not in NOT_PROJECT_KEYS:
+                if m.group(0) not in out:
+                    out.append(m.group(0))
+        return out
+
+    def from_branch(self, branch: str, branch_pattern: re.Pattern[str] | None = None) -> str | None:
+        """The ticket a branch name carries, written as it would appear in a message.
+
+        `feature/ABC-123-retry` gives `ABC-123`; `abc-123-retry` too when ABC is a configured
+        project key; GitHub's `123-fix-login` branches give `#123`.
+        """
+        if branch_pattern is not None:
+            m = branch_pattern.search(branch[:MAX_CUSTOM_LINE])
+            if m:
+                return m.group(1) if m.groups() and m.group(1) else m.group(0)
+            return None
+        if self._key_re is not None:
+            for m in re.finditer(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9_]{1,14})-([1-9][0-9]{0,8})(?![0-9])",
+                                 branch):
+                project = m.group(1)
+                if project.isupper() or project.upper() in self.project_keys:
+                    if self._key_ok(project.upper()):
+                        return f"{project.upper()}-{m.group(2)}"
+        if "github" in self.trackers or "gitlab" in self.trackers:
+            m = re.search(r"(?:^|/)(?:issue-|gh-)?([1-9][0-9]{0,8})(?:[-_]|$)", branch, re.IGNORECASE)
+            if m:
+                return f"#{m.group(1)}"
+        if "azure" in self.trackers:
+            m = re.search(r"(?:^|/)ab#?([1-9][0-9]{0,8})(?:[-_]|$)", branch, re.IGNORECASE)
+            if m:
+                return f"AB#{m.group(1)}"
+        return None
