@@ -1,0 +1,52 @@
+"""Lint commits read from history: one `git log -z` stream, the same engine per commit.
+
+`check-range`, `pre-push`, `ci` and `audit` all walk history through here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from linter import gitio
+from linter.checks import CommitContext
+from linter.config import Config
+from linter.engine import lint
+from linter.errors import CtxlintError
+from linter.findings import Result
+from linter.message import MAX_MESSAGE_BYTES, parse
+
+
+def lint_commit(commit: gitio.Commit, cfg: Config) -> Result:
+    """Lint one commit from history (its message as stored: no comment stripping)."""
+    text = commit.message
+    truncated = len(text) > MAX_MESSAGE_BYTES
+    msg = parse(text[:MAX_MESSAGE_BYTES], comment_char=None, decode_errors="\ufffd" in text,
+                truncated=truncated)
+    ctx = CommitContext(sha=commit.sha, author=commit.author, parents=len(commit.parents), source="history")
+    return lint(msg, ctx, cfg)
+
+
+def check_revisions(revisions: Sequence[str], cwd: str | None = None) -> None:
+    """Fail with one line (and the fix) when a revision named in a range is not in this clone."""
+    for spec in revisions:
+        if spec.startswith("-"):
+            raise CtxlintError(f"{spec!r} is not a revision range (options go before the range)")
+        ends = spec.replace("...", "..").split("..") if ".." in spec else [spec]
+        for end in ends:
+            if not end or end.startswith("^"):
+                end = end.lstrip("^")
+                if not end:
+                    continue
+            if gitio.resolve(end, cwd) is None:
+                hint = ""
+                if gitio.is_shallow(cwd):
+                    hint = ("; this is a shallow clone: fetch the history first (actions/checkout: "
+                            "`fetch-depth: 0`, or `git fetch --deepen=200`)")
+                raise CtxlintError(f"revision {end!r} is not in this repository{hint}")
+
+
+def walk(revisions: Sequence[str], cfg: Config, cwd: str | None = None,
+         extra: Sequence[str] = ()) -> Iterator[tuple[gitio.Commit, Result]]:
+    """Every commit the revisions select, newest first, with its lint result."""
+    for commit in gitio.iter_log(revisions, cwd, extra):
+        yield commit, lint_commit(commit, cfg)

@@ -1,0 +1,110 @@
+"""Shared fixtures: real git repositories in temp dirs, isolated from the user's own git setup."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test gets an empty HOME, no system config and an empty template dir.
+
+    Without this a developer's own hooks, templates or commit.gpgsign would leak into the tests.
+    """
+    home = tmp_path_factory.mktemp("home")
+    template = tmp_path_factory.mktemp("template")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_TEMPLATE_DIR", str(template))
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Ada Lovelace")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "ada@example.com")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Ada Lovelace")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "ada@example.com")
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "NO_COLOR", "FORCE_COLOR",
+                 "GITHUB_ACTIONS", "GITLAB_CI", "GITHUB_EVENT_PATH", "GITHUB_STEP_SUMMARY",
+                 "PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF"):
+        monkeypatch.delenv(name, raising=False)
+    yield
+
+
+def git(repo: Path, *args: str, input: str | None = None, env: dict[str, str] | None = None) -> str:
+    """Run real git in `repo` and return its stdout; fail the test on error."""
+    full_env = dict(os.environ)
+    if env:
+        full_env.update(env)
+    proc = subprocess.run(
+        ["git", *args], cwd=repo, input=input, capture_output=True, text=True, env=full_env, check=False
+    )
+    if proc.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed: {proc.stderr}")
+    return proc.stdout
+
+
+class Repo:
+    """A real git repository in a temp dir, with helpers to make commits."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._counter = 0
+
+    def git(self, *args: str, input: str | None = None, env: dict[str, str] | None = None) -> str:
+        return git(self.path, *args, input=input, env=env)
+
+    def write(self, name: str, content: str) -> Path:
+        target = self.path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+        return target
+
+    def commit(self, message: str, files: dict[str, str] | None = None, *,
+               author: str | None = None, date: str | None = None, allow_empty: bool = False) -> str:
+        """Commit `files` (or a fresh file) with `message` verbatim; return the new sha."""
+        if files is None:
+            self._counter += 1
+            files = {f"file{self._counter}.txt": f"change {self._counter}\n"}
+        for name, content in files.items():
+            self.write(name, content)
+        self.git("add", "-A")
+        args = ["commit", "-q", "--cleanup=verbatim", "--no-verify", "-F", "-"]
+        if allow_empty:
+            args.append("--allow-empty")
+        if author:
+            args += ["--author", author]
+        env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date} if date else None
+        self.git(*args, input=message, env=env)
+        return self.git("rev-parse", "HEAD").strip()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    path = tmp_path / "repo"
+    path.mkdir()
+    git(path, "init", "-q", "-b", "main")
+    return Repo(path)
+
+
+def run_ctxlint(*args: str, cwd: Path | str, input: str | None = None,
+                env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run this checkout's ctxlint as a real process (`python -m linter`)."""
+    full_env = dict(os.environ)
+    full_env["PYTHONPATH"] = str(ROOT)
+    if env:
+        full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "linter", *args], cwd=cwd, input=input, capture_output=True, text=True,
+        env=full_env, check=False,
+    )
+
+
+@pytest.fixture
+def ctxlint() -> object:
+    return run_ctxlint
