@@ -23,7 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _parser() -> object:
+def _parser(chosen: str | None) -> object:
     import argparse
 
     from linter import __version__
@@ -41,7 +41,8 @@ def _parser() -> object:
 
     for name, (module, help_text) in COMMANDS.items():
         command = sub.add_parser(name, help=help_text, description=help_text)
-        importlib.import_module(f"linter.commands.{module}").add_arguments(command)
+        if name == chosen:  # only the chosen command's module is imported
+            importlib.import_module(f"linter.commands.{module}").add_arguments(command)
     return parser
 
 
@@ -63,7 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         fast = _fast_check_msg(args_list)
         if fast is not None:
             return fast
-        parser = _parser()
+        chosen = next((a for a in args_list if a in COMMANDS), None)
+        parser = _parser(chosen)
         args = parser.parse_args(args_list)  # type: ignore[attr-defined]
         if args.cwd:
             import os

@@ -19,8 +19,8 @@ def missing_ticket(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[st
     if cfg.tickets.find(ticket_text(msg)):
         return
     keys = cfg.strings("project-keys")
-    example = f"{keys[0]}-123" if keys else "ABC-123 or #123"
-    yield f"no ticket reference found; name the ticket in the subject or add a trailer such as 'Refs: {example}'"
+    example = f"'Refs: {keys[0]}-123'" if keys else "'Refs: ABC-123' or 'Refs: #123'"
+    yield f"no ticket reference found; name the ticket in the subject or add a trailer such as {example}"
 
 
 @check("CTX102")

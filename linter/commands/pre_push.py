@@ -1,11 +1,78 @@
-"""Placeholder while the command is written."""
+"""`ctxlint pre-push [REMOTE [URL]]`: lint the commits a push would publish.
+
+Git passes one line per ref on stdin (`<local ref> <local sha> <remote ref> <remote sha>`); under
+the pre-commit framework the range comes in PRE_COMMIT_FROM_REF / PRE_COMMIT_TO_REF instead. A new
+branch is linted from where it leaves the remote's history, never from the root.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+
+from linter import config as config_module
+from linter import gitio, history
+from linter.findings import Finding, exit_code
+
 
 def add_arguments(parser: object) -> None:
-    pass
+    parser.add_argument("remote", nargs="?", default=None, help="remote name (git's first argument)")  # type: ignore[attr-defined]
+    parser.add_argument("url", nargs="?", default=None, help="remote URL (git's second argument)")  # type: ignore[attr-defined]
+
+
+def ranges_from_stdin(lines: list[str], remote: str | None, cwd: str | None = None) -> list[list[str]]:
+    """Revision arguments to lint, one list per pushed ref."""
+    ranges: list[list[str]] = []
+    for line in lines:
+        parts = line.split()
+        if len(parts) != 4:
+            continue
+        _local_ref, local_sha, _remote_ref, remote_sha = parts
+        if local_sha == gitio.ZERO_SHA:
+            continue  # a deletion publishes nothing
+        if remote_sha != gitio.ZERO_SHA and gitio.resolve(remote_sha, cwd):
+            ranges.append([f"{remote_sha}..{local_sha}"])
+        else:
+            # A new branch (or a remote tip we do not have): what no ref of the remote has yet.
+            ranges.append([local_sha, "--not", f"--remotes={remote}" if remote else "--remotes"])
+    return ranges
+
+
+def pushed_ranges(remote: str | None, stdin_text: str, cwd: str | None = None) -> list[list[str]]:
+    from_ref = os.environ.get("PRE_COMMIT_FROM_REF")
+    to_ref = os.environ.get("PRE_COMMIT_TO_REF")
+    if to_ref:
+        if from_ref and from_ref != gitio.ZERO_SHA:
+            return [[f"{from_ref}..{to_ref}"]]
+        remote = remote or os.environ.get("PRE_COMMIT_REMOTE_NAME")
+        return [[to_ref, "--not", f"--remotes={remote}" if remote else "--remotes"]]
+    lines = stdin_text.splitlines()
+    if lines:
+        return ranges_from_stdin(lines, remote, cwd)
+    # Under pre-commit with nothing on the remote yet: everything no remote has.
+    remote = remote or os.environ.get("PRE_COMMIT_REMOTE_NAME")
+    return [["HEAD", "--not", f"--remotes={remote}" if remote else "--remotes"]]
 
 
 def run(args: object) -> int:
-    raise NotImplementedError
+    root = gitio.toplevel()
+    cfg = config_module.load(root, args.config)  # type: ignore[attr-defined]
+    stdin_text = "" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.read()
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    count = 0
+    for revisions in pushed_ranges(args.remote, stdin_text, root):  # type: ignore[attr-defined]
+        for commit, result in history.walk(revisions, cfg, root):
+            if commit.sha in seen:
+                continue
+            seen.add(commit.sha)
+            count += 1
+            findings.extend(result.findings)
+    if findings:
+        from linter.report import text
+
+        text.write(findings, sys.stdout, f"ctxlint: problems in {count} commit{'s' * (count != 1)} to push")
+        if exit_code(findings):
+            sys.stdout.write("Reword them with `git rebase -i` (reword), or add context after the fact with "
+                             "`git notes`; push with --no-verify only if you must.\n")
+    return exit_code(findings)
