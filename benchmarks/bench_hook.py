@@ -1,0 +1,115 @@
+"""Hook latency: `ctxlint check-msg` as a whole process, beside the bare interpreter and other linters.
+
+Builds a throw-away venv with a regular (non-editable, byte-compiled) install of this checkout,
+as pre-commit would, plus gitlint, commit-check and conventional-pre-commit as anchors. Runs are
+interleaved so that machine noise hits every tool alike; the median is reported.
+
+    python benchmarks/bench_hook.py            # 60 rounds
+    python benchmarks/bench_hook.py --quick    # 15 rounds, no anchors that are not installed yet
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = Path(os.environ.get("CTXLINT_BENCH_VENV", Path(tempfile.gettempdir()) / "ctxlint-bench-venv"))
+ANCHORS = ["gitlint", "commit-check", "conventional-pre-commit"]
+
+PASSING = """PAY-412: retry card payments on gateway timeouts
+
+The gateway drops idle connections after 30 s, so a retry without a fresh
+connection charged some customers twice.
+
+Refs: PAY-400
+"""
+
+
+def ensure_venv(with_anchors: bool) -> Path:
+    """A venv holding this checkout installed as a wheel would be (compiled .pyc, no editable finder)."""
+    python = VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    stamp = VENV / "ctxlint-source-mtime"
+    newest = str(max(p.stat().st_mtime for p in (ROOT / "linter").rglob("*.py")))
+    if not stamp.exists() or stamp.read_text() != newest:
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "--force-reinstall", "--no-deps", str(ROOT)],
+                       check=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""})
+        subprocess.run([str(python), "-m", "pip", "install", "-q", str(ROOT)], check=True)
+        stamp.write_text(newest)
+    if with_anchors:
+        missing = [a for a in ANCHORS if not (VENV / "bin" / a).exists()]
+        if missing:
+            subprocess.run([str(python), "-m", "pip", "install", "-q", *missing], check=False)
+    return python
+
+
+def commands(python: Path, msg: Path) -> dict[str, list[str]]:
+    bin_dir = python.parent
+    table = {
+        "python -c pass (floor)": [str(python), "-c", "pass"],
+        "ctxlint check-msg": [str(bin_dir / "ctxlint"), "check-msg", str(msg)],
+    }
+    if (bin_dir / "gitlint").exists():
+        table["gitlint"] = [str(bin_dir / "gitlint"), "--msg-filename", str(msg)]
+    if (bin_dir / "commit-check").exists():
+        table["commit-check"] = [str(bin_dir / "commit-check"), "--message", "--no-banner", str(msg)]
+    if (bin_dir / "conventional-pre-commit").exists():
+        table["conventional-pre-commit"] = [str(bin_dir / "conventional-pre-commit"), str(msg)]
+    return table
+
+
+def measure(table: dict[str, list[str]], rounds: int, cwd: Path) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {name: [] for name in table}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    for _ in range(rounds):
+        for name, argv in table.items():
+            start = time.perf_counter()
+            subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--rounds", type=int)
+    args = parser.parse_args(argv)
+    rounds = args.rounds or (15 if args.quick else 60)
+    python = ensure_venv(with_anchors=not args.quick)
+    work = Path(tempfile.mkdtemp(prefix="ctxlint-bench-hook-"))
+    try:
+        subprocess.run(["git", "init", "-q", str(work)], check=True)
+        msg = work / ".git" / "COMMIT_EDITMSG"
+        msg.write_text(PASSING, encoding="utf-8")
+        table = commands(python, msg)
+        # Sanity: the message must pass ctxlint, or we would be timing the error path.
+        check = subprocess.run(table["ctxlint check-msg"], cwd=work, capture_output=True, text=True)
+        if check.returncode != 0:
+            print(check.stdout + check.stderr)
+            return 1
+        times = measure(table, rounds, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    floor = statistics.median(times["python -c pass (floor)"])
+    print(f"hook latency, median of {rounds} interleaved runs on a passing message")
+    print(f"{'command':<28}{'median ms':>10}{'p90 ms':>9}{'x floor':>9}")
+    for name, values in times.items():
+        med = statistics.median(values)
+        p90 = sorted(values)[int(len(values) * 0.9) - 1]
+        print(f"{name:<28}{med * 1000:>10.1f}{p90 * 1000:>9.1f}{med / floor:>9.2f}")
+    target = statistics.median(times["ctxlint check-msg"]) / floor
+    print(f"target: ctxlint <= 3.0x floor and faster than every anchor; measured {target:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
