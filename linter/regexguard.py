@@ -74,7 +74,8 @@ def _check(tree: object) -> str | None:
                 if _has_unbounded(body):
                     return "a repeated group contains another unbounded repeat, e.g. (a+)+"
                 for inner_op, inner_av in _items(body):
-                    target = inner_av[-1] if str(inner_op) == "SUBPATTERN" else None
+                    is_group = str(inner_op) == "SUBPATTERN" and isinstance(inner_av, tuple)
+                    target = inner_av[-1] if is_group and isinstance(inner_av, tuple) else None
                     branch = _items(target) if target is not None else [(inner_op, inner_av)]
                     for b_op, b_av in branch:
                         if str(b_op) == "BRANCH" and isinstance(b_av, tuple):

@@ -137,7 +137,7 @@ def run(args: object) -> int:
     cfg = config_module.load(root, args.config)  # type: ignore[attr-defined]
     try:
         comment = gitio.config_values(["core.commentChar"], root).get("core.commentchar")
-    except Exception:  # noqa: BLE001 - git config is a nicety here; never block a commit on it
+    except Exception:
         comment = None
     branch = gitio.current_branch(root)
     new = prepare(text, source, branch, cfg, comment)
