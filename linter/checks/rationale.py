@@ -48,7 +48,7 @@ DECISION_LINK = re.compile(
     re.IGNORECASE,
 )
 _CAUSAL = re.compile(
-    r"\b(?:because|since|so that|in order to|to (?:avoid|prevent|allow|enable|support|fix|reduce|stop|keep|"
+    r"\b(?:because|so that|in order to|to (?:avoid|prevent|allow|enable|support|fix|reduce|stop|keep|"
     r"ensure|make)|otherwise|due to|caused by|which (?:caused|broke|led))\b\s+\S+\s+\S+",
     re.IGNORECASE,
 )
