@@ -9,6 +9,7 @@ length where the patterns run (see `tickets.MAX_CUSTOM_LINE`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 try:  # Python 3.11+
     import re._parser as _sre_parse  # type: ignore[import-not-found,unused-ignore]
@@ -45,6 +46,76 @@ def _first_chars(tree: object) -> set[str] | None:
     return set()
 
 
+def _is_word(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+_CATEGORY_TESTS: dict[str, Callable[[str], bool]] = {
+    "CATEGORY_DIGIT": str.isdigit,
+    "CATEGORY_NOT_DIGIT": lambda c: not c.isdigit(),
+    "CATEGORY_SPACE": str.isspace,
+    "CATEGORY_NOT_SPACE": lambda c: not c.isspace(),
+    "CATEGORY_WORD": _is_word,
+    "CATEGORY_NOT_WORD": lambda c: not _is_word(c),
+}
+
+
+def _item_matches(op: object, av: object, ch: str) -> bool:
+    """Whether a single-character item can match `ch` (True when unsure)."""
+    name = str(op)
+    if name == "LITERAL" and isinstance(av, int):
+        return chr(av) == ch
+    if name == "NOT_LITERAL" and isinstance(av, int):
+        return chr(av) != ch
+    if name == "IN" and isinstance(av, list):
+        negate = False
+        hit = False
+        for sub_op, sub_av in av:
+            sub = str(sub_op)
+            if sub == "NEGATE":
+                negate = True
+            elif sub == "LITERAL" and isinstance(sub_av, int):
+                hit = hit or chr(sub_av) == ch
+            elif sub == "RANGE" and isinstance(sub_av, tuple):
+                hit = hit or sub_av[0] <= ord(ch) <= sub_av[1]
+            elif sub == "CATEGORY" and str(sub_av) in _CATEGORY_TESTS:
+                hit = hit or _CATEGORY_TESTS[str(sub_av)](ch)
+            else:
+                return True
+        return hit != negate
+    return True
+
+
+def _unbounded_items_avoid(tree: object, ch: str) -> bool:
+    """True when no unbounded repeat inside `tree` can consume `ch`."""
+    for op, av in _items(tree):
+        name = str(op)
+        if name in _REPEATS and isinstance(av, tuple):
+            if av[1] == MAXREPEAT or av[1] > 1000:
+                inner = _items(av[2])
+                if len(inner) != 1 or _item_matches(inner[0][0], inner[0][1], ch):
+                    return False
+            elif not _unbounded_items_avoid(av[2], ch):
+                return False
+        elif name == "SUBPATTERN" and isinstance(av, tuple):
+            if not _unbounded_items_avoid(av[-1], ch):
+                return False
+        elif name == "BRANCH" and isinstance(av, tuple):
+            if not all(_unbounded_items_avoid(b, ch) for b in av[1]):
+                return False
+    return True
+
+
+def _separated(body: object) -> bool:
+    """A repeated body that starts with a literal no inner repeat can eat, e.g. (?:\\.\\d+)*: linear."""
+    items = _items(body)
+    if len(items) == 1 and str(items[0][0]) == "SUBPATTERN" and isinstance(items[0][1], tuple):
+        items = _items(items[0][1][-1])
+    if not items or str(items[0][0]) != "LITERAL" or not isinstance(items[0][1], int):
+        return False
+    return _unbounded_items_avoid(body, chr(items[0][1]))
+
+
 def _has_unbounded(tree: object) -> bool:
     for op, av in _items(tree):
         name = str(op)
@@ -71,7 +142,7 @@ def _check(tree: object) -> str | None:
             if name != "POSSESSIVE_REPEAT" and not unbounded and av[1] >= 10 and _has_unbounded(body):
                 return "a group repeated many times contains an unbounded repeat, e.g. (.*a){20}"
             if unbounded and name != "POSSESSIVE_REPEAT":
-                if _has_unbounded(body):
+                if _has_unbounded(body) and not _separated(body):
                     return "a repeated group contains another unbounded repeat, e.g. (a+)+"
                 for inner_op, inner_av in _items(body):
                     is_group = str(inner_op) == "SUBPATTERN" and isinstance(inner_av, tuple)
