@@ -39,7 +39,8 @@ def ensure_venv(with_anchors: bool) -> Path:
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
     stamp = VENV / "ctxlint-source-mtime"
-    newest = str(max(p.stat().st_mtime for p in (ROOT / "linter").rglob("*.py")))
+    sources = [ROOT / "pyproject.toml", *(ROOT / "linter").rglob("*.py"), *(ROOT / "rules").glob("*.toml")]
+    newest = str(max(p.stat().st_mtime for p in sources))
     if not stamp.exists() or stamp.read_text() != newest:
         subprocess.run([str(python), "-m", "pip", "install", "-q", "--force-reinstall", "--no-deps", str(ROOT)],
                        check=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""})
