@@ -1,0 +1,520 @@
+"""The topic index: which decision records a short text is about, ranked, with no network.
+
+Ranking is BM25F: each record is split into fields (title, lead, decision, body) whose term
+frequencies are weighted and length-normalised separately, because a record's title and opening
+paragraph name its topic while the rest of a long record mostly discusses details. Terms are
+lowercased words with stop words removed, a light suffix stemmer, a small synonym table for
+abbreviations that teams use interchangeably (db/database, k8s/kubernetes, ...), and adjacent-word
+bigrams so that "type hints" outranks a record that uses "type" and "hints" far apart.
+
+Per-term impacts (the BM25 contribution of a term to a record) do not depend on the query, so
+they are computed once and cached under the git directory; a query then only sums the postings
+of its own terms. Two files are written, each atomically (temp file + os.replace) so that two
+hooks running at once never see half a file:
+- `ctxlint/decisions-terms.marshal`: each record's analysed terms keyed by the SHA-1 of its
+  bytes, so a rebuild re-reads only records whose content changed;
+- `ctxlint/decisions-index.marshal`: the postings and record metadata, stamped with each file's
+  (mtime, size, digest), so a warm check costs one `stat` per record and one file read.
+"""
+
+from __future__ import annotations
+
+import marshal
+import math
+import os
+import re
+import sys
+import tempfile
+from array import array
+from collections.abc import Iterable, Sequence
+
+from linter.decisions import records as records_module
+from linter.decisions.records import Record
+
+#: Bump when analysis or scoring changes: old caches are then ignored and rebuilt.
+FORMAT = 3
+
+K1 = 1.2
+B = 0.75
+#: Weights of where a term occurs. The title names the topic; the opening paragraph (the lead)
+#: states it; the decision section says what was chosen. Title terms are not length-normalised:
+#: titles are all short.
+TITLE_WEIGHT = 3.0
+LEAD_WEIGHT = 2.0
+DECISION_WEIGHT = 1.5
+#: Words of a record's opening counted as its lead, and of the whole record indexed at all:
+#: the topic of a record is stated early, and capping keeps a cold build of 1,000 long records fast.
+LEAD_WORDS = 120
+MAX_WORDS = 1500
+#: A bigram counts this much relative to a unigram, in records and in queries.
+BIGRAM_WEIGHT = 0.6
+#: Candidates reranked by title coverage, and how much full coverage multiplies a score by.
+RERANK_DEPTH = 50
+TITLE_COVERAGE_BOOST = 0.5
+#: In a commit message or query, the subject names the topic; the body mostly describes the work.
+SUBJECT_WEIGHT = 2.0
+
+STOP_WORDS = frozenset(
+    """a about above after again against all almost also although always am among an and another any
+    anyone anything are around as at be became because been before being below between both but by can
+    cannot could did do does doing done down during each either else enough etc even ever every few for
+    from further get gets getting given gives go goes going got had has have having he her here hers him
+    his how however i if in into is isn it its itself just least less let like made make makes many may
+    me might more most much must my neither no nor not now of off often on once one only onto or other
+    others otherwise our ours out over own per perhaps please quite rather really same shall she should
+    since so some something such than that the their theirs them then there therefore these they this
+    those though through thus to too toward towards under until up upon us use used uses using very via
+    was way we well were what whatever when where whether which while who whom whose why will with within
+    without would yet you your yours also e g eg ie i.e e.g vs etc new want wants need needs needed
+    currently already still instead able way ways thing things lot lots
+    adr adrs decision decisions record records status context consequence consequences option options
+    chosen accepted proposed superseded deprecated rejected date deciders problem statement outcome
+    pep peps proposal proposes propose proposed document section""".split()
+)
+
+#: Abbreviations and near-synonyms folded to one term, on both the record and the query side.
+SYNONYMS = {
+    "db": "database", "dbs": "database", "rdbms": "database", "datastore": "database",
+    "postgres": "postgresql", "pg": "postgresql", "psql": "postgresql",
+    "mongo": "mongodb", "k8s": "kubernetes", "kube": "kubernetes",
+    "js": "javascript", "ts": "typescript", "py": "python",
+    "config": "configuration", "configs": "configuration", "conf": "configuration", "cfg": "configuration",
+    "auth": "authentication", "authn": "authentication", "authz": "authorization", "login": "authentication",
+    "repo": "repository", "repos": "repository", "deps": "dependency", "dep": "dependency",
+    "env": "environment", "envs": "environment", "infra": "infrastructure",
+    "msg": "message", "msgs": "message", "mq": "queue", "queueing": "queue", "queuing": "queue",
+    "perf": "performance", "async": "asynchronous", "sync": "synchronous", "impl": "implementation",
+    "doc": "documentation", "docs": "documentation", "api": "api", "apis": "api",
+    "ui": "interface", "gui": "interface", "frontend": "front", "backend": "back",
+    "tls": "ssl", "https": "ssl", "cert": "certificate", "certs": "certificate",
+    "lb": "balancer", "elb": "balancer", "alb": "balancer", "loadbalancer": "balancer",
+    "ci": "integration", "cd": "deployment", "deploy": "deployment", "deploys": "deployment",
+    "aws": "amazon", "gcp": "google", "iam": "identity",
+    "regex": "regular", "regexp": "regular", "enum": "enumeration", "enums": "enumeration",
+    "dict": "dictionary", "dicts": "dictionary", "stdlib": "library", "lib": "library", "libs": "library",
+    "pkg": "package", "pkgs": "package", "args": "argument", "arg": "argument", "kwargs": "keyword",
+    "func": "function", "funcs": "function", "fn": "function", "attr": "attribute", "attrs": "attribute",
+    "mutex": "lock", "colour": "color", "behaviour": "behavior", "favour": "favor", "licence": "license",
+    "organisation": "organization", "optimise": "optimize", "serialise": "serialize",
+    "utilise": "utilize", "initialise": "initialize", "customise": "customize", "customisation": "customization",
+}
+
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*")
+_STEM_CACHE: dict[str, str] = {}
+_SUFFIXES = (
+    ("ational", "ate"), ("izations", "ize"), ("ization", "ize"), ("isations", "ize"), ("isation", "ize"),
+    ("ations", "ate"), ("ation", "ate"), ("ements", ""), ("ement", ""), ("ments", ""), ("ment", ""),
+    ("nesses", ""), ("ness", ""), ("ities", ""), ("ity", ""), ("ings", ""), ("ing", ""), ("edly", ""),
+    ("ies", "y"), ("ied", "y"), ("ed", ""), ("ers", ""), ("er", ""), ("ly", ""), ("es", ""), ("s", ""),
+)
+
+
+def stem(word: str) -> str:
+    """A light suffix stemmer: plurals, -ing, -ed, -ation, -ment; stems keep at least 3 letters.
+
+    Deliberately weaker than Porter: over-stemming merges topics ("general"/"generator") and
+    in a threshold-based alarm a false merge costs more than a missed variant.
+    """
+    cached = _STEM_CACHE.get(word)
+    if cached is not None:
+        return cached
+    result = word
+    if len(word) > 3 and not word[0].isdigit():
+        if word.endswith(("ss", "us", "is")):
+            result = word
+        else:
+            for suffix, replacement in _SUFFIXES:
+                if word.endswith(suffix) and len(word) - len(suffix) + len(replacement) >= 3:
+                    result = word[: -len(suffix)] + replacement
+                    break
+            # "deprecated"/"deprecate"/"deprecation" -> "deprecat"; "coding"/"code" -> "cod".
+            if result.endswith("e") and len(result) > 3:
+                result = result[:-1]
+            if len(result) > 3 and result[-1] == result[-2] and result[-1] not in "lsz":
+                result = result[:-1]  # "stopped" -> "stopp" -> "stop"
+    if len(_STEM_CACHE) < 200_000:
+        _STEM_CACHE[word] = result
+    return result
+
+
+def words(text: str) -> list[str]:
+    """Content terms of `text`: lowercased, synonyms folded, stop words dropped, stemmed."""
+    out: list[str] = []
+    for token in _TOKEN.findall(text.lower()):
+        token = SYNONYMS.get(token, token)
+        if len(token) < 2 or token in STOP_WORDS or (token.isdigit() and len(token) < 3):
+            continue
+        out.append(stem(token))
+    return out
+
+
+def with_bigrams(terms: Sequence[str]) -> list[str]:
+    """Adjacent pairs of content terms as `a_b`, stop words already removed between them."""
+    return [f"{a}_{b}" for a, b in zip(terms, terms[1:]) if a != b]
+
+
+def _counts(terms: Iterable[str], into: dict[str, float], weight: float) -> None:
+    for term in terms:
+        into[term] = into.get(term, 0.0) + weight
+
+
+Analysed = tuple[dict[str, float], dict[str, float], int]
+
+
+def analyse(record: Record) -> Analysed:
+    """(title terms, body terms, body length) of one record, weighted by where terms occur.
+
+    Bigrams are taken from the title and the lead only: phrases matter where the topic is named,
+    and in the long tail of a record they would mostly add pairs that cost time and match nothing.
+    """
+    title_terms = words(record.title)
+    title: dict[str, float] = {}
+    _counts(title_terms, title, 1.0)
+    _counts(with_bigrams(title_terms), title, BIGRAM_WEIGHT)
+    body_terms = words(record.context + "\n" + record.decision + "\n" + record.rest)[:MAX_WORDS]
+    lead = body_terms[:LEAD_WORDS]
+    body: dict[str, float] = {}
+    _counts(body_terms, body, 1.0)
+    _counts(lead, body, LEAD_WEIGHT - 1.0)
+    _counts(with_bigrams(lead), body, LEAD_WEIGHT * BIGRAM_WEIGHT)
+    if record.decision:
+        _counts(words(record.decision)[:LEAD_WORDS], body, DECISION_WEIGHT - 1.0)
+    return title, body, len(body_terms)
+
+
+class Entry:
+    """What the index keeps of a record: enough to report a match without reading the file."""
+
+    __slots__ = ("_title_terms", "closed", "date", "digest", "number", "path", "status", "superseded_by",
+                 "supersedes", "title")
+
+    def __init__(self, path: str, number: int | None, title: str, status: str | None, date: str | None,
+                 digest: str, supersedes: list[str], superseded_by: list[str]) -> None:
+        self.path = path
+        self.number = number
+        self.title = title
+        self.status = status
+        self.date = date
+        self.digest = digest
+        self.supersedes = supersedes
+        self.superseded_by = superseded_by
+        self.closed = status not in records_module.OPEN_STATUSES
+        self._title_terms: set[str] | None = None
+
+    def title_terms(self) -> set[str]:
+        if self._title_terms is None:
+            self._title_terms = set(words(self.title))
+        return self._title_terms
+
+    @property
+    def id(self) -> str:
+        if self.number is not None:
+            return f"ADR-{self.number}"
+        return os.path.splitext(os.path.basename(self.path))[0]
+
+    def refers_to(self, ref: str) -> bool:
+        probe = Record(self.path, self.number, self.title, self.status, self.date, [], [], "", "", "", "", [])
+        return probe.refers_to(ref)
+
+    def dump(self) -> tuple[object, ...]:
+        return (self.path, self.number, self.title, self.status, self.date, self.digest,
+                self.supersedes, self.superseded_by)
+
+    @classmethod
+    def load(cls, data: Sequence[object]) -> Entry:
+        path, number, title, status, date, digest, supersedes, superseded_by = data
+        return cls(str(path), number if isinstance(number, int) else None, str(title),
+                   status if isinstance(status, str) else None, date if isinstance(date, str) else None,
+                   str(digest), list(supersedes) if isinstance(supersedes, list) else [],
+                   list(superseded_by) if isinstance(superseded_by, list) else [])
+
+    @classmethod
+    def of(cls, record: Record) -> Entry:
+        return cls(record.path, record.number, record.title, record.status, record.date, record.digest,
+                   list(record.supersedes), list(record.superseded_by))
+
+
+class Match:
+    """One ranked record: `score` ranks; `confidence` is the share of the best possible BM25F sum;
+    `coverage` the idf-weighted share of the record's title the query covers."""
+
+    __slots__ = ("confidence", "coverage", "entry", "score")
+
+    def __init__(self, entry: Entry, score: float, confidence: float, coverage: float = 0.0) -> None:
+        self.entry = entry
+        self.score = score
+        self.confidence = confidence
+        self.coverage = coverage
+
+    def __repr__(self) -> str:
+        return f"Match({self.entry.id}, {self.score:.2f}, {self.confidence:.2f})"
+
+
+class Index:
+    """Postings of term -> (record numbers, impacts), with each record's Entry."""
+
+    __slots__ = ("docs", "entries", "impacts", "postings", "stamps")
+
+    def __init__(self, entries: list[Entry], postings: dict[str, tuple[float, int, int]],
+                 docs: array[int], impacts: array[float],
+                 stamps: dict[str, tuple[int, int, str]] | None = None) -> None:
+        self.entries = entries
+        #: term -> (idf, offset, count) into the flat `docs` / `impacts` arrays.
+        self.postings = postings
+        self.docs = docs
+        self.impacts = impacts
+        self.stamps = stamps or {}
+
+    # -- building ---------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, analysed: Sequence[tuple[Entry, dict[str, float], dict[str, float], int]],
+              stamps: dict[str, tuple[int, int, str]] | None = None) -> Index:
+        """Compute idf and per-record impacts from analysed records."""
+        n = len(analysed)
+        avg = max(1.0, sum(a[3] for a in analysed) / n) if n else 1.0
+        combined_all: list[dict[str, float]] = []
+        df: dict[str, int] = {}
+        for _, title, body, length in analysed:
+            norm = 1.0 / (1.0 - B + B * length / avg)
+            combined = {t: tf * norm for t, tf in body.items()}
+            for term, tf in title.items():
+                combined[term] = combined.get(term, 0.0) + TITLE_WEIGHT * tf
+            combined_all.append(combined)
+            for term in combined:
+                df[term] = df.get(term, 0) + 1
+        idf = {t: math.log(1.0 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        per_term: dict[str, list[tuple[int, float]]] = {t: [] for t in df}
+        k1 = K1
+        scale = K1 + 1.0
+        for doc, combined in enumerate(combined_all):
+            for term, tf in combined.items():
+                per_term[term].append((doc, idf[term] * tf * scale / (tf + k1)))
+        # One flat pair of arrays for all postings: one bytes object each in the cache, not one per term.
+        docs: array[int] = array("I")
+        impacts: array[float] = array("f")
+        postings: dict[str, tuple[float, int, int]] = {}
+        for term, items in per_term.items():
+            postings[term] = (idf[term], len(docs), len(items))
+            for doc, impact in items:
+                docs.append(doc)
+                impacts.append(impact)
+        return cls([a[0] for a in analysed], postings, docs, impacts, stamps)
+
+    @classmethod
+    def from_records(cls, recs: Iterable[Record]) -> Index:
+        """An index of `recs` built in memory (no cache): for tests and benchmarks."""
+        return cls.build([(Entry.of(r), *analyse(r)) for r in recs])
+
+    def dump(self) -> dict[str, object]:
+        return {"entries": [e.dump() for e in self.entries], "postings": self.postings,
+                "docs": self.docs.tobytes(), "impacts": self.impacts.tobytes()}
+
+    @classmethod
+    def load(cls, data: dict[str, object], stamps: dict[str, tuple[int, int, str]]) -> Index:
+        entries = data["entries"]
+        postings = data["postings"]
+        raw_docs, raw_impacts = data["docs"], data["impacts"]
+        if not (isinstance(entries, list) and isinstance(postings, dict) and isinstance(raw_docs, bytes)
+                and isinstance(raw_impacts, bytes)):
+            raise TypeError("not an index")
+        docs: array[int] = array("I")
+        docs.frombytes(raw_docs)
+        impacts: array[float] = array("f")
+        impacts.frombytes(raw_impacts)
+        return cls([Entry.load(e) for e in entries], postings, docs, impacts, stamps)
+
+    # -- querying ---------------------------------------------------------------------------
+
+    def _max_idf(self) -> float:
+        n = len(self.entries)
+        return math.log(1.0 + (n + 0.5) / 0.5) if n else 1.0
+
+    def search(self, subject: str, body: str = "", limit: int = 10, exclude: Iterable[str] = ()) -> list[Match]:
+        """Records ranked for a text given as subject (the topic) and body, best first."""
+        weights = query_weights(subject, body)
+        if not weights or not self.entries:
+            return []
+        scores = [0.0] * len(self.entries)
+        best_possible = 0.0
+        unknown = self._max_idf()
+        docs, impacts = self.docs, self.impacts
+        for term, weight in weights.items():
+            raw = self.postings.get(term)
+            if raw is None:
+                best_possible += weight * unknown * (K1 + 1.0)
+                continue
+            idf, start, count = raw
+            best_possible += weight * idf * (K1 + 1.0)
+            for doc, impact in zip(docs[start:start + count], impacts[start:start + count]):
+                scores[doc] += weight * impact
+        skip = set(exclude)
+        ranked = sorted(
+            (i for i, s in enumerate(scores) if s > 0.0 and self.entries[i].path not in skip),
+            key=lambda i: -scores[i],
+        )[:max(limit, RERANK_DEPTH)]
+        # Rerank by how much of each record's title the query covers: a new record or a commit that
+        # names the same topic as an old title ("Asynchronous IO support") is about that record,
+        # whereas a long record that merely uses the query's words often is not.
+        query_terms = set(weights)
+        results = []
+        for i in ranked:
+            coverage = self.title_coverage(self.entries[i], query_terms)
+            results.append(Match(self.entries[i], scores[i] * (1.0 + TITLE_COVERAGE_BOOST * coverage),
+                                 scores[i] / best_possible if best_possible else 0.0, coverage))
+        results.sort(key=lambda m: -m.score)
+        return results[:limit]
+
+    def title_coverage(self, entry: Entry, query_terms: set[str]) -> float:
+        """The idf-weighted share of `entry`'s title words that occur in the query."""
+        terms = entry.title_terms()
+        if not terms:
+            return 0.0
+        total = hit = 0.0
+        for term in terms:
+            raw = self.postings.get(term)
+            weight = raw[0] if raw is not None else 1.0
+            total += weight
+            if term in query_terms:
+                hit += weight
+        return hit / total if total else 0.0
+
+
+def query_weights(subject: str, body: str = "") -> dict[str, float]:
+    """Term -> weight for a query: the subject counts SUBJECT_WEIGHT times, repeats saturate."""
+    raw: dict[str, float] = {}
+    for text, weight in ((subject, SUBJECT_WEIGHT), (body, 1.0)):
+        terms = words(text)[:MAX_WORDS]
+        _counts(terms, raw, weight)
+        _counts(with_bigrams(terms), raw, weight * BIGRAM_WEIGHT)
+    # Repeating a word in a long body should not drown the subject's words.
+    return {t: 2.0 * w / (w + 1.0) for t, w in raw.items()}
+
+
+# --- the cache -------------------------------------------------------------------------------
+
+_INDEX_FILE = "decisions-index.marshal"
+_TERMS_FILE = "decisions-terms.marshal"
+
+
+def cache_dir(root: str) -> str | None:
+    from linter.decisions.discover import git_dir
+
+    gdir = git_dir(root)
+    return os.path.join(gdir, "ctxlint") if gdir else None
+
+
+def _tag(key: str) -> str:
+    # marshal's format may change between Python versions: a cache is only read by the one that wrote it.
+    return f"{FORMAT}:{sys.version_info[0]}.{sys.version_info[1]}:{key}"
+
+
+def _read(path: str) -> object:
+    try:
+        with open(path, "rb") as handle:
+            return marshal.load(handle)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def _write_atomic(path: str, data: object) -> None:
+    """Write through a temp file in the same folder and os.replace it: readers see old or new, whole."""
+    folder = os.path.dirname(path)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    except OSError:
+        return  # a read-only .git: work without a cache rather than fail the commit
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            marshal.dump(data, handle)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
+def _stamp(root: str, paths: Sequence[str]) -> dict[str, tuple[int, int]]:
+    stamps: dict[str, tuple[int, int]] = {}
+    for rel in paths:
+        try:
+            st = os.stat(os.path.join(root, rel))
+        except OSError:
+            continue
+        stamps[rel] = (st.st_mtime_ns, st.st_size)
+    return stamps
+
+
+def load(root: str, paths: Sequence[str], key: str = "") -> Index:
+    """The index of the records at `paths` (repo-relative), from the cache when it is current.
+
+    Records whose (mtime, size) changed are re-read and hashed; those whose content hash is
+    unchanged reuse their analysed terms; only new content is analysed. `key` names anything
+    else the index depends on (the configured folders), so a config change rebuilds it.
+    """
+    folder = cache_dir(root)
+    stamps = _stamp(root, paths)
+    tag = _tag(key)
+    index_path = os.path.join(folder, _INDEX_FILE) if folder else None
+    if index_path:
+        cached = _read(index_path)
+        if isinstance(cached, dict) and cached.get("tag") == tag:
+            files = cached.get("files")
+            if isinstance(files, dict) and len(files) == len(stamps) and all(
+                isinstance(files.get(p), tuple) and files[p][:2] == s for p, s in stamps.items()
+            ):
+                try:
+                    return Index.load(cached, files)
+                except (KeyError, TypeError, ValueError):
+                    pass
+    return rebuild(root, paths, stamps, key)
+
+
+def rebuild(root: str, paths: Sequence[str], stamps: dict[str, tuple[int, int]] | None = None,
+            key: str = "") -> Index:
+    """Build the index, reusing analysed terms for unchanged content, and write both cache files."""
+    folder = cache_dir(root)
+    stamps = stamps if stamps is not None else _stamp(root, paths)
+    tag = _tag(key)
+    terms_path = os.path.join(folder, _TERMS_FILE) if folder else None
+    known: dict[str, object] = {}
+    if terms_path:
+        cached = _read(terms_path)
+        if isinstance(cached, dict) and cached.get("tag") == _tag("") and isinstance(cached.get("by_digest"), dict):
+            known = cached["by_digest"]
+    analysed: list[tuple[Entry, dict[str, float], dict[str, float], int]] = []
+    files: dict[str, tuple[int, int, str]] = {}
+    fresh: dict[str, object] = {}
+    for rel in sorted(stamps):
+        try:
+            with open(os.path.join(root, rel), "rb") as handle:
+                data = handle.read(2 * 1024 * 1024)
+        except OSError:
+            continue
+        import hashlib
+
+        digest = hashlib.sha1(data).hexdigest()
+        hit = known.get(digest)
+        item: tuple[Entry, dict[str, float], dict[str, float], int] | None = None
+        if isinstance(hit, tuple) and len(hit) == 4:
+            try:
+                meta, title, body, length = hit
+                entry = Entry.load(meta)
+                entry.path = rel  # the same content may have moved
+                item = (entry, title, body, int(length))
+            except (TypeError, ValueError):
+                item = None
+        if item is None:
+            record = records_module.parse(rel, data)
+            item = (Entry.of(record), *analyse(record))
+        analysed.append(item)
+        fresh[digest] = (item[0].dump(), item[1], item[2], item[3])
+        files[rel] = (*stamps[rel], digest)
+    index = Index.build(analysed, files)
+    if folder:
+        if fresh.keys() != known.keys() and terms_path:
+            _write_atomic(terms_path, {"tag": _tag(""), "by_digest": fresh})
+        _write_atomic(os.path.join(folder, _INDEX_FILE), {"tag": tag, "files": files, **index.dump()})
+    return index
