@@ -236,11 +236,15 @@ class Entry:
 
 class Match:
     """One ranked record: `score` ranks; `confidence` is the share of the best possible BM25F sum;
-    `coverage` the idf-weighted share of the record's title the query covers."""
+    `coverage` the idf-weighted share of the record's title the query covers; `subject_share` the
+    idf-weighted share of the query's subject words that occur in the record."""
 
-    __slots__ = ("confidence", "coverage", "entry", "score")
+    __slots__ = ("confidence", "coverage", "entry", "score", "subject_share", "title_hits")
 
-    def __init__(self, entry: Entry, score: float, confidence: float, coverage: float = 0.0) -> None:
+    def __init__(self, entry: Entry, score: float, confidence: float, coverage: float = 0.0,
+                 subject_share: float = 0.0) -> None:
+        self.subject_share = subject_share
+        self.title_hits = 0
         self.entry = entry
         self.score = score
         self.confidence = confidence
@@ -335,19 +339,28 @@ class Index:
         weights = query_weights(subject, body)
         if not weights or not self.entries:
             return []
+        subject_terms = set(words(subject))
         scores = [0.0] * len(self.entries)
+        subject_hits = [0.0] * len(self.entries)
+        subject_total = 0.0
         best_possible = 0.0
         unknown = self._max_idf()
         docs, impacts = self.docs, self.impacts
         for term, weight in weights.items():
             raw = self.postings.get(term)
+            in_subject = term in subject_terms
             if raw is None:
                 best_possible += weight * unknown * (K1 + 1.0)
+                subject_total += unknown if in_subject else 0.0
                 continue
             idf, start, count = raw
             best_possible += weight * idf * (K1 + 1.0)
             for doc, impact in zip(docs[start:start + count], impacts[start:start + count]):
                 scores[doc] += weight * impact
+            if in_subject:
+                subject_total += idf
+                for doc in docs[start:start + count]:
+                    subject_hits[doc] += idf
         skip = set(exclude)
         ranked = sorted(
             (i for i, s in enumerate(scores) if s > 0.0 and self.entries[i].path not in skip),
@@ -359,25 +372,28 @@ class Index:
         query_terms = set(weights)
         results = []
         for i in ranked:
-            coverage = self.title_coverage(self.entries[i], query_terms)
-            results.append(Match(self.entries[i], scores[i] * (1.0 + TITLE_COVERAGE_BOOST * coverage),
-                                 scores[i] / best_possible if best_possible else 0.0, coverage))
+            coverage, title_hits = self.title_coverage(self.entries[i], query_terms)
+            match = Match(self.entries[i], scores[i] * (1.0 + TITLE_COVERAGE_BOOST * coverage),
+                          scores[i] / best_possible if best_possible else 0.0, coverage,
+                          subject_hits[i] / subject_total if subject_total else 0.0)
+            match.title_hits = title_hits
+            results.append(match)
         results.sort(key=lambda m: -m.score)
         return results[:limit]
 
-    def title_coverage(self, entry: Entry, query_terms: set[str]) -> float:
-        """The idf-weighted share of `entry`'s title words that occur in the query."""
+    def title_coverage(self, entry: Entry, query_terms: set[str]) -> tuple[float, int]:
+        """The idf-weighted share of `entry`'s title words that occur in the query, and their number."""
         terms = entry.title_terms()
-        if not terms:
-            return 0.0
         total = hit = 0.0
+        hits = 0
         for term in terms:
             raw = self.postings.get(term)
             weight = raw[0] if raw is not None else 1.0
             total += weight
             if term in query_terms:
                 hit += weight
-        return hit / total if total else 0.0
+                hits += 1
+        return (hit / total if total else 0.0), hits
 
 
 def query_weights(subject: str, body: str = "") -> dict[str, float]:
