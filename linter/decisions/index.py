@@ -20,19 +20,21 @@ hooks running at once never see half a file:
 from __future__ import annotations
 
 import marshal
+from bisect import bisect_left
 import math
 import os
 import re
 import sys
 import tempfile
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from linter.decisions import records as records_module
 from linter.decisions.records import Record
 
 #: Bump when analysis or scoring changes: old caches are then ignored and rebuilt.
-FORMAT = 3
+FORMAT = 4
 
 K1 = 1.2
 B = 0.75
@@ -45,6 +47,7 @@ DECISION_WEIGHT = 1.5
 #: Words of a record's opening counted as its lead, and of the whole record indexed at all:
 #: the topic of a record is stated early, and capping keeps a cold build of 1,000 long records fast.
 LEAD_WORDS = 120
+LEAD_BIGRAM_WORDS = 90
 MAX_WORDS = 1500
 #: A bigram counts this much relative to a unigram, in records and in queries.
 BIGRAM_WEIGHT = 0.6
@@ -137,14 +140,29 @@ def stem(word: str) -> str:
     return result
 
 
+_TERM_CACHE: dict[str, str] = {}
+
+
+def _term(token: str) -> str:
+    """The index term of one lowercased token, or "" when it is dropped."""
+    token = SYNONYMS.get(token, token)
+    if len(token) < 2 or token in STOP_WORDS or (token.isdigit() and len(token) < 3):
+        return ""
+    return stem(token)
+
+
 def words(text: str) -> list[str]:
     """Content terms of `text`: lowercased, synonyms folded, stop words dropped, stemmed."""
+    cache = _TERM_CACHE
     out: list[str] = []
     for token in _TOKEN.findall(text.lower()):
-        token = SYNONYMS.get(token, token)
-        if len(token) < 2 or token in STOP_WORDS or (token.isdigit() and len(token) < 3):
-            continue
-        out.append(stem(token))
+        term = cache.get(token)
+        if term is None:
+            term = _term(token)
+            if len(cache) < 200_000:
+                cache[token] = term
+        if term:
+            out.append(term)
     return out
 
 
@@ -176,7 +194,7 @@ def analyse(record: Record) -> Analysed:
     body: dict[str, float] = {}
     _counts(body_terms, body, 1.0)
     _counts(lead, body, LEAD_WEIGHT - 1.0)
-    _counts(with_bigrams(lead), body, LEAD_WEIGHT * BIGRAM_WEIGHT)
+    _counts(with_bigrams(lead[:LEAD_BIGRAM_WORDS]), body, LEAD_WEIGHT * BIGRAM_WEIGHT)
     if record.decision:
         _counts(words(record.decision)[:LEAD_WORDS], body, DECISION_WEIGHT - 1.0)
     return title, body, len(body_terms)
@@ -254,12 +272,50 @@ class Match:
         return f"Match({self.entry.id}, {self.score:.2f}, {self.confidence:.2f})"
 
 
+class Postings:
+    """term -> (idf, offset, count) into the flat arrays, kept as a sorted term list and arrays.
+
+    A dict of 100,000 small tuples costs tens of milliseconds to unmarshal; a newline-joined
+    string and three arrays cost a copy, and `bisect` finds a query's few hundred terms.
+    """
+
+    __slots__ = ("idfs", "offsets", "terms")
+
+    def __init__(self, terms: list[str], idfs: array[float], offsets: array[int]) -> None:
+        self.terms = terms
+        self.idfs = idfs
+        self.offsets = offsets
+
+    def get(self, term: str) -> tuple[float, int, int] | None:
+        i = bisect_left(self.terms, term)
+        if i < len(self.terms) and self.terms[i] == term:
+            return self.idfs[i], self.offsets[i], self.offsets[i + 1] - self.offsets[i]
+        return None
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def dump(self) -> dict[str, object]:
+        return {"terms": "\n".join(self.terms), "idfs": self.idfs.tobytes(), "offsets": self.offsets.tobytes()}
+
+    @classmethod
+    def load(cls, data: dict[str, object]) -> Postings:
+        terms, raw_idfs, raw_offsets = data["terms"], data["idfs"], data["offsets"]
+        if not (isinstance(terms, str) and isinstance(raw_idfs, bytes) and isinstance(raw_offsets, bytes)):
+            raise TypeError("not postings")
+        idfs: array[float] = array("f")
+        idfs.frombytes(raw_idfs)
+        offsets: array[int] = array("I")
+        offsets.frombytes(raw_offsets)
+        return cls(terms.split("\n") if terms else [], idfs, offsets)
+
+
 class Index:
     """Postings of term -> (record numbers, impacts), with each record's Entry."""
 
     __slots__ = ("docs", "entries", "impacts", "postings", "stamps")
 
-    def __init__(self, entries: list[Entry], postings: dict[str, tuple[float, int, int]],
+    def __init__(self, entries: list[Entry], postings: Postings,
                  docs: array[int], impacts: array[float],
                  stamps: dict[str, tuple[int, int, str]] | None = None) -> None:
         self.entries = entries
@@ -278,31 +334,38 @@ class Index:
         n = len(analysed)
         avg = max(1.0, sum(a[3] for a in analysed) / n) if n else 1.0
         combined_all: list[dict[str, float]] = []
-        df: dict[str, int] = {}
+        df_counter: Counter[str] = Counter()
         for _, title, body, length in analysed:
             norm = 1.0 / (1.0 - B + B * length / avg)
             combined = {t: tf * norm for t, tf in body.items()}
             for term, tf in title.items():
                 combined[term] = combined.get(term, 0.0) + TITLE_WEIGHT * tf
             combined_all.append(combined)
-            for term in combined:
-                df[term] = df.get(term, 0) + 1
+            df_counter.update(combined.keys())
+        df = df_counter
         idf = {t: math.log(1.0 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
-        per_term: dict[str, list[tuple[int, float]]] = {t: [] for t in df}
-        k1 = K1
-        scale = K1 + 1.0
+        per_docs: dict[str, list[int]] = {t: [] for t in df}
+        per_tf: dict[str, list[float]] = {t: [] for t in df}
         for doc, combined in enumerate(combined_all):
             for term, tf in combined.items():
-                per_term[term].append((doc, idf[term] * tf * scale / (tf + k1)))
-        # One flat pair of arrays for all postings: one bytes object each in the cache, not one per term.
+                per_docs[term].append(doc)
+                per_tf[term].append(tf)
+        # One flat set of arrays for all postings: a few bytes objects in the cache, not one per term.
+        k1 = K1
+        scale = K1 + 1.0
         docs: array[int] = array("I")
         impacts: array[float] = array("f")
-        postings: dict[str, tuple[float, int, int]] = {}
-        for term, items in per_term.items():
-            postings[term] = (idf[term], len(docs), len(items))
-            for doc, impact in items:
-                docs.append(doc)
-                impacts.append(impact)
+        terms = sorted(df)
+        idfs: array[float] = array("f")
+        offsets: array[int] = array("I")
+        for term in terms:
+            weight = idf[term] * scale
+            offsets.append(len(docs))
+            idfs.append(idf[term])
+            docs.extend(per_docs[term])
+            impacts.extend([weight * tf / (tf + k1) for tf in per_tf[term]])
+        offsets.append(len(docs))
+        postings = Postings(terms, idfs, offsets)
         return cls([a[0] for a in analysed], postings, docs, impacts, stamps)
 
     @classmethod
@@ -311,7 +374,7 @@ class Index:
         return cls.build([(Entry.of(r), *analyse(r)) for r in recs])
 
     def dump(self) -> dict[str, object]:
-        return {"entries": [e.dump() for e in self.entries], "postings": self.postings,
+        return {"entries": [e.dump() for e in self.entries], "postings": self.postings.dump(),
                 "docs": self.docs.tobytes(), "impacts": self.impacts.tobytes()}
 
     @classmethod
@@ -322,11 +385,12 @@ class Index:
         if not (isinstance(entries, list) and isinstance(postings, dict) and isinstance(raw_docs, bytes)
                 and isinstance(raw_impacts, bytes)):
             raise TypeError("not an index")
+        table = Postings.load(postings)
         docs: array[int] = array("I")
         docs.frombytes(raw_docs)
         impacts: array[float] = array("f")
         impacts.frombytes(raw_impacts)
-        return cls([Entry.load(e) for e in entries], postings, docs, impacts, stamps)
+        return cls([Entry.load(e) for e in entries], table, docs, impacts, stamps)
 
     # -- querying ---------------------------------------------------------------------------
 
@@ -428,7 +492,9 @@ def _tag(key: str) -> str:
 def _read(path: str) -> object:
     try:
         with open(path, "rb") as handle:
-            return marshal.load(handle)
+            data = handle.read()
+        # marshal.loads on the whole buffer: marshal.load on a file reads it in tiny pieces.
+        return marshal.loads(data)
     except (OSError, EOFError, ValueError, TypeError):
         return None
 
@@ -443,7 +509,7 @@ def _write_atomic(path: str, data: object) -> None:
         return  # a read-only .git: work without a cache rather than fail the commit
     try:
         with os.fdopen(fd, "wb") as handle:
-            marshal.dump(data, handle)
+            handle.write(marshal.dumps(data))
         os.replace(tmp, path)
     except OSError:
         try:
