@@ -41,8 +41,13 @@ from linter.decisions import reopening  # noqa: E402
 from linter.decisions.records import parse as parse_record  # noqa: E402
 from linter.message import parse as parse_message  # noqa: E402
 
-TARGETS = {"peps R@5 (text)": 0.85, "peps R@1 (text)": 0.6, "negatives flagged": 0.02,
-           "warm check ms": 30.0, "cold build s": 1.0}
+TARGETS = {
+    "peps R@5 (text)": 0.85,
+    "peps R@1 (text)": 0.6,
+    "negatives flagged": 0.02,
+    "warm check ms": 30.0,
+    "cold build s": 1.0,
+}
 
 
 def corpora_dir() -> str:
@@ -165,7 +170,9 @@ def evaluate(name: str, quick: bool, negatives_extra: list[str]) -> dict[str, ob
             ranks_ours.append([i for i, m in enumerate(ours) if m.entry.path in targets])
             ranks_base.append([i for i, m in enumerate(theirs) if m[0] in targets])
             counts.append(len(targets))
-            flagged = {r.entry.path for r in reopening.detect(index, subject, body, threshold, exclude=[qdoc])}
+            flagged = {
+                r.entry.path for r in reopening.detect(index, subject, body, threshold, exclude=[qdoc])
+            }
             for target in pair["targets_closed"]:
                 flagged_ours[mode].append(target in flagged)
                 top = theirs[0] if theirs else ("", 0.0, 0.0)
@@ -233,8 +240,11 @@ def latency(count: int = 1000, runs: int = 20) -> dict[str, float]:
             index = reopening.repository_index(tmp, cfg)
             colds.append(time.perf_counter() - start)
         assert index is not None and len(index.entries) == count
-        msg = parse_message("Switch the release schedule to yearly major versions\n\n"
-                            "A shorter cycle would let features reach users sooner.\n", None)
+        msg = parse_message(
+            "Switch the release schedule to yearly major versions\n\n"
+            "A shorter cycle would let features reach users sooner.\n",
+            None,
+        )
         old = os.getcwd()
         os.chdir(tmp)
         warms = []
@@ -255,18 +265,29 @@ def latency(count: int = 1000, runs: int = 20) -> dict[str, float]:
             env = dict(os.environ, PYTHONPATH=ROOT)
             msg_file = os.path.join(tmp, "MSG")
             with open(msg_file, "w", encoding="utf-8") as handle:
-                handle.write("Switch the release schedule to yearly major versions\n\nA shorter cycle would "
-                             "let features reach users sooner.\n\nRefs: #1\n")
+                handle.write(
+                    "Switch the release schedule to yearly major versions\n\nA shorter cycle would "
+                    "let features reach users sooner.\n\nRefs: #1\n"
+                )
             hook = []
             for _ in range(5):
                 start = time.perf_counter()
-                subprocess.run([sys.executable, "-m", "linter", "check-msg", msg_file], cwd=tmp, env=env,
-                               capture_output=True, check=False)
+                subprocess.run(
+                    [sys.executable, "-m", "linter", "check-msg", msg_file],
+                    cwd=tmp,
+                    env=env,
+                    capture_output=True,
+                    check=False,
+                )
                 hook.append(time.perf_counter() - start)
         finally:
             os.chdir(old)
-        return {"cold build s": statistics.median(colds), "warm check ms": 1000 * statistics.median(warms),
-                "incremental rebuild s": incremental, "hook process ms": 1000 * statistics.median(hook)}
+        return {
+            "cold build s": statistics.median(colds),
+            "warm check ms": 1000 * statistics.median(warms),
+            "incremental rebuild s": incremental,
+            "hook process ms": 1000 * statistics.median(hook),
+        }
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -288,16 +309,25 @@ def main(argv: Sequence[str]) -> int:
             assert isinstance(ours, tuple) and isinstance(base, tuple)
             for i, metric in enumerate(("R@1", "R@5", "MRR")):
                 rows.append((f"{name} {metric} ({label})", f"{ours[i]:.2f}", f"{base[i]:.2f}", ""))
-            rows.append((f"{name} closed targets flagged ({label})", f"{r[f'ours closed flagged {mode}']:.2f}",
-                         f"{r[f'bm25 closed flagged {mode}']:.2f}", "bm25 at 2% negatives"))
+            rows.append(
+                (
+                    f"{name} closed targets flagged ({label})",
+                    f"{r[f'ours closed flagged {mode}']:.2f}",
+                    f"{r[f'bm25 closed flagged {mode}']:.2f}",
+                    "bm25 at 2% negatives",
+                )
+            )
         for label in ("negatives.jsonl", "commit-messages.txt"):
             key = f"ours flagged {label}"
             if key in r:
                 hits, total = r[key]  # type: ignore[misc]
-                rows.append((f"{name} {label} flagged", f"{hits / total:.3f} ({hits}/{total})", "0.020*",
-                             "<= 0.02"))
+                rows.append(
+                    (f"{name} {label} flagged", f"{hits / total:.3f} ({hits}/{total})", "0.020*", "<= 0.02")
+                )
                 checks.append((f"{name} {label} flagged", hits / total, 0.02, hits / total <= 0.02))
-        rows.append((f"{name} why latency ms/query", f"{r['ours ms/query']:.2f}", f"{r['bm25 ms/query']:.2f}", ""))
+        rows.append(
+            (f"{name} why latency ms/query", f"{r['ours ms/query']:.2f}", f"{r['bm25 ms/query']:.2f}", "")
+        )
         if name == "peps":
             text = r["ours query_text"]
             assert isinstance(text, tuple)
@@ -307,7 +337,9 @@ def main(argv: Sequence[str]) -> int:
     rows.append(("cold build, 1,000 records (s)", f"{lat['cold build s']:.3f}", "", "< 1"))
     rows.append(("incremental rebuild, 1 record changed (s)", f"{lat['incremental rebuild s']:.3f}", "", ""))
     rows.append(("warm CTX301 check, 1,000 records (ms)", f"{lat['warm check ms']:.1f}", "", "< 30"))
-    rows.append(("whole check-msg hook process (ms)", f"{lat['hook process ms']:.0f}", "", "incl. Python start"))
+    rows.append(
+        ("whole check-msg hook process (ms)", f"{lat['hook process ms']:.0f}", "", "incl. Python start")
+    )
     checks.append(("cold build (s)", lat["cold build s"], 1.0, lat["cold build s"] < 1.0))
     checks.append(("warm check (ms)", lat["warm check ms"], 30.0, lat["warm check ms"] < 30.0))
     width = max(len(r[0]) for r in rows)

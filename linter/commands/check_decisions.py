@@ -35,15 +35,15 @@ def run(args: object) -> int:
     findings: list[Finding] = []
     for rel in rels:
         if os.path.isfile(os.path.join(root, rel)):
-            findings.extend(f for f in health.check([read(root, rel)], cfg)
-                            if f.code == health.MALFORMED)
+            findings.extend(f for f in health.check([read(root, rel)], cfg) if f.code == health.MALFORMED)
     name, severity = severity_of("CTX301", cfg)
     if severity != "off":
         for rel, item in check_records(root, cfg, rels):
             new = read(root, rel)
             text = describe(item, root, f"{new.title}\n{new.context[:2000]}")
             text = text.replace("add a 'Reopens: ", "declare 'Supersedes ").replace(
-                "' trailer and say why the decision should change", "' in the new record's status")
+                "' trailer and say why the decision should change", "' in the new record's status"
+            )
             findings.append(Finding("CTX301", name, severity, text, path=rel, decision=item.entry.path))
     if args.format == "json":  # type: ignore[attr-defined]
         from linter.report import json_report
@@ -52,6 +52,9 @@ def run(args: object) -> int:
     elif findings:
         from linter.report import text as text_report
 
-        text_report.write(findings, sys.stdout, f"ctxlint: {len(findings)} problem"
-                          f"{'s' * (len(findings) != 1)} in the decision records")
+        text_report.write(
+            findings,
+            sys.stdout,
+            f"ctxlint: {len(findings)} problem{'s' * (len(findings) != 1)} in the decision records",
+        )
     return exit_code(findings)

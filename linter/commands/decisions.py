@@ -33,7 +33,7 @@ def run(args: object) -> int:
     records = health.load_records(root, cfg)
     findings = health.check(records, cfg)
     links = health.supersede_map(records)
-    rows = [
+    rows: list[dict[str, object]] = [
         {
             "id": r.id,
             "path": r.path,
@@ -48,8 +48,10 @@ def run(args: object) -> int:
     if args.format == "json":  # type: ignore[attr-defined]
         data = {
             "decisions": rows,
-            "findings": [{"code": f.code, "severity": f.severity, "message": f.message, "path": f.path}
-                         for f in findings],
+            "findings": [
+                {"code": f.code, "severity": f.severity, "message": f.message, "path": f.path}
+                for f in findings
+            ],
         }
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return exit_code(findings)
@@ -57,19 +59,30 @@ def run(args: object) -> int:
     return exit_code(findings)
 
 
-def write_table(rows: list[dict[str, object]], findings: list[Finding], stream: TextIO,
-                folders: list[str]) -> None:
+def write_table(
+    rows: list[dict[str, object]], findings: list[Finding], stream: TextIO, folders: list[str]
+) -> None:
     """The records as a table (rich Text on a terminal, plain text otherwise), then the findings."""
     from linter.report.safety import clean_line
     from linter.report.text import use_colour
     from linter.report.text import write as write_findings
 
     if not rows:
-        stream.write("No decision records found (looked in "
-                     f"{', '.join(folders) if folders else 'doc/adr, docs/adr, docs/decisions, ...'}).\n")
+        stream.write(
+            "No decision records found (looked in "
+            f"{', '.join(folders) if folders else 'doc/adr, docs/adr, docs/decisions, ...'}).\n"
+        )
     else:
-        cells = [[clean_line(str(r["id"])), clean_line(str(r["status"] or "-")), str(r["date"] or "-"),
-                  clean_line(str(r["title"])), _links(r)] for r in rows]
+        cells = [
+            [
+                clean_line(str(r["id"])),
+                clean_line(str(r["status"] or "-")),
+                str(r["date"] or "-"),
+                clean_line(str(r["title"])),
+                _links(r),
+            ]
+            for r in rows
+        ]
         widths = [max(len(c[i]) for c in cells) for i in range(3)]
         if use_colour(stream):
             from rich.console import Console
@@ -88,12 +101,15 @@ def write_table(rows: list[dict[str, object]], findings: list[Finding], stream: 
         else:
             for cell in cells:
                 extra = f"  ({cell[4]})" if cell[4] else ""
-                stream.write(f"{cell[0].ljust(widths[0])}  {cell[1].ljust(widths[1])}  "
-                             f"{cell[2].ljust(widths[2])}  {cell[3]}{extra}\n")
+                stream.write(
+                    f"{cell[0].ljust(widths[0])}  {cell[1].ljust(widths[1])}  "
+                    f"{cell[2].ljust(widths[2])}  {cell[3]}{extra}\n"
+                )
     if findings:
         stream.write("\n")
-        write_findings(findings, stream, f"{len(findings)} problem{'s' * (len(findings) != 1)} "
-                       "in the decision records")
+        write_findings(
+            findings, stream, f"{len(findings)} problem{'s' * (len(findings) != 1)} in the decision records"
+        )
 
 
 def _links(row: dict[str, object]) -> str:

@@ -7,16 +7,23 @@ import math
 import os
 import re
 import sys
+from typing import TYPE_CHECKING
 
 from linter.errors import CtxlintError
+
+if TYPE_CHECKING:
+    from linter.decisions.index import Entry
 
 
 def add_arguments(parser: object) -> None:
     parser.add_argument("query", nargs="+", help="a topic, a path, a ticket key or a record (ADR-7)")  # type: ignore[attr-defined]
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")  # type: ignore[attr-defined]
     parser.add_argument("--limit", type=int, default=5, help="matches to show (default 5)")  # type: ignore[attr-defined]
-    parser.add_argument("--commits", action="store_true",  # type: ignore[attr-defined]
-                        help="also search the rationale of commit messages in the history")
+    parser.add_argument(  # type: ignore[attr-defined]
+        "--commits",
+        action="store_true",
+        help="also search the rationale of commit messages in the history",
+    )
 
 
 def run(args: object) -> int:
@@ -62,9 +69,15 @@ def _names(query: str, path: str, number: int | None) -> bool:
     return bool(norm) and (path == norm or path.endswith("/" + norm))
 
 
-def _row(entry: object, score: float) -> dict[str, object]:
-    return {"id": entry.id, "path": entry.path, "title": entry.title,  # type: ignore[attr-defined]
-            "status": entry.status, "date": entry.date, "score": score}  # type: ignore[attr-defined]
+def _row(entry: Entry, score: float) -> dict[str, object]:
+    return {
+        "id": entry.id,
+        "path": entry.path,
+        "title": entry.title,
+        "status": entry.status,
+        "date": entry.date,
+        "score": score,
+    }
 
 
 def search_commits(query: str, root: str, limit: int, max_commits: int = 20000) -> list[dict[str, object]]:
@@ -106,13 +119,20 @@ def search_commits(query: str, root: str, limit: int, max_commits: int = 20000) 
     scored.sort(key=lambda s: -s[0])
     import datetime
 
-    return [{"sha": c.sha, "subject": c.message.split("\n", 1)[0],
-             "date": datetime.datetime.fromtimestamp(c.timestamp, datetime.timezone.utc).date().isoformat(),
-             "score": round(s, 3)} for s, c in scored[:limit]]
+    return [
+        {
+            "sha": c.sha,
+            "subject": c.message.split("\n", 1)[0],
+            "date": datetime.datetime.fromtimestamp(c.timestamp, datetime.timezone.utc).date().isoformat(),
+            "score": round(s, 3),
+        }
+        for s, c in scored[:limit]
+    ]
 
 
-def _print(matches: list[dict[str, object]], commits: list[dict[str, object]], with_commits: bool,
-           has_records: bool) -> None:
+def _print(
+    matches: list[dict[str, object]], commits: list[dict[str, object]], with_commits: bool, has_records: bool
+) -> None:
     from linter.report.safety import clean_line
 
     out = sys.stdout
@@ -123,8 +143,10 @@ def _print(matches: list[dict[str, object]], commits: list[dict[str, object]], w
     for m in matches:
         status = m["status"] or "no status"
         date = f", {m['date']}" if m["date"] else ""
-        out.write(f"{m['id']}  {clean_line(str(m['title']))}  ({clean_line(str(status))}{date})  "
-                  f"{m['path']}  score {m['score']}\n")
+        out.write(
+            f"{m['id']}  {clean_line(str(m['title']))}  ({clean_line(str(status))}{date})  "
+            f"{m['path']}  score {m['score']}\n"
+        )
     if with_commits:
         out.write("\nCommits:\n" if commits else "\nNo commit rationale matches.\n")
         for c in commits:

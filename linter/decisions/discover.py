@@ -25,8 +25,19 @@ DEFAULT_FOLDERS = (
 )
 
 #: Files in a decision folder that are not records.
-_NOT_RECORDS = frozenset({"readme.md", "index.md", "template.md", "adr-template.md", "_template.md",
-                          "toc.md", "summary.md", "changelog.md", "license.md"})
+_NOT_RECORDS = frozenset(
+    {
+        "readme.md",
+        "index.md",
+        "template.md",
+        "adr-template.md",
+        "_template.md",
+        "toc.md",
+        "summary.md",
+        "changelog.md",
+        "license.md",
+    }
+)
 RECORD_SUFFIXES = (".md", ".markdown")
 
 
@@ -81,6 +92,6 @@ def git_dir(root: str) -> str | None:
     except OSError:
         return None
     if line.startswith("gitdir:"):
-        target = line[len("gitdir:"):].strip()
+        target = line[len("gitdir:") :].strip()
         return target if os.path.isabs(target) else os.path.normpath(os.path.join(root, target))
     return None

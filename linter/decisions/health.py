@@ -49,23 +49,46 @@ def check(records: Sequence[Record], cfg: Config, today: datetime.date | None = 
     by_number: dict[int, list[Record]] = {}
     for record in records:
         for problem in record.problems:
-            out.append(_finding(MALFORMED, cfg, f"line {problem.line}: {problem.message}", record, problem.line))
+            out.append(
+                _finding(MALFORMED, cfg, f"line {problem.line}: {problem.message}", record, problem.line)
+            )
         if record.number is not None:
             by_number.setdefault(record.number, []).append(record)
         if record.status is None:
-            out.append(_finding(MISSING_STATUS, cfg, f"{record.id} has no status (add a '## Status' section "
-                                "or 'status:' front matter)", record, record.title_line))
+            out.append(
+                _finding(
+                    MISSING_STATUS,
+                    cfg,
+                    f"{record.id} has no status (add a '## Status' section or 'status:' front matter)",
+                    record,
+                    record.title_line,
+                )
+            )
         if record.date is None:
-            out.append(_finding(MISSING_DATE, cfg, f"{record.id} has no date (add 'Date: YYYY-MM-DD')",
-                                record, record.title_line))
+            out.append(
+                _finding(
+                    MISSING_DATE,
+                    cfg,
+                    f"{record.id} has no date (add 'Date: YYYY-MM-DD')",
+                    record,
+                    record.title_line,
+                )
+            )
         out.extend(_links(record, records, cfg))
         out.append(_stale(record, cfg, today))
     for number, same in sorted(by_number.items()):
         if len(same) > 1:
             others = ", ".join(r.path for r in same)
             for record in same:
-                out.append(_finding(DUPLICATE_NUMBER, cfg, f"number {number} is used by {len(same)} records: "
-                                    f"{others}", record, record.title_line))
+                out.append(
+                    _finding(
+                        DUPLICATE_NUMBER,
+                        cfg,
+                        f"number {number} is used by {len(same)} records: {others}",
+                        record,
+                        record.title_line,
+                    )
+                )
     return [f for f in out if f is not None]
 
 
@@ -74,21 +97,51 @@ def _links(record: Record, records: Sequence[Record], cfg: Config) -> list[Findi
     for ref in record.supersedes:
         target = resolve(records, _relative(record, ref))
         if target is None or target is record:
-            out.append(_finding(BROKEN_LINK, cfg, f"{record.id} supersedes {ref!r}, which is not a record here",
-                                record, record.status_line))
+            out.append(
+                _finding(
+                    BROKEN_LINK,
+                    cfg,
+                    f"{record.id} supersedes {ref!r}, which is not a record here",
+                    record,
+                    record.status_line,
+                )
+            )
         elif not any(_points_to(target, r, record) for r in target.superseded_by) and (
-                target.status not in _SUPERSEDED):
-            out.append(_finding(ONE_WAY_LINK, cfg, f"{record.id} supersedes {target.id}, but {target.path} "
-                                f"does not say it is superseded by {record.id}", record, record.status_line))
+            target.status not in _SUPERSEDED
+        ):
+            out.append(
+                _finding(
+                    ONE_WAY_LINK,
+                    cfg,
+                    f"{record.id} supersedes {target.id}, but {target.path} "
+                    f"does not say it is superseded by {record.id}",
+                    record,
+                    record.status_line,
+                )
+            )
     for ref in record.superseded_by:
         target = resolve(records, _relative(record, ref))
         if target is None or target is record:
-            out.append(_finding(BROKEN_LINK, cfg, f"{record.id} is superseded by {ref!r}, which is not a "
-                                "record here", record, record.status_line))
+            out.append(
+                _finding(
+                    BROKEN_LINK,
+                    cfg,
+                    f"{record.id} is superseded by {ref!r}, which is not a record here",
+                    record,
+                    record.status_line,
+                )
+            )
         elif not any(_points_to(target, r, record) for r in target.supersedes):
-            out.append(_finding(ONE_WAY_LINK, cfg, f"{record.id} says it is superseded by {target.id}, but "
-                                f"{target.path} does not say it supersedes {record.id}", record,
-                                record.status_line))
+            out.append(
+                _finding(
+                    ONE_WAY_LINK,
+                    cfg,
+                    f"{record.id} says it is superseded by {target.id}, but "
+                    f"{target.path} does not say it supersedes {record.id}",
+                    record,
+                    record.status_line,
+                )
+            )
     return out
 
 
@@ -118,8 +171,14 @@ def _stale(record: Record, cfg: Config, today: datetime.date) -> Finding | None:
     age = (today - written).days
     if age <= days:
         return None
-    return _finding(STALE_PROPOSAL, cfg, f"{record.id} has been {record.status} for {age} days (since "
-                    f"{record.date}); accept, reject or withdraw it", record, record.status_line)
+    return _finding(
+        STALE_PROPOSAL,
+        cfg,
+        f"{record.id} has been {record.status} for {age} days (since "
+        f"{record.date}); accept, reject or withdraw it",
+        record,
+        record.status_line,
+    )
 
 
 def supersede_map(records: Sequence[Record]) -> dict[str, tuple[list[str], list[str]]]:

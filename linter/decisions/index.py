@@ -20,13 +20,13 @@ hooks running at once never see half a file:
 from __future__ import annotations
 
 import marshal
-from bisect import bisect_left
 import math
 import os
 import re
 import sys
 import tempfile
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -77,38 +77,128 @@ STOP_WORDS = frozenset(
 
 #: Abbreviations and near-synonyms folded to one term, on both the record and the query side.
 SYNONYMS = {
-    "db": "database", "dbs": "database", "rdbms": "database", "datastore": "database",
-    "postgres": "postgresql", "pg": "postgresql", "psql": "postgresql",
-    "mongo": "mongodb", "k8s": "kubernetes", "kube": "kubernetes",
-    "js": "javascript", "ts": "typescript", "py": "python",
-    "config": "configuration", "configs": "configuration", "conf": "configuration", "cfg": "configuration",
-    "auth": "authentication", "authn": "authentication", "authz": "authorization", "login": "authentication",
-    "repo": "repository", "repos": "repository", "deps": "dependency", "dep": "dependency",
-    "env": "environment", "envs": "environment", "infra": "infrastructure",
-    "msg": "message", "msgs": "message", "mq": "queue", "queueing": "queue", "queuing": "queue",
-    "perf": "performance", "async": "asynchronous", "sync": "synchronous", "impl": "implementation",
-    "doc": "documentation", "docs": "documentation", "api": "api", "apis": "api",
-    "ui": "interface", "gui": "interface", "frontend": "front", "backend": "back",
-    "tls": "ssl", "https": "ssl", "cert": "certificate", "certs": "certificate",
-    "lb": "balancer", "elb": "balancer", "alb": "balancer", "loadbalancer": "balancer",
-    "ci": "integration", "cd": "deployment", "deploy": "deployment", "deploys": "deployment",
-    "aws": "amazon", "gcp": "google", "iam": "identity",
-    "regex": "regular", "regexp": "regular", "enum": "enumeration", "enums": "enumeration",
-    "dict": "dictionary", "dicts": "dictionary", "stdlib": "library", "lib": "library", "libs": "library",
-    "pkg": "package", "pkgs": "package", "args": "argument", "arg": "argument", "kwargs": "keyword",
-    "func": "function", "funcs": "function", "fn": "function", "attr": "attribute", "attrs": "attribute",
-    "mutex": "lock", "colour": "color", "behaviour": "behavior", "favour": "favor", "licence": "license",
-    "organisation": "organization", "optimise": "optimize", "serialise": "serialize",
-    "utilise": "utilize", "initialise": "initialize", "customise": "customize", "customisation": "customization",
+    "db": "database",
+    "dbs": "database",
+    "rdbms": "database",
+    "datastore": "database",
+    "postgres": "postgresql",
+    "pg": "postgresql",
+    "psql": "postgresql",
+    "mongo": "mongodb",
+    "k8s": "kubernetes",
+    "kube": "kubernetes",
+    "js": "javascript",
+    "ts": "typescript",
+    "py": "python",
+    "config": "configuration",
+    "configs": "configuration",
+    "conf": "configuration",
+    "cfg": "configuration",
+    "auth": "authentication",
+    "authn": "authentication",
+    "authz": "authorization",
+    "login": "authentication",
+    "repo": "repository",
+    "repos": "repository",
+    "deps": "dependency",
+    "dep": "dependency",
+    "env": "environment",
+    "envs": "environment",
+    "infra": "infrastructure",
+    "msg": "message",
+    "msgs": "message",
+    "mq": "queue",
+    "queueing": "queue",
+    "queuing": "queue",
+    "perf": "performance",
+    "async": "asynchronous",
+    "sync": "synchronous",
+    "impl": "implementation",
+    "doc": "documentation",
+    "docs": "documentation",
+    "api": "api",
+    "apis": "api",
+    "ui": "interface",
+    "gui": "interface",
+    "frontend": "front",
+    "backend": "back",
+    "tls": "ssl",
+    "https": "ssl",
+    "cert": "certificate",
+    "certs": "certificate",
+    "lb": "balancer",
+    "elb": "balancer",
+    "alb": "balancer",
+    "loadbalancer": "balancer",
+    "ci": "integration",
+    "cd": "deployment",
+    "deploy": "deployment",
+    "deploys": "deployment",
+    "aws": "amazon",
+    "gcp": "google",
+    "iam": "identity",
+    "regex": "regular",
+    "regexp": "regular",
+    "enum": "enumeration",
+    "enums": "enumeration",
+    "dict": "dictionary",
+    "dicts": "dictionary",
+    "stdlib": "library",
+    "lib": "library",
+    "libs": "library",
+    "pkg": "package",
+    "pkgs": "package",
+    "args": "argument",
+    "arg": "argument",
+    "kwargs": "keyword",
+    "func": "function",
+    "funcs": "function",
+    "fn": "function",
+    "attr": "attribute",
+    "attrs": "attribute",
+    "mutex": "lock",
+    "colour": "color",
+    "behaviour": "behavior",
+    "favour": "favor",
+    "licence": "license",
+    "organisation": "organization",
+    "optimise": "optimize",
+    "serialise": "serialize",
+    "utilise": "utilize",
+    "initialise": "initialize",
+    "customise": "customize",
+    "customisation": "customization",
 }
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*")
 _STEM_CACHE: dict[str, str] = {}
 _SUFFIXES = (
-    ("ational", "ate"), ("izations", "ize"), ("ization", "ize"), ("isations", "ize"), ("isation", "ize"),
-    ("ations", "ate"), ("ation", "ate"), ("ements", ""), ("ement", ""), ("ments", ""), ("ment", ""),
-    ("nesses", ""), ("ness", ""), ("ities", ""), ("ity", ""), ("ings", ""), ("ing", ""), ("edly", ""),
-    ("ies", "y"), ("ied", "y"), ("ed", ""), ("ers", ""), ("er", ""), ("ly", ""), ("es", ""), ("s", ""),
+    ("ational", "ate"),
+    ("izations", "ize"),
+    ("ization", "ize"),
+    ("isations", "ize"),
+    ("isation", "ize"),
+    ("ations", "ate"),
+    ("ation", "ate"),
+    ("ements", ""),
+    ("ement", ""),
+    ("ments", ""),
+    ("ment", ""),
+    ("nesses", ""),
+    ("ness", ""),
+    ("ities", ""),
+    ("ity", ""),
+    ("ings", ""),
+    ("ing", ""),
+    ("edly", ""),
+    ("ies", "y"),
+    ("ied", "y"),
+    ("ed", ""),
+    ("ers", ""),
+    ("er", ""),
+    ("ly", ""),
+    ("es", ""),
+    ("s", ""),
 )
 
 
@@ -203,11 +293,30 @@ def analyse(record: Record) -> Analysed:
 class Entry:
     """What the index keeps of a record: enough to report a match without reading the file."""
 
-    __slots__ = ("_title_terms", "closed", "date", "digest", "number", "path", "status", "superseded_by",
-                 "supersedes", "title")
+    __slots__ = (
+        "_title_terms",
+        "closed",
+        "date",
+        "digest",
+        "number",
+        "path",
+        "status",
+        "superseded_by",
+        "supersedes",
+        "title",
+    )
 
-    def __init__(self, path: str, number: int | None, title: str, status: str | None, date: str | None,
-                 digest: str, supersedes: list[str], superseded_by: list[str]) -> None:
+    def __init__(
+        self,
+        path: str,
+        number: int | None,
+        title: str,
+        status: str | None,
+        date: str | None,
+        digest: str,
+        supersedes: list[str],
+        superseded_by: list[str],
+    ) -> None:
         self.path = path
         self.number = number
         self.title = title
@@ -235,21 +344,43 @@ class Entry:
         return probe.refers_to(ref)
 
     def dump(self) -> tuple[object, ...]:
-        return (self.path, self.number, self.title, self.status, self.date, self.digest,
-                self.supersedes, self.superseded_by)
+        return (
+            self.path,
+            self.number,
+            self.title,
+            self.status,
+            self.date,
+            self.digest,
+            self.supersedes,
+            self.superseded_by,
+        )
 
     @classmethod
     def load(cls, data: Sequence[object]) -> Entry:
         path, number, title, status, date, digest, supersedes, superseded_by = data
-        return cls(str(path), number if isinstance(number, int) else None, str(title),
-                   status if isinstance(status, str) else None, date if isinstance(date, str) else None,
-                   str(digest), list(supersedes) if isinstance(supersedes, list) else [],
-                   list(superseded_by) if isinstance(superseded_by, list) else [])
+        return cls(
+            str(path),
+            number if isinstance(number, int) else None,
+            str(title),
+            status if isinstance(status, str) else None,
+            date if isinstance(date, str) else None,
+            str(digest),
+            list(supersedes) if isinstance(supersedes, list) else [],
+            list(superseded_by) if isinstance(superseded_by, list) else [],
+        )
 
     @classmethod
     def of(cls, record: Record) -> Entry:
-        return cls(record.path, record.number, record.title, record.status, record.date, record.digest,
-                   list(record.supersedes), list(record.superseded_by))
+        return cls(
+            record.path,
+            record.number,
+            record.title,
+            record.status,
+            record.date,
+            record.digest,
+            list(record.supersedes),
+            list(record.superseded_by),
+        )
 
 
 class Match:
@@ -259,8 +390,9 @@ class Match:
 
     __slots__ = ("confidence", "coverage", "entry", "score", "subject_share", "title_hits")
 
-    def __init__(self, entry: Entry, score: float, confidence: float, coverage: float = 0.0,
-                 subject_share: float = 0.0) -> None:
+    def __init__(
+        self, entry: Entry, score: float, confidence: float, coverage: float = 0.0, subject_share: float = 0.0
+    ) -> None:
         self.subject_share = subject_share
         self.title_hits = 0
         self.entry = entry
@@ -296,7 +428,11 @@ class Postings:
         return len(self.terms)
 
     def dump(self) -> dict[str, object]:
-        return {"terms": "\n".join(self.terms), "idfs": self.idfs.tobytes(), "offsets": self.offsets.tobytes()}
+        return {
+            "terms": "\n".join(self.terms),
+            "idfs": self.idfs.tobytes(),
+            "offsets": self.offsets.tobytes(),
+        }
 
     @classmethod
     def load(cls, data: dict[str, object]) -> Postings:
@@ -315,9 +451,14 @@ class Index:
 
     __slots__ = ("docs", "entries", "impacts", "postings", "stamps")
 
-    def __init__(self, entries: list[Entry], postings: Postings,
-                 docs: array[int], impacts: array[float],
-                 stamps: dict[str, tuple[int, int, str]] | None = None) -> None:
+    def __init__(
+        self,
+        entries: list[Entry],
+        postings: Postings,
+        docs: array[int],
+        impacts: array[float],
+        stamps: dict[str, tuple[int, int, str]] | None = None,
+    ) -> None:
         self.entries = entries
         #: term -> (idf, offset, count) into the flat `docs` / `impacts` arrays.
         self.postings = postings
@@ -328,8 +469,11 @@ class Index:
     # -- building ---------------------------------------------------------------------------
 
     @classmethod
-    def build(cls, analysed: Sequence[tuple[Entry, dict[str, float], dict[str, float], int]],
-              stamps: dict[str, tuple[int, int, str]] | None = None) -> Index:
+    def build(
+        cls,
+        analysed: Sequence[tuple[Entry, dict[str, float], dict[str, float], int]],
+        stamps: dict[str, tuple[int, int, str]] | None = None,
+    ) -> Index:
         """Compute idf and per-record impacts from analysed records."""
         n = len(analysed)
         avg = max(1.0, sum(a[3] for a in analysed) / n) if n else 1.0
@@ -374,16 +518,24 @@ class Index:
         return cls.build([(Entry.of(r), *analyse(r)) for r in recs])
 
     def dump(self) -> dict[str, object]:
-        return {"entries": [e.dump() for e in self.entries], "postings": self.postings.dump(),
-                "docs": self.docs.tobytes(), "impacts": self.impacts.tobytes()}
+        return {
+            "entries": [e.dump() for e in self.entries],
+            "postings": self.postings.dump(),
+            "docs": self.docs.tobytes(),
+            "impacts": self.impacts.tobytes(),
+        }
 
     @classmethod
     def load(cls, data: dict[str, object], stamps: dict[str, tuple[int, int, str]]) -> Index:
         entries = data["entries"]
         postings = data["postings"]
         raw_docs, raw_impacts = data["docs"], data["impacts"]
-        if not (isinstance(entries, list) and isinstance(postings, dict) and isinstance(raw_docs, bytes)
-                and isinstance(raw_impacts, bytes)):
+        if not (
+            isinstance(entries, list)
+            and isinstance(postings, dict)
+            and isinstance(raw_docs, bytes)
+            and isinstance(raw_impacts, bytes)
+        ):
             raise TypeError("not an index")
         table = Postings.load(postings)
         docs: array[int] = array("I")
@@ -398,7 +550,9 @@ class Index:
         n = len(self.entries)
         return math.log(1.0 + (n + 0.5) / 0.5) if n else 1.0
 
-    def search(self, subject: str, body: str = "", limit: int = 10, exclude: Iterable[str] = ()) -> list[Match]:
+    def search(
+        self, subject: str, body: str = "", limit: int = 10, exclude: Iterable[str] = ()
+    ) -> list[Match]:
         """Records ranked for a text given as subject (the topic) and body, best first."""
         weights = query_weights(subject, body)
         if not weights or not self.entries:
@@ -419,17 +573,17 @@ class Index:
                 continue
             idf, start, count = raw
             best_possible += weight * idf * (K1 + 1.0)
-            for doc, impact in zip(docs[start:start + count], impacts[start:start + count]):
+            for doc, impact in zip(docs[start : start + count], impacts[start : start + count]):
                 scores[doc] += weight * impact
             if in_subject:
                 subject_total += idf
-                for doc in docs[start:start + count]:
+                for doc in docs[start : start + count]:
                     subject_hits[doc] += idf
         skip = set(exclude)
         ranked = sorted(
             (i for i, s in enumerate(scores) if s > 0.0 and self.entries[i].path not in skip),
             key=lambda i: -scores[i],
-        )[:max(limit, RERANK_DEPTH)]
+        )[: max(limit, RERANK_DEPTH)]
         # Rerank by how much of each record's title the query covers: a new record or a commit that
         # names the same topic as an old title ("Asynchronous IO support") is about that record,
         # whereas a long record that merely uses the query's words often is not.
@@ -437,9 +591,13 @@ class Index:
         results = []
         for i in ranked:
             coverage, title_hits = self.title_coverage(self.entries[i], query_terms)
-            match = Match(self.entries[i], scores[i] * (1.0 + TITLE_COVERAGE_BOOST * coverage),
-                          scores[i] / best_possible if best_possible else 0.0, coverage,
-                          subject_hits[i] / subject_total if subject_total else 0.0)
+            match = Match(
+                self.entries[i],
+                scores[i] * (1.0 + TITLE_COVERAGE_BOOST * coverage),
+                scores[i] / best_possible if best_possible else 0.0,
+                coverage,
+                subject_hits[i] / subject_total if subject_total else 0.0,
+            )
             match.title_hits = title_hits
             results.append(match)
         results.sort(key=lambda m: -m.score)
@@ -509,7 +667,7 @@ def _write_atomic(path: str, data: object) -> None:
         return  # a read-only .git: work without a cache rather than fail the commit
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(marshal.dumps(data))
+            handle.write(marshal.dumps(data))  # type: ignore[arg-type]
         os.replace(tmp, path)
     except OSError:
         try:
@@ -544,8 +702,10 @@ def load(root: str, paths: Sequence[str], key: str = "") -> Index:
         cached = _read(index_path)
         if isinstance(cached, dict) and cached.get("tag") == tag:
             files = cached.get("files")
-            if isinstance(files, dict) and len(files) == len(stamps) and all(
-                isinstance(files.get(p), tuple) and files[p][:2] == s for p, s in stamps.items()
+            if (
+                isinstance(files, dict)
+                and len(files) == len(stamps)
+                and all(isinstance(files.get(p), tuple) and files[p][:2] == s for p, s in stamps.items())
             ):
                 try:
                     return Index.load(cached, files)
@@ -554,8 +714,9 @@ def load(root: str, paths: Sequence[str], key: str = "") -> Index:
     return rebuild(root, paths, stamps, key)
 
 
-def rebuild(root: str, paths: Sequence[str], stamps: dict[str, tuple[int, int]] | None = None,
-            key: str = "") -> Index:
+def rebuild(
+    root: str, paths: Sequence[str], stamps: dict[str, tuple[int, int]] | None = None, key: str = ""
+) -> Index:
     """Build the index, reusing analysed terms for unchanged content, and write both cache files."""
     folder = cache_dir(root)
     stamps = stamps if stamps is not None else _stamp(root, paths)
@@ -564,7 +725,11 @@ def rebuild(root: str, paths: Sequence[str], stamps: dict[str, tuple[int, int]] 
     known: dict[str, object] = {}
     if terms_path:
         cached = _read(terms_path)
-        if isinstance(cached, dict) and cached.get("tag") == _tag("") and isinstance(cached.get("by_digest"), dict):
+        if (
+            isinstance(cached, dict)
+            and cached.get("tag") == _tag("")
+            and isinstance(cached.get("by_digest"), dict)
+        ):
             known = cached["by_digest"]
     analysed: list[tuple[Entry, dict[str, float], dict[str, float], int]] = []
     files: dict[str, tuple[int, int, str]] = {}

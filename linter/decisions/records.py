@@ -41,10 +41,25 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 _META = re.compile(
     r"^\s*(?:[*+-]\s+)?(?:\*\*|__)?([A-Za-z][A-Za-z -]{1,30}?)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.*?)\s*$"
 )
-_META_KEYS = {"status", "date", "deciders", "decision-makers", "technical story", "consulted", "informed",
-              "supersedes", "superseded by", "superseded-by", "replaces", "replaced by", "tags"}
+_META_KEYS = {
+    "status",
+    "date",
+    "deciders",
+    "decision-makers",
+    "technical story",
+    "consulted",
+    "informed",
+    "supersedes",
+    "superseded by",
+    "superseded-by",
+    "replaces",
+    "replaced by",
+    "tags",
+}
 _SUPERSEDES = re.compile(r"\b(?:supersedes|replaces|supercedes)\b[\s:]*(.*)", re.IGNORECASE)
-_SUPERSEDED_BY = re.compile(r"\b(?:superseded|superceded|superceeded|replaced)\s+by\b[\s:]*(.*)", re.IGNORECASE)
+_SUPERSEDED_BY = re.compile(
+    r"\b(?:superseded|superceded|superceeded|replaced)\s+by\b[\s:]*(.*)", re.IGNORECASE
+)
 _REF_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
 _REF_ID = re.compile(r"\b(?:ADR|DR|PEP)[-_ #]?0*(\d{1,6})\b", re.IGNORECASE)
 _REF_NUMBER = re.compile(r"^\s*0*(\d{1,6})\b")
@@ -72,13 +87,42 @@ class Problem:
 class Record:
     """One decision record. `supersedes` / `superseded_by` hold raw references until resolved."""
 
-    __slots__ = ("context", "date", "date_line", "decision", "digest", "number", "path", "problems", "rest",
-                 "status", "status_line", "superseded_by", "supersedes", "title", "title_line")
+    __slots__ = (
+        "context",
+        "date",
+        "date_line",
+        "decision",
+        "digest",
+        "number",
+        "path",
+        "problems",
+        "rest",
+        "status",
+        "status_line",
+        "superseded_by",
+        "supersedes",
+        "title",
+        "title_line",
+    )
 
-    def __init__(self, path: str, number: int | None, title: str, status: str | None, date: str | None,
-                 supersedes: list[str], superseded_by: list[str], context: str, decision: str, rest: str,
-                 digest: str, problems: list[Problem], status_line: int = 1, date_line: int = 1,
-                 title_line: int = 1) -> None:
+    def __init__(
+        self,
+        path: str,
+        number: int | None,
+        title: str,
+        status: str | None,
+        date: str | None,
+        supersedes: list[str],
+        superseded_by: list[str],
+        context: str,
+        decision: str,
+        rest: str,
+        digest: str,
+        problems: list[Problem],
+        status_line: int = 1,
+        date_line: int = 1,
+        title_line: int = 1,
+    ) -> None:
         self.path = path
         self.number = number
         self.title = title
@@ -176,9 +220,9 @@ def references(text: str) -> list[str]:
     for match in _REF_ID.finditer(rest):
         found.append(f"ADR-{int(match.group(1))}")
     if not found:
-        match = _REF_NUMBER.match(rest)
-        if match:
-            found.append(f"ADR-{int(match.group(1))}")
+        bare = _REF_NUMBER.match(rest)
+        if bare:
+            found.append(f"ADR-{int(bare.group(1))}")
     seen: list[str] = []
     for ref in found:
         if ref and ref not in seen:
@@ -187,6 +231,7 @@ def references(text: str) -> list[str]:
 
 
 # --- front matter -------------------------------------------------------------------------------
+
 
 def _scalar(text: str) -> str:
     text = text.strip()
@@ -246,6 +291,7 @@ def read_front_matter(lines: list[str], first_line: int = 2) -> tuple[dict[str, 
 
 # --- the record ------------------------------------------------------------------------------
 
+
 def _clean_title(title: str) -> tuple[str, int | None]:
     title = title.strip().strip("*_`").strip()
     match = _NUMBERED_TITLE.match(title)
@@ -267,8 +313,8 @@ def parse(path: str, data: bytes) -> Record:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems.append(Problem(line, "not valid UTF-8; undecodable bytes were replaced"))
+        bad_line = data[: exc.start].count(b"\n") + 1
+        problems.append(Problem(bad_line, "not valid UTF-8; undecodable bytes were replaced"))
         text = data.decode("utf-8", errors="replace")
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
     lines = text.split("\n")
@@ -366,7 +412,9 @@ def parse(path: str, data: bytes) -> Record:
                 break
     date = parse_date(date_text) if date_text else None
     if date_text and date is None:
-        problems.append(Problem(date_line, f"date {date_text.strip()[:40]!r} is not an ISO date (YYYY-MM-DD)"))
+        problems.append(
+            Problem(date_line, f"date {date_text.strip()[:40]!r} is not an ISO date (YYYY-MM-DD)")
+        )
 
     # Supersede links live in the metadata (front matter, list lines, the status section), never in
     # the prose, where "this replaces the old cache" is not a link between records.

@@ -51,7 +51,7 @@ _CARRIED_OUT = re.compile(
     r"implements? (?:the )?decision)\b",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
+_SENTENCE = re.compile(r"(?<=[a-z0-9)\]`'\"][.!?])\s+(?=[A-Z])|\n\s*\n")
 
 
 class Reopening:
@@ -100,8 +100,14 @@ def names(text: str, entry: Entry) -> bool:
     return False
 
 
-def detect(index: Index, subject: str, body: str = "", threshold: float = DEFAULT_THRESHOLD / 100,
-           exclude: Iterable[str] = (), acknowledged: Iterable[str] = ()) -> list[Reopening]:
+def detect(
+    index: Index,
+    subject: str,
+    body: str = "",
+    threshold: float = DEFAULT_THRESHOLD / 100,
+    exclude: Iterable[str] = (),
+    acknowledged: Iterable[str] = (),
+) -> list[Reopening]:
     """Closed decisions that `subject`/`body` re-raise, strongest first.
 
     `exclude` holds record paths never to report (the text's own record); `acknowledged` holds
@@ -182,7 +188,9 @@ def has_new_rationale(msg: Message, cfg: Config) -> bool:
     for value in msg.trailer_values(*cfg.strings("rationale-trailers")):
         if judge(value, msg.subject, 2, cfg) is None:
             return True
-    return any(judge(p, msg.subject, cfg.number("rationale-min-words"), cfg) is None for p in msg.body_paragraphs)
+    return any(
+        judge(p, msg.subject, cfg.number("rationale-min-words"), cfg) is None for p in msg.body_paragraphs
+    )
 
 
 def describe(reopening: Reopening, root: str, query: str) -> str:
@@ -201,8 +209,10 @@ def describe(reopening: Reopening, root: str, query: str) -> str:
     text = f're-raises closed decision {entry.id} "{entry.title}" ({status}{when}; {entry.path})'
     if passage:
         text += f': "{passage}"'
-    return (text + f"; if you mean to reopen it, add a 'Reopens: {entry.id}' trailer and say why "
-            "the decision should change")
+    return (
+        text + f"; if you mean to reopen it, add a 'Reopens: {entry.id}' trailer and say why "
+        "the decision should change"
+    )
 
 
 def check_message(msg: Message, root: str, cfg: Config) -> list[Problem]:
@@ -221,9 +231,13 @@ def check_message(msg: Message, root: str, cfg: Config) -> list[Problem]:
         for item in found:
             if any(item.entry.refers_to(a) for a in acks):
                 if not rationale:
-                    problems.append(Problem(
-                        f"reopens {item.entry.id} \"{item.entry.title}\" ({item.entry.path}) without a new "
-                        "rationale; say in the body why the decision should change", item.entry.path))
+                    problems.append(
+                        Problem(
+                            f'reopens {item.entry.id} "{item.entry.title}" ({item.entry.path}) without a new '
+                            "rationale; say in the body why the decision should change",
+                            item.entry.path,
+                        )
+                    )
                 continue
             kept.append(item)
         found = kept

@@ -1,0 +1,247 @@
+"""Reopened topics: true and false positives, acknowledgement, and the commit-msg hook end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from linter.checks import CommitContext
+from linter.config import validate
+from linter.decisions.index import Index
+from linter.decisions.records import parse
+from linter.decisions.reopening import detect
+from linter.engine import lint
+from linter.message import parse as parse_message
+from linter.rulebook import rule
+from tests.conftest import Repo, run_ctxlint
+
+QUEUE = """# 1. Use PostgreSQL as the job queue
+
+Date: 2025-03-02
+
+## Status
+
+Accepted
+
+## Context
+
+Background jobs need a queue. Redis and RabbitMQ were considered, but each adds a service to run,
+monitor and back up, and jobs must commit atomically with the rows they change.
+
+## Decision
+
+We keep the job queue in a PostgreSQL table polled with SELECT ... FOR UPDATE SKIP LOCKED.
+
+## Consequences
+
+No new service to operate. Queue throughput is bounded by the primary database.
+"""
+
+DEPLOY = """# 2. Deploy with blue-green releases
+
+Date: 2025-04-11
+
+## Status
+
+Accepted
+
+## Context
+
+Rolling updates left two versions serving traffic at once, which broke sessions during releases.
+
+## Decision
+
+Every release deploys a full green stack next to blue and switches the load balancer at once.
+"""
+
+GRAPHQL = """---
+status: rejected
+date: 2024-11-05
+---
+# GraphQL for the public API
+
+## Context and Problem Statement
+
+Partners asked for a GraphQL endpoint for the public API instead of REST.
+
+## Decision Outcome
+
+Rejected: REST with OpenAPI stays; GraphQL query cost limits and caching are too hard for us today.
+"""
+
+LOKI = """# 4. Move logs to Loki
+
+Date: 2025-09-01
+
+## Status
+
+Proposed
+
+## Context
+
+Log storage in Elasticsearch is expensive.
+"""
+
+RECORDS = {
+    "docs/adr/0001-use-postgresql-as-the-job-queue.md": QUEUE,
+    "docs/adr/0002-deploy-with-blue-green-releases.md": DEPLOY,
+    "docs/adr/0003-graphql-for-the-public-api.md": GRAPHQL,
+    "docs/adr/0004-move-logs-to-loki.md": LOKI,
+}
+
+
+@pytest.fixture
+def index() -> Index:
+    return Index.from_records(parse(path, text.encode()) for path, text in RECORDS.items())
+
+
+def flagged(index: Index, message: str) -> list[str]:
+    msg = parse_message(message)
+    return [r.entry.id for r in detect(index, msg.subject, "\n\n".join(msg.body_paragraphs))]
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        (
+            "Switch the job queue from PostgreSQL to Redis\n\n"
+            "The jobs table polling loads the primary database.",
+            "ADR-1",
+        ),
+        ("Move background jobs off the PostgreSQL queue to RabbitMQ", "ADR-1"),
+        ("Reconsider GraphQL for the public API\n\nThree partners asked again this quarter.", "ADR-3"),
+        (
+            "Replace blue-green releases with rolling updates\n\n"
+            "A second stack doubles the cost of every release.",
+            "ADR-2",
+        ),
+    ],
+)
+def test_reopening_messages_are_flagged(index: Index, message: str, expected: str) -> None:
+    assert flagged(index, message)[:1] == [expected]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # shares words with a record, but is ordinary work
+        "Add an index to the jobs table\n\nLookups by tenant were scanning the whole table.",
+        "Fix typo in the public API docs",
+        "Bump the PostgreSQL driver to 3.1.18",
+        "Log the release version at start-up",
+        # carries out what a decision decided
+        "Implement the PostgreSQL job queue worker\n\n"
+        "Polls with SKIP LOCKED so workers never take the same job.",
+        "Add the green stack to the release pipeline as decided",
+        # names the decision: the author knows it
+        "Tune the job queue polling interval\n\n"
+        "ADR-1 keeps jobs in PostgreSQL; poll every 2 s instead of 1 s.",
+        # an open proposal is not a closed decision
+        "Move logs to Loki\n\nElasticsearch storage costs twice as much.",
+    ],
+)
+def test_ordinary_messages_are_not_flagged(index: Index, message: str) -> None:
+    assert flagged(index, message) == []
+
+
+def write_records(repo: Repo, records: dict[str, str] | None = None) -> None:
+    repo.commit("Record decisions\n\nWhy: the team agreed.\n", records or RECORDS)
+
+
+def test_trailer_with_new_rationale_clears_and_without_rationale_does_not(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_records(repo)
+    monkeypatch.chdir(repo.path)
+    cfg = validate({}, "test")
+    reopen = "Switch the job queue from PostgreSQL to Redis\n\n"
+    rationale = "The jobs table polling now costs a third of the primary database's capacity at peak.\n\n"
+    plain = lint(parse_message(reopen + rationale + "Refs: OPS-1\n"), CommitContext(), cfg)
+    assert [f.code for f in plain.findings] == ["CTX301"]
+    finding = plain.findings[0]
+    assert finding.decision == "docs/adr/0001-use-postgresql-as-the-job-queue.md"
+    for part in ("ADR-1", "Use PostgreSQL as the job queue", "accepted", "2025-03-02", "SKIP LOCKED"):
+        assert part in finding.message
+    cleared = lint(
+        parse_message(reopen + rationale + "Reopens: ADR-0001\nRefs: OPS-1\n"), CommitContext(), cfg
+    )
+    assert cleared.findings == []
+    bare = lint(parse_message(reopen + "Reopens: ADR-1\n"), CommitContext(), cfg)
+    assert [f.code for f in bare.findings if f.code == "CTX301"] == ["CTX301"]
+    assert "without a new rationale" in next(f.message for f in bare.findings if f.code == "CTX301")
+
+
+def test_rule_examples_hold_in_a_repository(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    entry = rule("CTX301")
+    assert entry.scope == "decision"
+    import tomllib
+
+    from linter.resources import data_dir
+
+    with open(Path(data_dir("rules")) / "CTX301-reopened-decision.toml", "rb") as handle:
+        examples = tomllib.load(handle)["examples"]
+    assert any(e["findings"] for e in examples) and any(not e["findings"] for e in examples)
+    monkeypatch.chdir(repo.path)
+    for example in examples:
+        for path, text in example["records"].items():
+            repo.write(path, text)
+        result = lint(parse_message(example["message"]), CommitContext(), validate({}, "test"))
+        assert sorted({f.code for f in result.findings}) == sorted(example["findings"]), example["message"]
+
+
+def test_commit_msg_hook_reports_reopening_as_json(repo: Repo) -> None:
+    write_records(repo)
+    msg = repo.write(
+        "MSG",
+        "Switch the job queue from PostgreSQL to Redis\n\nPolling the jobs table "
+        "loads the primary database at peak hours.\n\nRefs: OPS-1\n",
+    )
+    proc = run_ctxlint("check-msg", "--format", "json", str(msg), cwd=repo.path)
+    assert proc.returncode == 0, proc.stderr  # a warning does not block the commit
+    findings = json.loads(proc.stdout)["findings"]
+    assert [f["code"] for f in findings] == ["CTX301"]
+    assert findings[0]["decision"] == "docs/adr/0001-use-postgresql-as-the-job-queue.md"
+    proc = run_ctxlint("check-msg", str(msg), cwd=repo.path)
+    assert "CTX301" in proc.stdout and "ADR-1" in proc.stdout
+
+
+def test_severity_can_be_raised_to_error(repo: Repo) -> None:
+    write_records(repo)
+    repo.write(".ctxlint.toml", '[rules]\nreopened-decision = "error"\n')
+    msg = repo.write(
+        "MSG",
+        "Switch the job queue from PostgreSQL to Redis\n\nPolling the jobs table "
+        "loads the primary database at peak hours.\n\nRefs: OPS-1\n",
+    )
+    proc = run_ctxlint("check-msg", str(msg), cwd=repo.path)
+    assert proc.returncode == 1
+
+
+def test_repository_without_records_never_loads_the_decision_machinery(repo: Repo) -> None:
+    repo.commit("Start\n\nWhy: the project needs a first commit.\n")
+    msg = repo.write(
+        "MSG", "Switch the job queue from PostgreSQL to Redis\n\nBecause it is faster.\n\nRefs: OPS-1\n"
+    )
+    code = (
+        "import sys, runpy; sys.argv=['ctxlint','check-msg','MSG']\n"
+        "from linter.cli import main\nrc = main(['check-msg', 'MSG'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('linter.decisions')))\n"
+    )
+    import subprocess
+    import sys as _sys
+
+    from tests.conftest import ROOT
+
+    proc = subprocess.run(
+        [_sys.executable, "-c", code],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert proc.stdout.strip().splitlines()[-1] == "['linter.decisions', 'linter.decisions.discover']"
+    assert not (repo.path / ".git" / "ctxlint").exists()
+    del msg
