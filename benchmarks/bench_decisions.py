@@ -126,6 +126,23 @@ def query_parts(text: str) -> tuple[str, str]:
     return subject.strip(), body.strip()
 
 
+def reopen_scores(index: ix.Index, subject: str, body: str, exclude: Sequence[str] = ()) -> dict[str, float]:
+    """Each closed candidate's CTX301 strength divided by the bar its wording sets (flag at >= threshold).
+
+    Used to compare ctxlint with the baseline at the same false-alarm rate as well as at its default.
+    """
+    multiplier = reopening.bar(subject, body, 1.0)
+    if multiplier is None:
+        return {}
+    cued = bool(reopening._REOPEN_CUES.search(f"{subject}\n{body}"))
+    text = f"{subject}\n{body}"
+    out: dict[str, float] = {}
+    for match in index.search(subject, body, limit=10, exclude=exclude):
+        if match.entry.closed and not reopening.names(text, match.entry):
+            out[match.entry.path] = reopening.strength(match, cued) / multiplier
+    return out
+
+
 def ranking_scores(ranks: list[list[int]], targets: list[int]) -> tuple[float, float, float]:
     r1 = r5 = mrr = 0.0
     for hits, count in zip(ranks, targets):
@@ -146,6 +163,7 @@ def evaluate(name: str, quick: bool, negatives_extra: list[str]) -> dict[str, ob
     result: dict[str, object] = {"records": len(records), "queries": len(pairs)}
     flagged_ours: dict[str, list[bool]] = {"query_text": [], "query_title": []}
     base_top: dict[str, list[tuple[bool, float]]] = {"query_text": [], "query_title": []}
+    ours_top: dict[str, list[float]] = {"query_text": [], "query_title": []}
     times_ours: list[float] = []
     times_base: list[float] = []
     for mode in ("query_text", "query_title"):
@@ -182,6 +200,7 @@ def evaluate(name: str, quick: bool, negatives_extra: list[str]) -> dict[str, ob
     # False alarms: the corpus's own negatives and the unrelated project's commits.
     neg_sets = {"negatives.jsonl": negatives, "commit-messages.txt": negatives_extra}
     base_neg_scores: list[float] = []
+    ours_neg_scores: list[float] = []
     for label, texts_ in neg_sets.items():
         if not texts_:
             continue
@@ -190,6 +209,7 @@ def evaluate(name: str, quick: bool, negatives_extra: list[str]) -> dict[str, ob
             subject, body = as_message(text)
             if reopening.detect(full, subject, body, threshold):
                 hits += 1
+            ours_neg_scores.append(max(reopen_scores(full, subject, body).values(), default=0.0))
             top = base_full.search(text)
             base_neg_scores.append(top[0][2] if top else 0.0)
         result[f"ours flagged {label}"] = (hits, len(texts_))
@@ -197,11 +217,17 @@ def evaluate(name: str, quick: bool, negatives_extra: list[str]) -> dict[str, ob
     base_neg_scores.sort()
     cut = base_neg_scores[int(len(base_neg_scores) * 0.98)] if base_neg_scores else 1.0
     result["bm25 threshold"] = cut
+    ours_neg_scores.sort()
+    ours_cut = ours_neg_scores[int(len(ours_neg_scores) * 0.98)] if ours_neg_scores else 1.0
+    ours_cut = max(ours_cut, 1e-9)
     for mode in ("query_text", "query_title"):
         flags = flagged_ours[mode]
         result[f"ours closed flagged {mode}"] = sum(flags) / max(1, len(flags))
         tops = base_top[mode]
         result[f"bm25 closed flagged {mode}"] = sum(1 for ok, s in tops if ok and s > cut) / max(1, len(tops))
+        result[f"ours@2% closed flagged {mode}"] = sum(1 for s in ours_top[mode] if s > ours_cut) / max(
+            1, len(ours_top[mode])
+        )
     result["ours ms/query"] = 1000 * statistics.mean(times_ours)
     result["bm25 ms/query"] = 1000 * statistics.mean(times_base)
     return result
@@ -309,6 +335,14 @@ def main(argv: Sequence[str]) -> int:
             assert isinstance(ours, tuple) and isinstance(base, tuple)
             for i, metric in enumerate(("R@1", "R@5", "MRR")):
                 rows.append((f"{name} {metric} ({label})", f"{ours[i]:.2f}", f"{base[i]:.2f}", ""))
+            rows.append(
+                (
+                    f"{name} closed targets flagged at 2% negatives ({label})",
+                    f"{r[f'ours@2% closed flagged {mode}']:.2f}",
+                    f"{r[f'bm25 closed flagged {mode}']:.2f}",
+                    "both calibrated on the negatives",
+                )
+            )
             rows.append(
                 (
                     f"{name} closed targets flagged ({label})",

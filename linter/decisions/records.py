@@ -339,30 +339,37 @@ def parse(path: str, data: bytes) -> Record:
     for index in range(body_start, len(lines)):
         line = lines[index]
         number_line = index + 1
-        if _FENCE.match(line):
+        first = line.lstrip()[:1]
+        if first in ("`", "~") and _FENCE.match(line):
             in_fence = not in_fence
             sections[-1][2].append(line)
             continue
         if in_fence:
             sections[-1][2].append(line)
             continue
-        h1 = _H1.match(line)
+        h1 = _H1.match(line) if first == "#" else None
         if h1 and not title:
             title, number = _clean_title(h1.group(1))
             title_line = number_line
             continue
-        if not title and index + 1 < len(lines) and re.fullmatch(r"=+\s*", lines[index + 1]) and line.strip():
+        if (
+            not title
+            and index + 1 < len(lines)
+            and lines[index + 1][:1] == "="
+            and re.fullmatch(r"=+\s*", lines[index + 1])
+            and line.strip()
+        ):
             title, number = _clean_title(line)
             title_line = number_line
             lines[index + 1] = ""
             continue
-        h2 = _H2.match(line)
+        h2 = _H2.match(line) if first == "#" else None
         if h2:
             heading = re.sub(r"^[\d.\s]+", "", h2.group(1)).strip().lower()
             sections.append((heading, number_line, []))
             continue
         sections[-1][2].append(line)
-        if len(sections) == 1 or sections[-1][0] == "status":
+        if (len(sections) == 1 or sections[-1][0] == "status") and ":" in line:
             found = _META.match(line)
             if found and found.group(1).strip().lower() in _META_KEYS:
                 key = found.group(1).strip().lower()

@@ -34,7 +34,7 @@ _REOPEN_CUES = re.compile(
     r"\b(?:revisit\w*|reconsider\w*|rethink\w*|re-?open\w*|re-?evaluat\w*|supersed\w*|replac\w*|switch\w*|"
     r"migrat\w*|abandon\w*|revert\w*|undo\w*|reintroduc\w*|bring back|go(?:ing)? back|back to|"
     r"mov(?:e|es|ed|ing) (?:away |back )?(?:from|to|off)|stop using|no longer|instead of|rather than|"
-    r"alternative to|get rid of|ditch\w*|why not|should we|"
+    r"alternative to|get rid of|ditch\w*|why not|should we|(?:do not|don't|stop|never) us(?:e|ing)|"
     r"proposal|propos\w*|change (?:from|to)|moving away)\b",
     re.IGNORECASE,
 )
@@ -69,9 +69,13 @@ class Reopening:
         return f"Reopening({self.entry.id}, {self.strength:.2f})"
 
 
-def strength(match: Match) -> float:
-    """How surely the text is about this record's topic, 0..1 (0 below two shared title words)."""
-    if match.title_hits < MIN_TITLE_HITS:
+def strength(match: Match, cued: bool = False) -> float:
+    """How surely the text is about this record's topic, 0..1.
+
+    It is 0 below two shared title words, unless the text uses change wording (`cued`) and the one
+    shared word is rare among the records: "Stop using HAProxy" names its topic in one word.
+    """
+    if match.title_hits < MIN_TITLE_HITS and not (cued and match.rare_hit):
         return 0.0
     return float((match.coverage * match.subject_share) ** 0.5)
 
@@ -119,10 +123,11 @@ def detect(
     acks = [a for a in acknowledged if a.strip()]
     found: list[Reopening] = []
     text = f"{subject}\n{body}"
+    cued = bool(_REOPEN_CUES.search(text))
     for match in index.search(subject, body, limit=10, exclude=exclude):
         if not match.entry.closed:
             continue
-        value = strength(match)
+        value = strength(match, cued)
         if value < needed:
             continue
         if names(text, match.entry) or any(match.entry.refers_to(a) for a in acks):
