@@ -134,12 +134,11 @@ def reopen_scores(index: ix.Index, subject: str, body: str, exclude: Sequence[st
     multiplier = reopening.bar(subject, body, 1.0)
     if multiplier is None:
         return {}
-    cued = bool(reopening._REOPEN_CUES.search(f"{subject}\n{body}"))
     text = f"{subject}\n{body}"
     out: dict[str, float] = {}
     for match in index.search(subject, body, limit=10, exclude=exclude):
         if match.entry.closed and not reopening.names(text, match.entry):
-            out[match.entry.path] = reopening.strength(match, cued) / multiplier
+            out[match.entry.path] = reopening.strength(match) / multiplier
     return out
 
 
@@ -191,8 +190,11 @@ def evaluate(name: str, quick: bool, negatives_extra: list[str]) -> dict[str, ob
             flagged = {
                 r.entry.path for r in reopening.detect(index, subject, body, threshold, exclude=[qdoc])
             }
+            strengths = reopen_scores(index, subject, body, [qdoc])
+            reported = sorted(strengths, key=lambda p: -strengths[p])[: reopening.MAX_REPORTED]
             for target in pair["targets_closed"]:
                 flagged_ours[mode].append(target in flagged)
+                ours_top[mode].append(strengths[target] if target in reported else 0.0)
                 top = theirs[0] if theirs else ("", 0.0, 0.0)
                 base_top[mode].append((top[0] == target, top[2]))
         result[f"ours {mode}"] = ranking_scores(ranks_ours, counts)

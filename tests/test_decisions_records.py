@@ -231,3 +231,41 @@ def test_stale_proposal_age_is_configurable() -> None:
     assert [f.code for f in health.check(records, validate({}, "t"), today)] == ["CTX308"]
     cfg = validate({"decisions": {"stale-proposal-days": 200}}, "t")
     assert health.check(records, cfg, today) == []
+
+
+def test_parse_never_raises_on_arbitrary_bytes() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    pieces = st.sampled_from(
+        [
+            "---\n",
+            "status: ",
+            "# ",
+            "## Status\n",
+            "Superseded by [",
+            "](0003-x.md)",
+            "\n",
+            "Date: ",
+            "2020-13-45",
+            "* Status: ",
+            "```\n",
+            "=====\n",
+            "\xff",
+            "ADR-",
+            "7",
+            ": [a, b",
+            "  - x\n",
+        ]
+    )
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.one_of(pieces, st.text(max_size=20)), max_size=30), st.binary(max_size=20))
+    def check(parts: list[str], tail: bytes) -> None:
+        record = parse("docs/adr/0001-x.md", "".join(parts).encode("utf-8", "surrogatepass") + tail)
+        assert record.number == 1
+        assert isinstance(record.title, str) and record.title
+        assert all(p.line >= 1 for p in record.problems)
+        health.check([record], validate({}, "t"), datetime.date(2025, 1, 1))
+
+    check()

@@ -245,3 +245,54 @@ def test_repository_without_records_never_loads_the_decision_machinery(repo: Rep
     assert proc.stdout.strip().splitlines()[-1] == "['linter.decisions', 'linter.decisions.discover']"
     assert not (repo.path / ".git" / "ctxlint").exists()
     del msg
+
+
+def test_hook_path_with_records_stays_off_rich_and_gitpython(repo: Repo) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    write_records(repo)
+    repo.write(
+        "MSG", "Switch the job queue from PostgreSQL to Redis\n\nThe primary is overloaded.\n\nRefs: OPS-1\n"
+    )
+    code = (
+        "import sys\nfrom linter.cli import main\nrc = main(['check-msg', 'MSG'])\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'git')))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert "CTX301" in proc.stdout
+    assert proc.stdout.strip().splitlines()[-1] == "LOADED []"
+
+
+def test_worktree_git_file_is_followed_for_the_cache(repo: Repo) -> None:
+    from linter.decisions.discover import git_dir
+
+    write_records(repo)
+    linked = repo.path.parent / "linked"
+    repo.git("worktree", "add", "-q", str(linked))
+    found = git_dir(str(linked))
+    assert found is not None and found.startswith(str(repo.path / ".git" / "worktrees"))
+    msg = linked / "MSG"
+    msg.write_text(
+        "Switch the job queue from PostgreSQL to Redis\n\nThe primary is overloaded.\n\nRefs: OPS-1\n"
+    )
+    proc = run_ctxlint("check-msg", str(msg), cwd=linked)
+    assert "CTX301" in proc.stdout
+    assert (Path(found) / "ctxlint" / "decisions-index.marshal").exists()
+
+
+def test_config_default_threshold_matches_the_calibrated_one() -> None:
+    from linter.config import SCHEMA
+    from linter.decisions.reopening import DEFAULT_THRESHOLD
+
+    assert SCHEMA["decisions"]["threshold"].default == DEFAULT_THRESHOLD

@@ -387,14 +387,13 @@ class Match:
     `coverage` the idf-weighted share of the record's title the query covers; `subject_share` the
     idf-weighted share of the query's subject words that occur in the record."""
 
-    __slots__ = ("confidence", "coverage", "entry", "rare_hit", "score", "subject_share", "title_hits")
+    __slots__ = ("confidence", "coverage", "entry", "score", "subject_share", "title_hits")
 
     def __init__(
         self, entry: Entry, score: float, confidence: float, coverage: float = 0.0, subject_share: float = 0.0
     ) -> None:
         self.subject_share = subject_share
         self.title_hits = 0
-        self.rare_hit = False
         self.entry = entry
         self.score = score
         self.confidence = confidence
@@ -613,7 +612,6 @@ class Index:
                 subject_hits[i] / subject_total if subject_total else 0.0,
             )
             match.title_hits = title_hits
-            match.rare_hit = title_hits == 1 and self.rare_title_hit(self.entries[i], query_terms)
             results.append(match)
         results.sort(key=lambda m: -m.score)
         return results[:limit]
@@ -631,16 +629,6 @@ class Index:
                 hit += weight
                 hits += 1
         return (hit / total if total else 0.0), hits
-
-    def rare_title_hit(self, entry: Entry, query_terms: set[str]) -> bool:
-        """Whether a title word the query shares is rare among the records (a tool or product name)."""
-        limit = max(2, len(self.entries) // 100)
-        for term in entry.title_terms():
-            if term in query_terms:
-                raw = self.postings.get(term)
-                if raw is not None and raw[2] <= limit:
-                    return True
-        return False
 
 
 def query_weights(subject: str, body: str = "") -> dict[str, float]:
