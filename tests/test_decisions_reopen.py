@@ -176,7 +176,10 @@ def test_trailer_with_new_rationale_clears_and_without_rationale_does_not(
 def test_rule_examples_hold_in_a_repository(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     entry = rule("CTX301")
     assert entry.scope == "decision"
-    import tomllib
+    try:
+        import tomllib
+    except ImportError:  # pragma: no cover - Python < 3.11
+        import tomli as tomllib  # type: ignore[no-redef]
 
     from linter.resources import data_dir
 

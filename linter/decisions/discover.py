@@ -59,16 +59,31 @@ def is_record_name(name: str) -> bool:
 
 def record_paths(root: str, cfg: Config) -> list[str]:
     """Repo-relative paths (with `/`) of every record file, sorted, under the decision folders."""
-    paths: list[str] = []
-    for folder in folders(root, cfg):
-        base = os.path.join(root, folder)
-        for directory, subdirs, files in os.walk(base):
-            subdirs[:] = sorted(d for d in subdirs if not d.startswith((".", "_")) and d != "templates")
-            rel = os.path.relpath(directory, root).replace(os.sep, "/")
-            for name in sorted(files):
-                if is_record_name(name):
-                    paths.append(f"{rel}/{name}" if rel != "." else name)
-    return sorted(set(paths))
+    return sorted(record_stamps(root, cfg))
+
+
+def record_stamps(root: str, cfg: Config) -> dict[str, tuple[int, int]]:
+    """Every record file's repo-relative path -> (mtime in ns, size), from one directory scan."""
+    found: dict[str, tuple[int, int]] = {}
+    pending = [(os.path.join(root, folder), folder.strip("/")) for folder in folders(root, cfg)]
+    while pending:
+        directory, rel = pending.pop()
+        try:
+            with os.scandir(directory) as items:
+                for item in items:
+                    name = item.name
+                    if item.is_dir(follow_symlinks=False):
+                        if not name.startswith((".", "_")) and name != "templates":
+                            pending.append((item.path, f"{rel}/{name}"))
+                    elif is_record_name(name):
+                        try:
+                            st = item.stat()
+                        except OSError:
+                            continue
+                        found[f"{rel}/{name}"] = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            continue
+    return found
 
 
 def in_decision_folder(path: str, root: str, cfg: Config) -> bool:

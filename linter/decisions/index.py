@@ -29,7 +29,7 @@ import tempfile
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from linter.decisions import records as records_module
 from linter.decisions.records import Record
@@ -382,6 +382,38 @@ class Entry:
         )
 
 
+class Entries:
+    """Entries materialised on first use: a warm check touches a handful of a thousand records."""
+
+    __slots__ = ("_made", "_raw", "paths")
+
+    def __init__(self, raw: Sequence[Sequence[object]]) -> None:
+        self._raw = raw
+        self._made: list[Entry | None] = [None] * len(raw)
+        self.paths = [str(r[0]) for r in raw]
+
+    @classmethod
+    def of(cls, entries: Sequence[Entry]) -> Entries:
+        made = cls([e.dump() for e in entries])
+        made._made = list(entries)
+        return made
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __getitem__(self, i: int) -> Entry:
+        entry = self._made[i]
+        if entry is None:
+            entry = self._made[i] = Entry.load(self._raw[i])
+        return entry
+
+    def __iter__(self) -> Iterator[Entry]:
+        return (self[i] for i in range(len(self._raw)))
+
+    def dump(self) -> list[Sequence[object]]:
+        return list(self._raw)
+
+
 class Match:
     """One ranked record: `score` ranks; `confidence` is the share of the best possible BM25F sum;
     `coverage` the idf-weighted share of the record's title the query covers; `subject_share` the
@@ -452,13 +484,13 @@ class Index:
 
     def __init__(
         self,
-        entries: list[Entry],
+        entries: Sequence[Entry] | Entries,
         postings: Postings,
         docs: array[int],
         impacts: array[float],
         stamps: dict[str, tuple[int, int, str]] | None = None,
     ) -> None:
-        self.entries = entries
+        self.entries = entries if isinstance(entries, Entries) else Entries.of(entries)
         #: term -> (idf, offset, count) into the flat `docs` / `impacts` arrays.
         self.postings = postings
         self.docs = docs
@@ -529,7 +561,7 @@ class Index:
 
     def dump(self) -> dict[str, object]:
         return {
-            "entries": [e.dump() for e in self.entries],
+            "entries": self.entries.dump(),
             "postings": self.postings.dump(),
             "docs": self.docs.tobytes(),
             "impacts": self.impacts.tobytes(),
@@ -552,7 +584,7 @@ class Index:
         docs.frombytes(raw_docs)
         impacts: array[float] = array("f")
         impacts.frombytes(raw_impacts)
-        return cls([Entry.load(e) for e in entries], table, docs, impacts, stamps)
+        return cls(Entries(entries), table, docs, impacts, stamps)
 
     # -- querying ---------------------------------------------------------------------------
 
@@ -590,8 +622,9 @@ class Index:
                 for doc in docs[start : start + count]:
                     subject_hits[doc] += idf
         skip = set(exclude)
+        paths = self.entries.paths
         ranked = sorted(
-            (i for i, s in enumerate(scores) if s > 0.0 and self.entries[i].path not in skip),
+            (i for i, s in enumerate(scores) if s > 0.0 and paths[i] not in skip),
             key=lambda i: -scores[i],
         )[: max(limit, RERANK_DEPTH)]
         # Rerank by how much of each record's title the query covers: a new record or a commit that
@@ -705,7 +738,9 @@ def _stamp(root: str, paths: Sequence[str]) -> dict[str, tuple[int, int]]:
     return stamps
 
 
-def load(root: str, paths: Sequence[str], key: str = "") -> Index:
+def load(
+    root: str, paths: Sequence[str], key: str = "", stamps: dict[str, tuple[int, int]] | None = None
+) -> Index:
     """The index of the records at `paths` (repo-relative), from the cache when it is current.
 
     Records whose (mtime, size) changed are re-read and hashed; those whose content hash is
@@ -713,7 +748,7 @@ def load(root: str, paths: Sequence[str], key: str = "") -> Index:
     else the index depends on (the configured folders), so a config change rebuilds it.
     """
     folder = cache_dir(root)
-    stamps = _stamp(root, paths)
+    stamps = stamps if stamps is not None else _stamp(root, paths)
     tag = _tag(key)
     index_path = os.path.join(folder, _INDEX_FILE) if folder else None
     if index_path:

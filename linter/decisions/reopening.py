@@ -165,11 +165,11 @@ def repository_index(root: str, cfg: Config) -> Index | None:
     if not folders:
         return None
     key = "|".join(folders)
-    paths = discover.record_paths(root, cfg)
+    stamps = discover.record_stamps(root, cfg)
     cached = _LOADED.get((root, key))
-    if cached is not None and len(cached.stamps) == len(paths):
+    if cached is not None and len(cached.stamps) == len(stamps):
         return cached
-    index = load(root, paths, key)
+    index = load(root, sorted(stamps), key, stamps)
     _LOADED[(root, key)] = index
     return index
 
