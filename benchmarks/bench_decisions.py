@@ -14,8 +14,9 @@ k1 = 1.2, b = 0.75, whole record text):
   with its default threshold; BM25: top-1 with a normalised score threshold calibrated so that
   2% of the corpus's negatives are flagged, i.e. tuned on the test negatives in its favour);
 - share of ordinary commits flagged (negatives.jsonl and commit-messages.txt);
-- latency (best of several runs, median beside it): cold index build of 1,000 records in a git repository (parse, analyse, write the
-  cache), warm CTX301 check (cache on disk, fresh process state: load + query), `why` per query.
+- latency (best of several runs, median beside it): cold index build of 1,000 records in a git
+  repository (parse, analyse, write the cache), warm CTX301 check (cache on disk, fresh process
+  state: load + query), `why` per query.
 """
 
 from __future__ import annotations
