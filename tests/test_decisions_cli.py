@@ -292,3 +292,32 @@ def test_repository_index_is_none_without_records(repo: Repo) -> None:
     assert repository_index(str(repo.path), validate({}, "t")) is None
     proc = run_ctxlint("why", "anything", cwd=repo.path)
     assert proc.returncode == 0 and "No decision records" in proc.stdout
+
+
+def test_a_renamed_copy_gets_its_own_number(adr_repo: Repo) -> None:
+    root = str(adr_repo.path)
+    index_module.load(root, paths(adr_repo), "docs/adr")
+    text = (adr_repo.path / "docs/adr/0002-deploy-with-blue-green-releases.md").read_text()
+    adr_repo.write("docs/adr/0007-deploy-with-blue-green-releases.md", text)
+    ids = sorted(e.id for e in index_module.load(root, paths(adr_repo), "docs/adr").entries)
+    assert ids == ["ADR-1", "ADR-2", "ADR-3", "ADR-4", "ADR-7"]
+
+
+def test_reopens_trailer_may_name_the_record_by_path(adr_repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from linter.checks import CommitContext
+    from linter.engine import lint
+    from linter.message import parse as parse_message
+
+    monkeypatch.chdir(adr_repo.path)
+    text = (
+        "Switch the job queue from PostgreSQL to Redis\n\n"
+        "The jobs table polling now costs a third of the primary database's capacity at peak.\n\n"
+        "Reopens: docs/adr/0001-use-postgresql-as-the-job-queue.md\n"
+    )
+    findings = lint(parse_message(text), CommitContext(), validate({}, "t")).findings
+    assert [f.code for f in findings if f.code.startswith("CTX3")] == []
+    assert [
+        f.code
+        for f in lint(parse_message(text.split("Reopens")[0]), CommitContext(), validate({}, "t")).findings
+        if f.code == "CTX301"
+    ] == ["CTX301"]

@@ -802,8 +802,10 @@ def rebuild(
             try:
                 meta, title, body, length = hit
                 entry = Entry.load(meta)
-                entry.path = rel  # the same content may have moved
-                item = (entry, title, body, int(length))
+                # The same content under another name (a renumbered copy) is another record: its
+                # number comes from the file name, so it is parsed again.
+                if entry.path == rel:
+                    item = (entry, title, body, int(length))
             except (TypeError, ValueError):
                 item = None
         if item is None:
