@@ -35,7 +35,7 @@ from linter.decisions import records as records_module
 from linter.decisions.records import Record
 
 #: Bump when analysis or scoring changes: old caches are then ignored and rebuilt.
-FORMAT = 7
+FORMAT = 8
 
 K1 = 1.2
 B = 0.75

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 
 #: Statuses under which a decision is still open for debate; anything else is closed.
-OPEN_STATUSES = frozenset({"proposed", "draft", "open", "wip", "pending"})
+OPEN_STATUSES = frozenset({"proposed", "draft"})
 
 #: Misspellings seen in real records, folded so that links and health checks understand them.
 _STATUS_ALIASES = {
