@@ -299,3 +299,44 @@ def test_config_default_threshold_matches_the_calibrated_one() -> None:
     from linter.decisions.reopening import DEFAULT_THRESHOLD
 
     assert SCHEMA["decisions"]["threshold"].default == DEFAULT_THRESHOLD
+
+
+REDIS = """# 5. Use Redis as the job queue
+
+Date: 2025-10-01
+
+## Status
+
+Accepted
+
+Supersedes [1. Use PostgreSQL as the job queue](0001-use-postgresql-as-the-job-queue.md)
+
+## Context
+
+Polling the PostgreSQL jobs table loads the primary database; background jobs move to a Redis queue.
+"""
+
+
+def test_superseded_match_names_its_successor_and_naming_the_successor_clears(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_records(repo, {**RECORDS, "docs/adr/0005-use-redis-as-the-job-queue.md": REDIS})
+    monkeypatch.chdir(repo.path)
+    cfg = validate({}, "test")
+    reraise = (
+        "Move the job queue back to a PostgreSQL table\n\n"
+        "Redis lost jobs twice during failover this quarter, which the table never did.\n\nRefs: OPS-3\n"
+    )
+    findings = [f for f in lint(parse_message(reraise), CommitContext(), cfg).findings if f.code == "CTX301"]
+    assert findings, "re-raising the job queue topic must be reported"
+    for finding in findings:
+        if finding.decision == "docs/adr/0001-use-postgresql-as-the-job-queue.md":
+            assert "superseded by ADR-5" in finding.message
+    adding = (
+        "Record ADR-5: use Redis as the job queue\n\n"
+        "Polling the PostgreSQL jobs table loads the primary database at peak hours.\n\nRefs: OPS-3\n"
+    )
+    codes = [
+        f.decision for f in lint(parse_message(adding), CommitContext(), cfg).findings if f.code == "CTX301"
+    ]
+    assert "docs/adr/0001-use-postgresql-as-the-job-queue.md" not in codes

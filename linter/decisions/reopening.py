@@ -16,7 +16,7 @@ decision out ("Implement ...", "Add ...", "as decided") raises it; a text that n
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from linter.checks import Problem
 from linter.config import Config
@@ -194,7 +194,30 @@ def has_new_rationale(msg: Message, cfg: Config) -> bool:
     )
 
 
-def describe(reopening: Reopening, root: str, query: str) -> str:
+def successors(index: Index, entry: Entry) -> list[str]:
+    """Ids of the records that supersede `entry`, read from both ends of the links."""
+    found = [
+        e.id
+        for e in index.entries
+        if e.path != entry.path and any(_links_to(e, r, entry) for r in e.supersedes)
+    ]
+    for ref in entry.superseded_by:
+        for other in index.entries:
+            if other.path != entry.path and _links_to(entry, ref, other) and other.id not in found:
+                found.append(other.id)
+    return found
+
+
+def _links_to(holder: Entry, ref: str, target: Entry) -> bool:
+    """Whether `ref`, as written in `holder` (maybe a path relative to it), names `target`."""
+    import posixpath
+
+    if ref.endswith((".md", ".markdown")) and not ref.startswith("ADR-"):
+        ref = posixpath.normpath(posixpath.join(posixpath.dirname(holder.path), ref))
+    return target.refers_to(ref)
+
+
+def describe(reopening: Reopening, root: str, query: str, later: Sequence[str] = ()) -> str:
     """One line: the decision, its status and date, its path, and the passage to read."""
     import os
 
@@ -208,6 +231,8 @@ def describe(reopening: Reopening, root: str, query: str) -> str:
     status = entry.status or "no status"
     when = f", {entry.date}" if entry.date else ""
     text = f're-raises closed decision {entry.id} "{entry.title}" ({status}{when}; {entry.path})'
+    if later:
+        text += f" (superseded by {', '.join(later)})"
     if passage:
         text += f': "{passage}"'
     return (
@@ -226,6 +251,16 @@ def check_message(msg: Message, root: str, cfg: Config) -> list[Problem]:
     acks = acknowledged_refs(msg, cfg)
     problems: list[Problem] = []
     found = detect(index, msg.subject, body, threshold)
+    if found:
+        # A message that names a record which supersedes the match (the commit adding ADR-9, which
+        # replaces ADR-7) has reopened the topic the recorded way.
+        text = f"{msg.subject}\n{body}"
+        named = [e for e in index.entries if names(text, e)]
+        found = [
+            item
+            for item in found
+            if not any(any(_links_to(n, r, item.entry) for r in n.supersedes) for n in named)
+        ]
     if acks and found:
         rationale = has_new_rationale(msg, cfg)
         kept = []
@@ -243,7 +278,8 @@ def check_message(msg: Message, root: str, cfg: Config) -> list[Problem]:
             kept.append(item)
         found = kept
     for item in found:
-        problems.append(Problem(describe(item, root, f"{msg.subject}\n{body}"), item.entry.path))
+        later = successors(index, item.entry)
+        problems.append(Problem(describe(item, root, f"{msg.subject}\n{body}", later), item.entry.path))
     return problems
 
 
