@@ -25,14 +25,17 @@ import math
 import os
 import re
 import sys
-import tempfile
 from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
-from linter.decisions import records as records_module
-from linter.decisions.records import Record
+from linter.decisions import OPEN_STATUSES
+
+if TYPE_CHECKING:
+    from linter.decisions.records import Record
+# The record parser is imported only to (re)build the index: a warm check never parses a record.
 
 #: Bump when analysis or scoring changes: old caches are then ignored and rebuilt.
 FORMAT = 8
@@ -324,7 +327,7 @@ class Entry:
         self.digest = digest
         self.supersedes = supersedes
         self.superseded_by = superseded_by
-        self.closed = status not in records_module.OPEN_STATUSES
+        self.closed = status not in OPEN_STATUSES
         self._title_terms: set[str] | None = None
 
     def title_terms(self) -> set[str]:
@@ -339,6 +342,8 @@ class Entry:
         return os.path.splitext(os.path.basename(self.path))[0]
 
     def refers_to(self, ref: str) -> bool:
+        from linter.decisions.records import Record
+
         probe = Record(self.path, self.number, self.title, self.status, self.date, [], [], "", "", "", "", [])
         return probe.refers_to(ref)
 
@@ -710,6 +715,8 @@ def _read(path: str) -> object:
 
 def _write_atomic(path: str, data: object) -> None:
     """Write through a temp file in the same folder and os.replace it: readers see old or new, whole."""
+    import tempfile  # only when writing: it pulls in random and shutil
+
     folder = os.path.dirname(path)
     try:
         os.makedirs(folder, exist_ok=True)
@@ -809,7 +816,9 @@ def rebuild(
             except (TypeError, ValueError):
                 item = None
         if item is None:
-            record = records_module.parse(rel, data)
+            from linter.decisions.records import parse
+
+            record = parse(rel, data)
             item = (Entry.of(record), *analyse(record))
         analysed.append(item)
         fresh[digest] = (item[0].dump(), item[1], item[2], item[3])

@@ -19,8 +19,7 @@ import os
 import re
 from collections.abc import Iterable
 
-#: Statuses under which a decision is still open for debate; anything else is closed.
-OPEN_STATUSES = frozenset({"proposed", "draft"})
+from linter.decisions import OPEN_STATUSES
 
 #: Misspellings seen in real records, folded so that links and health checks understand them.
 _STATUS_ALIASES = {

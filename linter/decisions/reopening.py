@@ -30,29 +30,30 @@ DEFAULT_THRESHOLD = 55
 #: Closed matches reported per text: related records (v1 and v2 of a spec) often share a topic.
 MAX_REPORTED = 3
 MIN_TITLE_HITS = 2
+#: The bar, relative to the threshold, for a text with change wording.
+CUED = 0.85
 
-_REOPEN_CUES = re.compile(
+# Patterns are kept as source and compiled on first use (re caches them): most commits match no
+# record at all, and then the hook never pays for compiling them.
+_REOPEN_CUES = (
     r"\b(?:revisit\w*|reconsider\w*|rethink\w*|re-?open\w*|re-?evaluat\w*|supersed\w*|replac\w*|switch\w*|"
     r"migrat\w*|abandon\w*|revert\w*|undo\w*|reintroduc\w*|bring back|go(?:ing)? back|back to|"
     r"mov(?:e|es|ed|ing) (?:away |back )?(?:from|to|off)|stop using|no longer|instead of|rather than|"
     r"alternative to|get rid of|ditch\w*|why not|should we|(?:do not|don't|stop|never) us(?:e|ing)|"
-    r"proposal|propos\w*|change (?:from|to)|moving away)\b",
-    re.IGNORECASE,
+    r"proposal|propos\w*|change (?:from|to)|moving away)\b"
 )
-_IMPLEMENT_START = re.compile(
+_IMPLEMENT_START = (
     r"^\W*(?:\w+(?:\([^)]*\))?!?:\s*)?(?:implement\w*|add(?:s|ed|ing)?|use[sd]?|using|apply\w*|adopt\w*|"
     r"follow\w*|enabl\w*|configur\w*|set up|wire[sd]?|integrat\w*|document\w*|test\w*|fix\w*|bump\w*|"
     r"updat\w*|upgrad\w*|refactor\w*|improv\w*|provid\w*|clarif\w*|explain\w*|describ\w*|mention\w*|"
     r"tid(?:y|ies|ied)|clean\w*|renam\w*|simplif\w*|inline\w*|in-line|format\w*|sort\w*|remov\w*|"
-    r"delet\w*|drop\w*|deprecat\w*|make|makes|ensure\w*|allow\w*|handle\w*|support\w*)\b",
-    re.IGNORECASE,
+    r"delet\w*|drop\w*|deprecat\w*|make|makes|ensure\w*|allow\w*|handle\w*|support\w*)\b"
 )
-_CARRIED_OUT = re.compile(
+_CARRIED_OUT = (
     r"\b(?:as decided|as agreed|per (?:the )?decision|following the decision|according to the decision|"
-    r"implements? (?:the )?decision)\b",
-    re.IGNORECASE,
+    r"implements? (?:the )?decision)\b"
 )
-_SENTENCE = re.compile(r"(?<=[a-z0-9)\]`'\"][.!?])\s+(?=[A-Z])|\n\s*\n")
+_SENTENCE = r"(?<=[a-z0-9)\]`'\"][.!?])\s+(?=[A-Z])|\n\s*\n"
 
 
 class Reopening:
@@ -80,13 +81,18 @@ def strength(match: Match) -> float:
 def bar(subject: str, body: str, threshold: float) -> float | None:
     """The strength a match needs for this text, or None when the text carries a decision out."""
     text = f"{subject}\n{body}"
-    if _CARRIED_OUT.search(text):
+    if re.search(_CARRIED_OUT, text, re.IGNORECASE):
         return None
-    if _REOPEN_CUES.search(text):
-        return threshold * 0.85
-    if _IMPLEMENT_START.search(subject):
+    if has_reopen_wording(text):
+        return threshold * CUED
+    if re.search(_IMPLEMENT_START, subject, re.IGNORECASE):
         return min(0.95, threshold * 1.5)
     return threshold
+
+
+def has_reopen_wording(text: str) -> bool:
+    """Whether the text says it changes course ("revisit", "switch from", "instead of")."""
+    return re.search(_REOPEN_CUES, text, re.IGNORECASE) is not None
 
 
 def names(text: str, entry: Entry) -> bool:
@@ -114,16 +120,20 @@ def detect(
     `exclude` holds record paths never to report (the text's own record); `acknowledged` holds
     references (ADR-7, paths) the text declares it reopens or supersedes.
     """
-    needed = bar(subject, body, threshold)
-    if needed is None:
-        return []
     acks = [a for a in acknowledged if a.strip()]
     found: list[Reopening] = []
     text = f"{subject}\n{body}"
+    needed: float | None = -1.0
     for match in index.search(subject, body, limit=10, exclude=exclude):
         if not match.entry.closed:
             continue
         value = strength(match)
+        if value < threshold * CUED:
+            continue  # below the lowest bar any wording sets: no need to read the wording
+        if needed == -1.0:
+            needed = bar(subject, body, threshold)
+        if needed is None:
+            return []
         if value < needed:
             continue
         if names(text, match.entry) or any(match.entry.refers_to(a) for a in acks):
@@ -139,7 +149,7 @@ def best_passage(record_text: str, query: str, limit: int = 240) -> str:
     """The sentence of a record that shares the most query words: where to read the earlier why."""
     wanted = set(words(query))
     best, best_hits = "", 0
-    for sentence in _SENTENCE.split(record_text):
+    for sentence in re.split(_SENTENCE, record_text):
         clean = " ".join(sentence.split())
         if len(clean) < 12 or clean.startswith("#"):
             continue
