@@ -340,3 +340,28 @@ def test_superseded_match_names_its_successor_and_naming_the_successor_clears(
         f.decision for f in lint(parse_message(adding), CommitContext(), cfg).findings if f.code == "CTX301"
     ]
     assert "docs/adr/0001-use-postgresql-as-the-job-queue.md" not in codes
+
+
+def test_warm_hook_with_an_ordinary_message_never_parses_records(repo: Repo) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    write_records(repo)
+    repo.write("MSG", "Tidy the release notes\n\nWhy: the changelog had duplicate entries.\n")
+    code = (
+        "import sys\nfrom linter.cli import main\nrc = main(['check-msg', 'MSG'])\n"
+        "print('PARSER', 'linter.decisions.records' in sys.modules)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], cwd=repo.path, capture_output=True, text=True, env=env, check=False
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+        for _ in range(2)
+    ]
+    assert runs == ["PARSER True", "PARSER False"]  # the first run builds the cache, the second reads it
