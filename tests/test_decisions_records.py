@@ -269,3 +269,12 @@ def test_parse_never_raises_on_arbitrary_bytes() -> None:
         health.check([record], validate({}, "t"), datetime.date(2025, 1, 1))
 
     check()
+
+
+def test_every_decision_rule_has_a_check_and_every_check_a_rule() -> None:
+    from linter.checks import message_checks
+    from linter.rulebook import catalogue
+
+    decision_rules = {r.code for r in catalogue() if r.scope == "decision"}
+    assert decision_rules == {"CTX301", *health.CODES}
+    assert "CTX301" in message_checks()

@@ -19,6 +19,9 @@ DUPLICATE_NUMBER = "CTX305"
 MISSING_STATUS = "CTX306"
 MISSING_DATE = "CTX307"
 STALE_PROPOSAL = "CTX308"
+#: Every rule this module checks: they read the decision log, not a message, so they are not in the
+#: message-check registry (linter.checks.REGISTRY); catalogue tests can pair them with rules/ here.
+CODES = (MALFORMED, BROKEN_LINK, ONE_WAY_LINK, DUPLICATE_NUMBER, MISSING_STATUS, MISSING_DATE, STALE_PROPOSAL)
 
 _SUPERSEDED = frozenset({"superseded", "replaced", "deprecated", "obsolete", "retired"})
 
