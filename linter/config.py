@@ -78,7 +78,16 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "*": Key("severity", None, "Severity per rule, by code or name: error, warning or off."),
     },
     # Filled in by the decision-records work (issue #4).
-    "decisions": {},
+    "decisions": {
+        "paths": Key("list", [], "Folders holding decision records; empty autodetects doc/adr, docs/adr, "
+                     "docs/decisions, docs/architecture/decisions, docs/architecture-decisions, adr, decisions."),
+        "stale-proposal-days": Key("int", 90, "Days a proposed record may stay open before CTX308 reports it; "
+                                   "0 turns the check off."),
+        "threshold": Key("int", 55, "How closely (0-100) a text must match a closed decision's topic to be "
+                         "reported as reopening it; higher reports less."),
+        "reopen-trailers": Key("list", ["Reopens", "Refs", "Supersedes", "Revisits"],
+                               "Trailers whose ADR reference acknowledges a reopening (with a new rationale)."),
+    },
     # Filled in by the CI gate (issue #3).
     "ci": {},
     # Filled in by the audit (issue #5).

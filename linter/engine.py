@@ -67,7 +67,8 @@ def lint(msg: Message, ctx: CommitContext, cfg: Config) -> Result:
         if severity == "off":
             continue
         for text in problems:
-            findings.append(Finding(code, name, severity, text, commit=ctx.sha, subject=msg.subject or None))
+            findings.append(Finding(code, name, severity, str(text), commit=ctx.sha, subject=msg.subject or None,
+                                    decision=getattr(text, "decision", None)))
     tickets = tuple(cfg.tickets.find(msg.text))
     from linter.checks.rationale import assess
 

@@ -27,6 +27,17 @@ class CommitContext:
         self.source = source
 
 
+class Problem(str):
+    """A check's message that also names the decision record it is about (`Finding.decision`)."""
+
+    decision: str | None
+
+    def __new__(cls, text: str, decision: str | None = None) -> Problem:
+        obj = super().__new__(cls, text)
+        obj.decision = decision
+        return obj
+
+
 CheckFunction = Callable[[Message, CommitContext, Config], Iterable[str]]
 
 
@@ -56,6 +67,6 @@ def check(code: str, exempt_by: tuple[str, ...] = EXEMPTIONS) -> Callable[[Check
 
 def message_checks() -> dict[str, Check]:
     """All checks that read a commit message, imported on first use."""
-    from linter.checks import hygiene, rationale, tickets  # noqa: F401
+    from linter.checks import decisions, hygiene, rationale, tickets  # noqa: F401
 
     return REGISTRY

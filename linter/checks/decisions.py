@@ -1,0 +1,28 @@
+"""CTX3xx on commit messages: a message must not silently reopen a closed decision.
+
+This module is imported by every commit-msg hook, so it imports nothing of the decision
+machinery until it knows the repository has a decision folder: a repository without records
+pays a handful of `stat` calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.checks import CommitContext, check
+from linter.config import Config, find_root
+from linter.message import Message
+
+
+@check("CTX301")
+def reopened_decision(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[str]:
+    root = find_root()
+    if root is None:
+        return
+    from linter.decisions import discover
+
+    if not discover.folders(root, cfg):
+        return
+    from linter.decisions.reopening import check_message
+
+    yield from check_message(msg, root, cfg)

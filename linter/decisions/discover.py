@@ -1,0 +1,112 @@
+"""Where a repository keeps its decision records, found with a few `stat` calls.
+
+This module is imported on the commit hook's path: it must stay free of the parser and the index,
+so that a repository without records pays nothing but the checks below.
+"""
+
+from __future__ import annotations
+
+import os
+
+from linter.config import Config
+
+#: The folders adr-tools, log4brains and MADR use, in the order they are tried.
+DEFAULT_FOLDERS = (
+    "doc/adr",
+    "docs/adr",
+    "docs/adrs",
+    "docs/decisions",
+    "docs/architecture/decisions",
+    "docs/architecture-decisions",
+    "docs/architecture/adr",
+    "adr",
+    "adrs",
+    "decisions",
+)
+
+#: Files in a decision folder that are not records.
+_NOT_RECORDS = frozenset(
+    {
+        "readme.md",
+        "index.md",
+        "template.md",
+        "adr-template.md",
+        "_template.md",
+        "toc.md",
+        "summary.md",
+        "changelog.md",
+        "license.md",
+    }
+)
+RECORD_SUFFIXES = (".md", ".markdown")
+
+
+def folders(root: str, cfg: Config) -> list[str]:
+    """The repo-relative decision folders that exist: the configured ones, else the first usual one."""
+    configured = cfg.strings("paths", "decisions")
+    if configured:
+        return [p.strip("/") for p in configured if os.path.isdir(os.path.join(root, p))]
+    for candidate in DEFAULT_FOLDERS:
+        if os.path.isdir(os.path.join(root, candidate)):
+            return [candidate]
+    return []
+
+
+def is_record_name(name: str) -> bool:
+    lower = name.lower()
+    return lower.endswith(RECORD_SUFFIXES) and lower not in _NOT_RECORDS and not lower.startswith(".")
+
+
+def record_paths(root: str, cfg: Config) -> list[str]:
+    """Repo-relative paths (with `/`) of every record file, sorted, under the decision folders."""
+    return sorted(record_stamps(root, cfg))
+
+
+def record_stamps(root: str, cfg: Config) -> dict[str, tuple[int, int]]:
+    """Every record file's repo-relative path -> (mtime in ns, size), from one directory scan."""
+    found: dict[str, tuple[int, int]] = {}
+    pending = [(os.path.join(root, folder), folder.strip("/")) for folder in folders(root, cfg)]
+    while pending:
+        directory, rel = pending.pop()
+        try:
+            with os.scandir(directory) as items:
+                for item in items:
+                    name = item.name
+                    if item.is_dir(follow_symlinks=False):
+                        if not name.startswith((".", "_")) and name != "templates":
+                            pending.append((item.path, f"{rel}/{name}"))
+                    elif is_record_name(name):
+                        try:
+                            st = item.stat()
+                        except OSError:
+                            continue
+                        found[f"{rel}/{name}"] = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            continue
+    return found
+
+
+def in_decision_folder(path: str, root: str, cfg: Config) -> bool:
+    """Whether the repo-relative `path` lies in one of the decision folders."""
+    norm = path.replace(os.sep, "/").lstrip("./")
+    return any(norm.startswith(folder.rstrip("/") + "/") for folder in folders(root, cfg))
+
+
+def git_dir(root: str) -> str | None:
+    """The git directory of the checkout at `root`, read from `.git` without running git.
+
+    In a linked worktree `.git` is a file naming the real directory; following it here keeps a
+    subprocess off the commit hook's path.
+    """
+    dot_git = os.path.join(root, ".git")
+    if os.path.isdir(dot_git):
+        return dot_git
+    try:
+        with open(dot_git, encoding="utf-8") as handle:
+            line = handle.readline().strip()
+    except OSError:
+        return None
+    if line.startswith("gitdir:"):
+        target = line[len("gitdir:") :].strip()
+        return target if os.path.isabs(target) else os.path.normpath(os.path.join(root, target))
+    return None

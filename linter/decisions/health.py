@@ -1,0 +1,206 @@
+"""The health of a decision log: links that lead nowhere or one way, reused numbers, missing
+status or date, proposals left open, records that cannot be read. Pure data: findings, no output.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from linter.config import Config
+from linter.decisions import discover
+from linter.decisions.records import Record, find, read
+from linter.findings import Finding
+
+MALFORMED = "CTX302"
+BROKEN_LINK = "CTX303"
+ONE_WAY_LINK = "CTX304"
+DUPLICATE_NUMBER = "CTX305"
+MISSING_STATUS = "CTX306"
+MISSING_DATE = "CTX307"
+STALE_PROPOSAL = "CTX308"
+#: Every rule this module checks: they read the decision log, not a message, so they are not in the
+#: message-check registry (linter.checks.REGISTRY); catalogue tests can pair them with rules/ here.
+CODES = (MALFORMED, BROKEN_LINK, ONE_WAY_LINK, DUPLICATE_NUMBER, MISSING_STATUS, MISSING_DATE, STALE_PROPOSAL)
+
+_SUPERSEDED = frozenset({"superseded", "replaced", "deprecated", "obsolete", "retired"})
+
+
+def load_records(root: str, cfg: Config) -> list[Record]:
+    """Every record under the decision folders, parsed, in path order."""
+    return [read(root, rel) for rel in discover.record_paths(root, cfg)]
+
+
+def _finding(code: str, cfg: Config, message: str, record: Record, line: int | None = None) -> Finding | None:
+    from linter.engine import severity_of
+
+    name, severity = severity_of(code, cfg)
+    if severity == "off":
+        return None
+    return Finding(code, name, severity, message, path=record.path, line=line, decision=record.path)
+
+
+def resolve(records: Sequence[Record], ref: str) -> Record | None:
+    """The record a supersede reference names; relative paths are read from the folder's view."""
+    return find(records, ref)
+
+
+def check(records: Sequence[Record], cfg: Config, today: datetime.date | None = None) -> list[Finding]:
+    """Health findings for a whole decision log."""
+    today = today or datetime.date.today()
+    out: list[Finding | None] = []
+    by_number: dict[int, list[Record]] = {}
+    for record in records:
+        for problem in record.problems:
+            out.append(
+                _finding(MALFORMED, cfg, f"line {problem.line}: {problem.message}", record, problem.line)
+            )
+        if record.number is not None:
+            by_number.setdefault(record.number, []).append(record)
+        if record.status is None:
+            out.append(
+                _finding(
+                    MISSING_STATUS,
+                    cfg,
+                    f"{record.id} has no status (add a '## Status' section or 'status:' front matter)",
+                    record,
+                    record.title_line,
+                )
+            )
+        if record.date is None:
+            out.append(
+                _finding(
+                    MISSING_DATE,
+                    cfg,
+                    f"{record.id} has no date (add 'Date: YYYY-MM-DD')",
+                    record,
+                    record.title_line,
+                )
+            )
+        out.extend(_links(record, records, cfg))
+        out.append(_stale(record, cfg, today))
+    for number, same in sorted(by_number.items()):
+        if len(same) > 1:
+            others = ", ".join(r.path for r in same)
+            for record in same:
+                out.append(
+                    _finding(
+                        DUPLICATE_NUMBER,
+                        cfg,
+                        f"number {number} is used by {len(same)} records: {others}",
+                        record,
+                        record.title_line,
+                    )
+                )
+    return [f for f in out if f is not None]
+
+
+def _links(record: Record, records: Sequence[Record], cfg: Config) -> list[Finding | None]:
+    out: list[Finding | None] = []
+    for ref in record.supersedes:
+        target = resolve(records, _relative(record, ref))
+        if target is None or target is record:
+            out.append(
+                _finding(
+                    BROKEN_LINK,
+                    cfg,
+                    f"{record.id} supersedes {ref!r}, which is not a record here",
+                    record,
+                    record.status_line,
+                )
+            )
+        elif not any(_points_to(target, r, record) for r in target.superseded_by) and (
+            target.status not in _SUPERSEDED
+        ):
+            out.append(
+                _finding(
+                    ONE_WAY_LINK,
+                    cfg,
+                    f"{record.id} supersedes {target.id}, but {target.path} "
+                    f"does not say it is superseded by {record.id}",
+                    record,
+                    record.status_line,
+                )
+            )
+    for ref in record.superseded_by:
+        target = resolve(records, _relative(record, ref))
+        if target is None or target is record:
+            out.append(
+                _finding(
+                    BROKEN_LINK,
+                    cfg,
+                    f"{record.id} is superseded by {ref!r}, which is not a record here",
+                    record,
+                    record.status_line,
+                )
+            )
+        elif not any(_points_to(target, r, record) for r in target.supersedes):
+            out.append(
+                _finding(
+                    ONE_WAY_LINK,
+                    cfg,
+                    f"{record.id} says it is superseded by {target.id}, but "
+                    f"{target.path} does not say it supersedes {record.id}",
+                    record,
+                    record.status_line,
+                )
+            )
+    return out
+
+
+def _relative(record: Record, ref: str) -> str:
+    """A link target as written in `record` (`0003-x.md`, `../adr/0003-x.md`) made repo-relative."""
+    if not ref.endswith((".md", ".markdown")) or ref.startswith("ADR-"):
+        return ref
+    import posixpath
+
+    base = posixpath.dirname(record.path)
+    return posixpath.normpath(posixpath.join(base, ref))
+
+
+def _points_to(holder: Record, ref: str, wanted: Record) -> bool:
+    """Whether `ref`, as written in `holder`, names `wanted`."""
+    return wanted.refers_to(_relative(holder, ref))
+
+
+def _stale(record: Record, cfg: Config, today: datetime.date) -> Finding | None:
+    days = cfg.number("stale-proposal-days", "decisions")
+    if not days or record.closed or record.date is None or len(record.date) != 10:
+        return None
+    try:
+        written = datetime.date.fromisoformat(record.date)
+    except ValueError:
+        return None
+    age = (today - written).days
+    if age <= days:
+        return None
+    return _finding(
+        STALE_PROPOSAL,
+        cfg,
+        f"{record.id} has been {record.status} for {age} days (since "
+        f"{record.date}); accept, reject or withdraw it",
+        record,
+        record.status_line,
+    )
+
+
+def supersede_map(records: Sequence[Record]) -> dict[str, tuple[list[str], list[str]]]:
+    """path -> (ids it supersedes, ids that supersede it), links read from both ends."""
+    result: dict[str, tuple[list[str], list[str]]] = {r.path: ([], []) for r in records}
+    for record in records:
+        for ref in record.supersedes:
+            target = resolve(records, _relative(record, ref))
+            if target is not None and target is not record:
+                _add(result[record.path][0], target.id)
+                _add(result[target.path][1], record.id)
+        for ref in record.superseded_by:
+            target = resolve(records, _relative(record, ref))
+            if target is not None and target is not record:
+                _add(result[record.path][1], target.id)
+                _add(result[target.path][0], record.id)
+    return result
+
+
+def _add(items: list[str], value: str) -> None:
+    if value not in items:
+        items.append(value)

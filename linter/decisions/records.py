@@ -1,0 +1,511 @@
+"""Decision records as written by adr-tools (Nygard), log4brains and MADR 2, 3 and 4.
+
+A record is parsed from its text alone; problems (no title, unterminated front matter, bytes
+that are not UTF-8) become `Problem`s with a line number, never exceptions, because one broken
+file must not stop the linter from reading the others.
+
+Layouts understood:
+- Nygard / adr-tools: `# 7. Title`, a `Date: 2020-01-31` line, a `## Status` section whose first
+  line is the status, `Supersedes [3. Foo](0003-foo.md)` / `Superseded by ...` lines.
+- MADR 2 and log4brains: `# Title`, then `* Status: accepted` / `- Date: ...` list lines.
+- MADR 3 and 4: optional YAML front matter (`status`, `date`, `deciders`/`decision-makers`),
+  `## Context and Problem Statement`, `## Decision Outcome`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterable
+
+from linter.decisions import OPEN_STATUSES
+
+#: Misspellings seen in real records, folded so that links and health checks understand them.
+_STATUS_ALIASES = {
+    "superceded": "superseded",
+    "superceeded": "superseded",
+    "supersceded": "superseded",
+    "replaced": "superseded",
+    "approved": "accepted",
+}
+
+_NUMBER_IN_NAME = re.compile(r"^(?:adr|dr|pep|rfc)?[-_ ]?0*(\d{1,6})(?=[-_. ]|$)", re.IGNORECASE)
+_NUMBERED_TITLE = re.compile(
+    r"^(?:(?:adr|dr|decision)[-_ ]?)?0*(\d{1,6})\s*[.:)\-\u2013\u2014]\s*(.+)$", re.IGNORECASE
+)
+_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$")
+_H2 = re.compile(r"^#{2,6}\s+(.+?)\s*#*\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_META = re.compile(
+    r"^\s*(?:[*+-]\s+)?(?:\*\*|__)?([A-Za-z][A-Za-z -]{1,30}?)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.*?)\s*$"
+)
+_META_KEYS = {
+    "status",
+    "date",
+    "deciders",
+    "decision-makers",
+    "technical story",
+    "consulted",
+    "informed",
+    "supersedes",
+    "superseded by",
+    "superseded-by",
+    "replaces",
+    "replaced by",
+    "tags",
+}
+_SUPERSEDES = re.compile(r"\b(?:supersedes|replaces|supercedes)\b[\s:]*(.*)", re.IGNORECASE)
+_SUPERSEDED_BY = re.compile(
+    r"\b(?:superseded|superceded|superceeded|replaced)\s+by\b[\s:]*(.*)", re.IGNORECASE
+)
+_REF_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
+_REF_ID = re.compile(r"\b(?:ADR|DR|PEP)[-_ #]?0*(\d{1,6})\b", re.IGNORECASE)
+_REF_NUMBER = re.compile(r"^\s*0*(\d{1,6})\b")
+_DATE = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
+_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
+
+#: Section headings (lowercased, leading numbers dropped) and the index field they feed.
+_DECISION_HEADINGS = ("decision", "decision outcome", "outcome", "chosen option", "resolution")
+_SKIP_HEADINGS = ("status", "date", "links", "references", "more information", "change log", "changelog")
+
+
+class Problem:
+    """Something wrong with a record's text, with the 1-based line it is on."""
+
+    __slots__ = ("line", "message")
+
+    def __init__(self, line: int, message: str) -> None:
+        self.line = line
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"Problem({self.line}, {self.message!r})"
+
+
+class Record:
+    """One decision record. `supersedes` / `superseded_by` hold raw references until resolved."""
+
+    __slots__ = (
+        "context",
+        "date",
+        "date_line",
+        "decision",
+        "digest",
+        "number",
+        "path",
+        "problems",
+        "rest",
+        "status",
+        "status_line",
+        "superseded_by",
+        "supersedes",
+        "title",
+        "title_line",
+    )
+
+    def __init__(
+        self,
+        path: str,
+        number: int | None,
+        title: str,
+        status: str | None,
+        date: str | None,
+        supersedes: list[str],
+        superseded_by: list[str],
+        context: str,
+        decision: str,
+        rest: str,
+        digest: str,
+        problems: list[Problem],
+        status_line: int = 1,
+        date_line: int = 1,
+        title_line: int = 1,
+    ) -> None:
+        self.path = path
+        self.number = number
+        self.title = title
+        self.status = status
+        self.date = date
+        self.supersedes = supersedes
+        self.superseded_by = superseded_by
+        self.context = context
+        self.decision = decision
+        self.rest = rest
+        self.digest = digest
+        self.problems = problems
+        self.status_line = status_line
+        self.date_line = date_line
+        self.title_line = title_line
+
+    @property
+    def id(self) -> str:
+        """`ADR-7` for numbered records, else the file name without its extension."""
+        if self.number is not None:
+            return f"ADR-{self.number}"
+        return os.path.splitext(os.path.basename(self.path))[0]
+
+    @property
+    def closed(self) -> bool:
+        """Decided: any status but proposed/draft. A record without a status counts as decided."""
+        return self.status not in OPEN_STATUSES
+
+    def refers_to(self, ref: str) -> bool:
+        """Whether `ref` (ADR-7, ADR-0007, 7, a path or a file name) names this record."""
+        ref = ref.strip().strip("<>`'\"")
+        if not ref:
+            return False
+        number = reference_number(ref)
+        if number is not None and self.number == number and not ref.endswith(".md"):
+            return True
+        norm = ref.replace("\\", "/").lstrip("./")
+        return self.path == norm or self.path.endswith("/" + norm) or os.path.basename(self.path) == norm
+
+    def __repr__(self) -> str:
+        return f"Record({self.id}, {self.title!r}, {self.status!r})"
+
+
+def reference_number(ref: str) -> int | None:
+    """The record number a reference names: `ADR-7`, `ADR-0007`, `7`, `0007-foo.md`, `adr/0007-x.md`."""
+    ref = ref.strip()
+    match = _REF_ID.search(ref)
+    if match:
+        return int(match.group(1))
+    base = os.path.basename(ref.replace("\\", "/"))
+    match = _NUMBER_IN_NAME.match(base)
+    if match:
+        return int(match.group(1))
+    return None
+
+
+def number_from_name(path: str) -> int | None:
+    """The number a record file's name starts with (`0007-x.md`, `ADR-007-x.md`, `adr_7.md`)."""
+    match = _NUMBER_IN_NAME.match(os.path.basename(path))
+    return int(match.group(1)) if match else None
+
+
+def normalise_status(text: str) -> str | None:
+    """The status word, lowercased: `Superseded by [ADR-9](...)` -> `superseded`."""
+    plain = _REF_LINK.sub(r"\1", text)
+    match = _WORD.search(plain)
+    if not match:
+        return None
+    word = match.group(0).lower().strip("-")
+    return _STATUS_ALIASES.get(word, word)
+
+
+def parse_date(text: str) -> str | None:
+    """An ISO date (YYYY-MM-DD, or YYYY-MM) found in `text`, zero-padded; None if there is none."""
+    match = _DATE.search(text)
+    if not match:
+        return None
+    year, month, day = int(match.group(1)), int(match.group(2)), match.group(3)
+    if not 1 <= month <= 12 or (day is not None and not 1 <= int(day) <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{int(day):02d}" if day else f"{year:04d}-{month:02d}"
+
+
+def references(text: str) -> list[str]:
+    """The records a link line names, as strings `reference_number`/`Record.refers_to` understand."""
+    found: list[str] = []
+    for label, target in _REF_LINK.findall(text):
+        if not target.startswith(("http://", "https://", "#", "mailto:")):
+            found.append(target.split("#", 1)[0])
+        else:
+            number = _REF_NUMBER.match(label) or _REF_ID.search(label)
+            if number:
+                found.append(f"ADR-{int(number.group(1))}")
+    rest = _REF_LINK.sub(" ", text)
+    for match in _REF_ID.finditer(rest):
+        found.append(f"ADR-{int(match.group(1))}")
+    if not found:
+        bare = _REF_NUMBER.match(rest)
+        if bare:
+            found.append(f"ADR-{int(bare.group(1))}")
+    seen: list[str] = []
+    for ref in found:
+        if ref and ref not in seen:
+            seen.append(ref)
+    return seen
+
+
+# --- front matter -------------------------------------------------------------------------------
+
+
+def _scalar(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    if " #" in text:  # a YAML comment after a plain scalar
+        text = text.split(" #", 1)[0].rstrip()
+    return text
+
+
+def read_front_matter(lines: list[str], first_line: int = 2) -> tuple[dict[str, object], list[Problem]]:
+    """A small reader for the YAML front matter MADR uses: `key: value`, `key: [a, b]`, `- item` lists.
+
+    Nested mappings and multi-line scalars are skipped rather than guessed; a line that is none of
+    these is a Problem. No YAML library is needed for what decision records put there.
+    """
+    data: dict[str, object] = {}
+    problems: list[Problem] = []
+    current: str | None = None
+    for offset, raw in enumerate(lines):
+        number = first_line + offset
+        line = raw.rstrip()
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("- ") or stripped == "-":
+            if current is not None and isinstance(data.get(current), list):
+                item = data[current]
+                assert isinstance(item, list)
+                item.append(_scalar(stripped[1:]))
+                continue
+            if current is not None and data.get(current) == "":
+                data[current] = [_scalar(stripped[1:])]
+                continue
+            problems.append(Problem(number, "front matter: a list item outside a list"))
+            continue
+        if line[:1] in (" ", "\t"):
+            if current is not None:
+                continue  # nested or continued value: not something a decision's status lives in
+            problems.append(Problem(number, "front matter: unexpected indentation"))
+            continue
+        key, sep, value = line.partition(":")
+        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_ -]*", key.strip()):
+            problems.append(Problem(number, f"front matter: expected 'key: value', got {stripped[:40]!r}"))
+            current = None
+            continue
+        current = key.strip().lower().replace("_", "-")
+        value = value.strip()
+        if value.startswith("[") and value.endswith("]"):
+            data[current] = [_scalar(v) for v in value[1:-1].split(",") if v.strip()]
+        elif value in ("|", ">", "|-", ">-"):
+            data[current] = ""
+        else:
+            data[current] = _scalar(value)
+    return data, problems
+
+
+# --- the record ------------------------------------------------------------------------------
+
+
+def _clean_title(title: str) -> tuple[str, int | None]:
+    title = title.strip().strip("*_`").strip()
+    match = _NUMBERED_TITLE.match(title)
+    if match:
+        return match.group(2).strip(), int(match.group(1))
+    return title, None
+
+
+def _field_text(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value) if value is not None else ""
+
+
+def parse(path: str, data: bytes) -> Record:
+    """Parse one record file's bytes. `path` is repo-relative, with `/` separators. Never raises."""
+    problems: list[Problem] = []
+    digest = hashlib.sha1(data).hexdigest()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad_line = data[: exc.start].count(b"\n") + 1
+        problems.append(Problem(bad_line, "not valid UTF-8; undecodable bytes were replaced"))
+        text = data.decode("utf-8", errors="replace")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
+    lines = text.split("\n")
+
+    front: dict[str, object] = {}
+    body_start = 0
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+        if end is None:
+            problems.append(Problem(1, "front matter starts with '---' but never ends"))
+        else:
+            front, fm_problems = read_front_matter(lines[1:end], 2)
+            problems.extend(fm_problems)
+            body_start = end + 1
+
+    title = ""
+    title_line = 1
+    number: int | None = None
+    meta: dict[str, tuple[str, int]] = {}
+    sections: list[tuple[str, int, list[str]]] = [("", body_start + 1, [])]
+    in_fence = False
+    for index in range(body_start, len(lines)):
+        line = lines[index]
+        number_line = index + 1
+        first = line.lstrip()[:1]
+        if first in ("`", "~") and _FENCE.match(line):
+            in_fence = not in_fence
+            sections[-1][2].append(line)
+            continue
+        if in_fence:
+            sections[-1][2].append(line)
+            continue
+        h1 = _H1.match(line) if first == "#" else None
+        if h1 and not title:
+            title, number = _clean_title(h1.group(1))
+            title_line = number_line
+            continue
+        if (
+            not title
+            and index + 1 < len(lines)
+            and lines[index + 1][:1] == "="
+            and re.fullmatch(r"=+\s*", lines[index + 1])
+            and line.strip()
+        ):
+            title, number = _clean_title(line)
+            title_line = number_line
+            lines[index + 1] = ""
+            continue
+        h2 = _H2.match(line) if first == "#" else None
+        if h2:
+            heading = re.sub(r"^[\d.\s]+", "", h2.group(1)).strip().lower()
+            sections.append((heading, number_line, []))
+            continue
+        sections[-1][2].append(line)
+        if (len(sections) == 1 or sections[-1][0] == "status") and ":" in line:
+            found = _META.match(line)
+            if found and found.group(1).strip().lower() in _META_KEYS:
+                key = found.group(1).strip().lower()
+                meta.setdefault(key, (found.group(2), number_line))
+
+    if not title:
+        fm_title = front.get("title")
+        if isinstance(fm_title, str) and fm_title.strip():
+            title, number = _clean_title(fm_title)
+        else:
+            problems.append(Problem(1, "no title: expected a '# Title' heading"))
+            title = os.path.splitext(os.path.basename(path))[0].replace("-", " ").replace("_", " ")
+    file_number = number_from_name(path)
+    if file_number is not None:
+        number = file_number
+
+    # Status: front matter, then a `Status:` line, then the first line of a `## Status` section.
+    status_text: str | None = None
+    status_line = 1
+    if isinstance(front.get("status"), str) and str(front["status"]).strip():
+        status_text, status_line = str(front["status"]), 2
+    elif "status" in meta and meta["status"][0]:
+        status_text, status_line = meta["status"]
+    else:
+        for heading, start, body in sections:
+            if heading == "status":
+                for offset, line in enumerate(body, start=1):
+                    if line.strip():
+                        status_text, status_line = line.strip().lstrip("*-+ ").strip(), start + offset
+                        break
+                break
+    status = normalise_status(status_text) if status_text else None
+
+    date_text: str | None = None
+    date_line = 1
+    if front.get("date"):
+        date_text, date_line = _field_text(front["date"]), 2
+    elif "date" in meta:
+        date_text, date_line = meta["date"]
+    else:
+        for heading, start, body in sections:
+            if heading == "date":
+                for offset, line in enumerate(body, start=1):
+                    if line.strip():
+                        date_text, date_line = line.strip(), start + offset
+                        break
+                break
+    date = parse_date(date_text) if date_text else None
+    if date_text and date is None:
+        problems.append(
+            Problem(date_line, f"date {date_text.strip()[:40]!r} is not an ISO date (YYYY-MM-DD)")
+        )
+
+    # Supersede links live in the metadata (front matter, list lines, the status section), never in
+    # the prose, where "this replaces the old cache" is not a link between records.
+    supersedes: list[str] = []
+    superseded_by: list[str] = []
+    link_lines: list[str] = []
+    for key in ("supersedes", "replaces"):
+        if key in front:
+            supersedes.extend(references(_field_text(front[key])) or [_field_text(front[key])])
+    for key in ("superseded-by", "superseded by", "replaced-by"):
+        if key in front:
+            superseded_by.extend(references(_field_text(front[key])) or [_field_text(front[key])])
+    if status_text:
+        link_lines.append(status_text)
+    for heading, _, body in sections:
+        if heading in ("", "status"):
+            link_lines.extend(body)
+    for line in link_lines:
+        by = _SUPERSEDED_BY.search(line)
+        if by:
+            superseded_by.extend(r for r in references(by.group(1)) if r not in superseded_by)
+            continue
+        sup = _SUPERSEDES.search(line)
+        if sup and line.strip()[:1] in ("*", "-", "+", "S", "s", "R", "r", "[") and len(line) < 300:
+            supersedes.extend(r for r in references(sup.group(1)) if r not in supersedes)
+    if superseded_by and status in (None, "accepted"):
+        status = "superseded"
+
+    context_parts: list[str] = []
+    decision_parts: list[str] = []
+    rest_parts: list[str] = []
+    for heading, _, body in sections:
+        chunk = "\n".join(line for line in body if not _is_meta_line(line))
+        if not chunk.strip():
+            continue
+        if heading in _SKIP_HEADINGS:
+            continue
+        if heading.startswith(_DECISION_HEADINGS):
+            decision_parts.append(chunk)
+        elif heading.startswith(("consequence", "pros and cons", "validation", "confirmation", "notes")):
+            rest_parts.append(chunk)
+        else:
+            context_parts.append(chunk)
+    for key in ("description", "summary"):
+        if isinstance(front.get(key), str):
+            context_parts.insert(0, str(front[key]))
+    return Record(
+        path=path,
+        number=number,
+        title=title,
+        status=status,
+        date=date,
+        supersedes=supersedes,
+        superseded_by=superseded_by,
+        context="\n".join(context_parts),
+        decision="\n".join(decision_parts),
+        rest="\n".join(rest_parts),
+        digest=digest,
+        problems=problems,
+        status_line=status_line,
+        date_line=date_line,
+        title_line=title_line,
+    )
+
+
+def _is_meta_line(line: str) -> bool:
+    found = _META.match(line)
+    return bool(found and found.group(1).strip().lower() in _META_KEYS)
+
+
+def read(root: str, relpath: str) -> Record:
+    """Read and parse the record at `root/relpath`; an unreadable file is a record with a Problem."""
+    try:
+        with open(os.path.join(root, relpath), "rb") as handle:
+            data = handle.read(2 * 1024 * 1024)
+    except OSError as exc:
+        record = parse(relpath, b"")
+        record.problems = [Problem(1, f"cannot read: {exc.strerror}")]
+        return record
+    return parse(relpath, data)
+
+
+def find(records: Iterable[Record], ref: str) -> Record | None:
+    """The record `ref` names (ADR-7, ADR-0007, 7, or a path), or None."""
+    for record in records:
+        if record.refers_to(ref):
+            return record
+    return None

@@ -1,0 +1,323 @@
+"""The index cache, and `ctxlint decisions`, `why` and `check-decisions` as real processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+
+import jsonschema
+import pytest
+
+from linter.config import validate
+from linter.decisions import discover
+from linter.decisions import index as index_module
+from linter.decisions.reopening import _LOADED, repository_index
+from tests.conftest import Repo, run_ctxlint
+from tests.test_decisions_reopen import RECORDS
+
+DECISIONS_SCHEMA = {
+    "type": "object",
+    "required": ["decisions", "findings"],
+    "additionalProperties": False,
+    "properties": {
+        "decisions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "path", "title", "status", "date", "supersedes", "superseded_by"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "path": {"type": "string"},
+                    "title": {"type": "string"},
+                    "status": {"type": ["string", "null"]},
+                    "date": {"type": ["string", "null"]},
+                    "supersedes": {"type": "array", "items": {"type": "string"}},
+                    "superseded_by": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+        "findings": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["code", "severity", "message", "path"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "severity": {"enum": ["error", "warning"]},
+                    "message": {"type": "string"},
+                    "path": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+WHY_SCHEMA = {
+    "type": "object",
+    "required": ["matches"],
+    "properties": {
+        "matches": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "path", "title", "status", "date", "score"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "path": {"type": "string"},
+                    "title": {"type": "string"},
+                    "status": {"type": ["string", "null"]},
+                    "date": {"type": ["string", "null"]},
+                    "score": {"type": "number"},
+                },
+            },
+        }
+    },
+}
+
+
+@pytest.fixture
+def adr_repo(repo: Repo) -> Repo:
+    repo.commit("Record decisions\n\nWhy: the team agreed on these.\n", RECORDS)
+    _LOADED.clear()
+    return repo
+
+
+def paths(repo: Repo) -> list[str]:
+    return discover.record_paths(str(repo.path), validate({}, "t"))
+
+
+def test_cache_is_written_reused_and_invalidated_by_content(adr_repo: Repo) -> None:
+    root = str(adr_repo.path)
+    first = index_module.load(root, paths(adr_repo), "docs/adr")
+    cache = adr_repo.path / ".git" / "ctxlint" / "decisions-index.marshal"
+    assert cache.exists()
+    stamp = cache.stat().st_mtime_ns
+    again = index_module.load(root, paths(adr_repo), "docs/adr")
+    assert cache.stat().st_mtime_ns == stamp  # warm: nothing rewritten
+    assert [e.path for e in again.entries] == [e.path for e in first.entries]
+    # Changing a record's content changes what the index answers.
+    adr_repo.write(
+        "docs/adr/0002-deploy-with-blue-green-releases.md",
+        RECORDS["docs/adr/0002-deploy-with-blue-green-releases.md"].replace("blue-green", "canary"),
+    )
+    changed = index_module.load(root, paths(adr_repo), "docs/adr")
+    assert changed.search("canary releases")[0].entry.path.endswith("0002-deploy-with-blue-green-releases.md")
+    # A new record appears; a removed one disappears.
+    adr_repo.write("docs/adr/0005-use-feature-flags.md", "# 5. Use feature flags\n\n## Status\n\nAccepted\n")
+    os.remove(adr_repo.path / "docs/adr/0004-move-logs-to-loki.md")
+    now = index_module.load(root, paths(adr_repo), "docs/adr")
+    assert sorted(e.id for e in now.entries) == ["ADR-1", "ADR-2", "ADR-3", "ADR-5"]
+
+
+def test_corrupt_cache_is_rebuilt(adr_repo: Repo) -> None:
+    root = str(adr_repo.path)
+    index_module.load(root, paths(adr_repo), "docs/adr")
+    for name in ("decisions-index.marshal", "decisions-terms.marshal"):
+        (adr_repo.path / ".git" / "ctxlint" / name).write_bytes(b"\x00garbage")
+    rebuilt = index_module.load(root, paths(adr_repo), "docs/adr")
+    assert len(rebuilt.entries) == 4
+    assert index_module.load(root, paths(adr_repo), "docs/adr").search("job queue")[0].entry.id == "ADR-1"
+
+
+def test_concurrent_builds_leave_a_whole_cache(adr_repo: Repo) -> None:
+    root = str(adr_repo.path)
+    errors: list[BaseException] = []
+
+    def build() -> None:
+        try:
+            for _ in range(5):
+                index_module.rebuild(root, paths(adr_repo), key="docs/adr")
+                assert len(index_module.load(root, paths(adr_repo), "docs/adr").entries) == 4
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=build) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    leftovers = [n for n in os.listdir(adr_repo.path / ".git" / "ctxlint") if n.startswith(".tmp-")]
+    assert leftovers == []
+
+
+def test_concurrent_hook_processes(adr_repo: Repo) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    msg = adr_repo.write(
+        "MSG",
+        "Switch the job queue from PostgreSQL to Redis\n\nPolling the jobs table "
+        "loads the primary.\n\nRefs: OPS-1\n",
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "linter", "check-msg", "--format", "json", str(msg)],
+            cwd=adr_repo.path,
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    outs = [p.communicate()[0] for p in procs]
+    for out in outs:
+        assert [f["code"] for f in json.loads(out)["findings"]] == ["CTX301"]
+
+
+def test_decisions_command_json_schema_and_text(adr_repo: Repo) -> None:
+    adr_repo.write("docs/adr/0006-broken.md", "---\nstatus: accepted\n")
+    proc = run_ctxlint("decisions", "--format", "json", cwd=adr_repo.path)
+    data = json.loads(proc.stdout)
+    jsonschema.validate(data, DECISIONS_SCHEMA)
+    assert [d["id"] for d in data["decisions"]] == ["ADR-1", "ADR-2", "ADR-3", "ADR-4", "ADR-6"]
+    assert data["decisions"][2]["status"] == "rejected"
+    assert any(f["code"] == "CTX302" and f["path"] == "docs/adr/0006-broken.md" for f in data["findings"])
+    assert proc.returncode == 1  # CTX302 is an error
+    text = run_ctxlint("decisions", cwd=adr_repo.path)
+    assert "ADR-3" in text.stdout and "GraphQL for the public API" in text.stdout and "CTX302" in text.stdout
+
+
+def test_decisions_text_escapes_record_text(repo: Repo) -> None:
+    repo.write(
+        "adr/0001-x.md", "# 1. [bold]Evil[/] \x1b[31mred\n\nDate: 2025-01-01\n\n## Status\n\nAccepted\n"
+    )
+    proc = run_ctxlint("decisions", cwd=repo.path, env={"FORCE_COLOR": "1"})
+    assert "[bold]Evil[/]" in proc.stdout
+    assert "\x1b[31mred" not in proc.stdout and "\\x1b" in proc.stdout
+
+
+def test_configured_paths(repo: Repo) -> None:
+    repo.write(
+        "architecture/records/0001-a.md", "# 1. Use Rust\n\nDate: 2025-01-01\n\n## Status\n\nAccepted\n"
+    )
+    repo.write("docs/adr/0001-b.md", "# 1. Use Go\n\nDate: 2025-01-01\n\n## Status\n\nAccepted\n")
+    repo.write(".ctxlint.toml", '[decisions]\npaths = ["architecture/records"]\n')
+    data = json.loads(run_ctxlint("decisions", "--format", "json", cwd=repo.path).stdout)
+    assert [d["title"] for d in data["decisions"]] == ["Use Rust"]
+    repo.write(".ctxlint.toml", '[decisions]\npathz = ["x"]\n')
+    proc = run_ctxlint("decisions", cwd=repo.path)
+    assert proc.returncode == 2 and "did you mean 'paths'" in proc.stderr
+
+
+def test_why_ranks_records_by_topic_id_and_path(adr_repo: Repo) -> None:
+    proc = run_ctxlint(
+        "why",
+        "--format",
+        "json",
+        "why",
+        "do",
+        "we",
+        "poll",
+        "a",
+        "postgres",
+        "table",
+        "for",
+        "jobs",
+        cwd=adr_repo.path,
+    )
+    data = json.loads(proc.stdout)
+    jsonschema.validate(data, WHY_SCHEMA)
+    assert data["matches"][0]["id"] == "ADR-1"
+    scores = [m["score"] for m in data["matches"]]
+    assert scores == sorted(scores, reverse=True)
+    by_id = json.loads(run_ctxlint("why", "--format", "json", "ADR-0003", cwd=adr_repo.path).stdout)
+    assert by_id["matches"][0]["path"] == "docs/adr/0003-graphql-for-the-public-api.md"
+    by_path = json.loads(
+        run_ctxlint(
+            "why", "--format", "json", "docs/adr/0002-deploy-with-blue-green-releases.md", cwd=adr_repo.path
+        ).stdout
+    )
+    assert by_path["matches"][0]["id"] == "ADR-2"
+    assert "ADR-2" in run_ctxlint("why", "blue", "green", "deployment", cwd=adr_repo.path).stdout
+
+
+def test_why_commits_searches_rationale(adr_repo: Repo) -> None:
+    sha = adr_repo.commit(
+        "Retry webhooks with backoff\n\nPartners' endpoints drop requests during their "
+        "deploys, so webhook deliveries retry with exponential backoff.\n"
+    )
+    adr_repo.commit("Tidy imports\n\nWhy: the linter asked for it.\n")
+    data = json.loads(
+        run_ctxlint("why", "--commits", "--format", "json", "webhook", "retries", cwd=adr_repo.path).stdout
+    )
+    assert data["commits"][0]["sha"] == sha
+    assert data["matches"] == [] or all("id" in m for m in data["matches"])
+
+
+def test_check_decisions_flags_a_new_record_unless_it_supersedes(adr_repo: Repo) -> None:
+    new = (
+        "# 5. Use Redis as the job queue\n\nDate: 2025-10-01\n\n## Status\n\nProposed\n\n## Context\n\n"
+        "The PostgreSQL job queue polled with SKIP LOCKED loads the primary database; background jobs "
+        "should move to Redis.\n"
+    )
+    adr_repo.write("docs/adr/0005-use-redis-as-the-job-queue.md", new)
+    proc = run_ctxlint(
+        "check-decisions",
+        "--format",
+        "json",
+        "docs/adr/0005-use-redis-as-the-job-queue.md",
+        "README.md",
+        cwd=adr_repo.path,
+    )
+    findings = json.loads(proc.stdout)["findings"]
+    assert [(f["code"], f["decision"]) for f in findings] == [
+        ("CTX301", "docs/adr/0001-use-postgresql-as-the-job-queue.md")
+    ]
+    assert findings[0]["path"] == "docs/adr/0005-use-redis-as-the-job-queue.md"
+    superseding = new.replace(
+        "Proposed\n",
+        "Proposed\n\nSupersedes [1. Use PostgreSQL as the job queue]"
+        "(0001-use-postgresql-as-the-job-queue.md)\n",
+    )
+    adr_repo.write("docs/adr/0005-use-redis-as-the-job-queue.md", superseding)
+    proc = run_ctxlint("check-decisions", "docs/adr/0005-use-redis-as-the-job-queue.md", cwd=adr_repo.path)
+    assert proc.returncode == 0 and proc.stdout == ""
+    unrelated = "# 6. Use feature flags\n\n## Status\n\nAccepted\n\n## Context\n\nDark launches need flags.\n"
+    adr_repo.write("docs/adr/0006-use-feature-flags.md", unrelated)
+    assert (
+        run_ctxlint("check-decisions", "docs/adr/0006-use-feature-flags.md", cwd=adr_repo.path).stdout == ""
+    )
+
+
+def test_repository_index_is_none_without_records(repo: Repo) -> None:
+    repo.commit("Start\n\nWhy: the project needs a first commit.\n")
+    assert repository_index(str(repo.path), validate({}, "t")) is None
+    proc = run_ctxlint("why", "anything", cwd=repo.path)
+    assert proc.returncode == 0 and "No decision records" in proc.stdout
+
+
+def test_a_renamed_copy_gets_its_own_number(adr_repo: Repo) -> None:
+    root = str(adr_repo.path)
+    index_module.load(root, paths(adr_repo), "docs/adr")
+    text = (adr_repo.path / "docs/adr/0002-deploy-with-blue-green-releases.md").read_text()
+    adr_repo.write("docs/adr/0007-deploy-with-blue-green-releases.md", text)
+    ids = sorted(e.id for e in index_module.load(root, paths(adr_repo), "docs/adr").entries)
+    assert ids == ["ADR-1", "ADR-2", "ADR-3", "ADR-4", "ADR-7"]
+
+
+def test_reopens_trailer_may_name_the_record_by_path(adr_repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from linter.checks import CommitContext
+    from linter.engine import lint
+    from linter.message import parse as parse_message
+
+    monkeypatch.chdir(adr_repo.path)
+    text = (
+        "Switch the job queue from PostgreSQL to Redis\n\n"
+        "The jobs table polling now costs a third of the primary database's capacity at peak.\n\n"
+        "Reopens: docs/adr/0001-use-postgresql-as-the-job-queue.md\n"
+    )
+    findings = lint(parse_message(text), CommitContext(), validate({}, "t")).findings
+    assert [f.code for f in findings if f.code.startswith("CTX3")] == []
+    assert [
+        f.code
+        for f in lint(parse_message(text.split("Reopens")[0]), CommitContext(), validate({}, "t")).findings
+        if f.code == "CTX301"
+    ] == ["CTX301"]

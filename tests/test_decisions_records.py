@@ -1,0 +1,280 @@
+"""Parsing decision records: adr-tools/Nygard, MADR 2/3/4, log4brains, malformed files."""
+
+from __future__ import annotations
+
+import datetime
+
+from linter.config import validate
+from linter.decisions import health
+from linter.decisions.records import Record, parse, read_front_matter, reference_number
+
+NYGARD = """# 7. Use PostgreSQL as the job queue
+
+Date: 2025-03-02
+
+## Status
+
+Superseded by [9. Keep jobs in Redis](0009-keep-jobs-in-redis.md)
+
+## Context
+
+Background jobs need a queue.
+
+## Decision
+
+We keep jobs in a PostgreSQL table.
+
+## Consequences
+
+One service fewer.
+"""
+
+NYGARD_NEW = """# 9. Keep jobs in Redis
+
+Date: 2025-09-01
+
+## Status
+
+Accepted
+
+Supersedes [7. Use PostgreSQL as the job queue](0007-use-postgresql-as-the-job-queue.md)
+
+## Context
+
+The jobs table loads the primary.
+"""
+
+MADR2 = """# Use Markdown Architectural Decision Records
+
+* Status: accepted
+* Deciders: Ada, Grace
+* Date: 2020-05-17
+
+Technical Story: ADR tooling
+
+## Context and Problem Statement
+
+We want to record architectural decisions.
+
+## Decision Outcome
+
+Chosen option: "MADR", because it is lean.
+"""
+
+MADR3 = """---
+status: proposed
+date: 2024-01-10
+deciders: [Ada, Grace]
+consulted:
+  - the platform team
+---
+# Cache sessions in memory
+
+## Context and Problem Statement
+
+Sessions are read on every request.
+
+## Decision Outcome
+
+Chosen option: in-process cache.
+"""
+
+MADR4 = """---
+status: "superseded by ADR-0012"
+date: 2023-11-30
+decision-makers: Ada
+---
+
+# Log in JSON
+
+## Context and Problem Statement
+
+Logs are parsed by machines.
+"""
+
+LOG4BRAINS = """# Use Log4brains to manage the ADRs
+
+- Status: draft
+- Date: 2024-02-01
+- Tags: doc
+
+## Context and Problem Statement
+
+We need a place for decisions.
+"""
+
+
+def test_nygard_record_gives_number_title_status_date_and_links() -> None:
+    record = parse("doc/adr/0007-use-postgresql-as-the-job-queue.md", NYGARD.encode())
+    assert record.number == 7
+    assert record.id == "ADR-7"
+    assert record.title == "Use PostgreSQL as the job queue"
+    assert record.status == "superseded"
+    assert record.date == "2025-03-02"
+    assert record.superseded_by == ["0009-keep-jobs-in-redis.md"]
+    assert "Background jobs" in record.context
+    assert "PostgreSQL table" in record.decision
+    assert record.closed
+    assert record.problems == []
+
+
+def test_madr2_list_metadata() -> None:
+    record = parse("docs/decisions/0001-use-markdown-architectural-decision-records.md", MADR2.encode())
+    assert (record.number, record.status, record.date) == (1, "accepted", "2020-05-17")
+    assert record.title == "Use Markdown Architectural Decision Records"
+    assert "lean" in record.decision
+    assert "Deciders" not in record.context
+
+
+def test_madr3_front_matter_with_nested_list_and_open_status() -> None:
+    record = parse("docs/decisions/0004-cache-sessions.md", MADR3.encode())
+    assert record.status == "proposed"
+    assert record.date == "2024-01-10"
+    assert not record.closed
+    assert record.problems == []
+
+
+def test_madr4_status_superseded_by_reference() -> None:
+    record = parse("docs/decisions/0011-log-in-json.md", MADR4.encode())
+    assert record.status == "superseded"
+    assert record.superseded_by == ["ADR-12"]
+    assert record.title == "Log in JSON"
+
+
+def test_log4brains_draft_is_open() -> None:
+    record = parse("docs/adr/20240201-use-log4brains.md", LOG4BRAINS.encode())
+    assert record.status == "draft"
+    assert not record.closed
+
+
+def test_unknown_status_words_are_kept_lowercased() -> None:
+    text = "# 3. Foo\n\nDate: 2020-01-01\n\n## Status\n\nApril Fool!\n"
+    assert parse("adr/0003-foo.md", text.encode()).status == "april"
+    assert parse("adr/0003-foo.md", text.replace("April Fool!", "Superceded").encode()).status == "superseded"
+
+
+def test_references_in_all_spellings() -> None:
+    assert reference_number("ADR-7") == 7
+    assert reference_number("ADR-0007") == 7
+    assert reference_number("docs/adr/0007-x.md") == 7
+    record = parse("docs/adr/0007-x.md", NYGARD.encode())
+    for ref in ("ADR-7", "ADR-0007", "adr-7", "docs/adr/0007-x.md", "0007-x.md"):
+        assert record.refers_to(ref), ref
+    assert not record.refers_to("ADR-70")
+
+
+def test_front_matter_reader_reports_bad_lines() -> None:
+    data, problems = read_front_matter(["status: accepted", "this is not yaml", "tags: [a, b]"], 2)
+    assert data["status"] == "accepted"
+    assert data["tags"] == ["a", "b"]
+    assert [p.line for p in problems] == [3]
+
+
+def test_malformed_records_are_problems_not_crashes() -> None:
+    cases = {
+        b"": "no title",
+        b"---\nstatus: accepted\n# never closed\n": "never ends",
+        b"# 5. Bytes\n\nDate: 2020-01-01\n\n\xff\xfe broken\n": "UTF-8",
+        b"# 6. Bad date\n\nDate: last tuesday\n": "ISO date",
+        b"\x00\x01\x02": "no title",
+    }
+    for data, words in cases.items():
+        record = parse("docs/adr/0005-x.md", data)
+        assert any(words in p.message for p in record.problems), (data, record.problems)
+
+
+def _log(*records: tuple[str, str]) -> list[Record]:
+    return [parse(path, text.encode()) for path, text in records]
+
+
+def test_health_accepts_a_two_way_supersede_chain() -> None:
+    records = _log(
+        ("doc/adr/0007-use-postgresql-as-the-job-queue.md", NYGARD),
+        ("doc/adr/0009-keep-jobs-in-redis.md", NYGARD_NEW),
+    )
+    codes = [f.code for f in health.check(records, validate({}, "test"), datetime.date(2025, 10, 1))]
+    assert codes == []
+    links = health.supersede_map(records)
+    assert links["doc/adr/0009-keep-jobs-in-redis.md"] == (["ADR-7"], [])
+    assert links["doc/adr/0007-use-postgresql-as-the-job-queue.md"] == ([], ["ADR-9"])
+
+
+def test_health_reports_broken_one_way_duplicate_missing_and_stale() -> None:
+    one_way = NYGARD_NEW.replace("9. Keep", "9. Keep").replace(
+        "0007-use-postgresql-as-the-job-queue.md", "0007-use-postgresql-as-the-job-queue.md"
+    )
+    old = NYGARD.replace("Superseded by [9. Keep jobs in Redis](0009-keep-jobs-in-redis.md)", "Accepted")
+    broken = "# 10. Foo\n\nDate: 2025-01-01\n\n## Status\n\nAccepted\n\nSupersedes [3. Gone](0003-gone.md)\n"
+    dup = "# 10. Bar\n\n## Status\n\nProposed\n"
+    stale = "---\nstatus: proposed\ndate: 2020-01-01\n---\n# 11. Old idea\n"
+    records = _log(
+        ("adr/0007-use-postgresql-as-the-job-queue.md", old),
+        ("adr/0009-keep-jobs-in-redis.md", one_way),
+        ("adr/0010-foo.md", broken),
+        ("adr/0010-bar.md", dup),
+        ("adr/0011-old-idea.md", stale),
+    )
+    findings = health.check(records, validate({}, "test"), datetime.date(2025, 10, 1))
+    got = {(f.code, f.path) for f in findings}
+    assert ("CTX304", "adr/0009-keep-jobs-in-redis.md") in got
+    assert ("CTX303", "adr/0010-foo.md") in got
+    assert ("CTX305", "adr/0010-foo.md") in got and ("CTX305", "adr/0010-bar.md") in got
+    assert ("CTX307", "adr/0010-bar.md") in got
+    assert ("CTX308", "adr/0011-old-idea.md") in got
+    assert all(f.line for f in findings)
+
+
+def test_stale_proposal_age_is_configurable() -> None:
+    stale = "---\nstatus: proposed\ndate: 2025-06-01\n---\n# 11. Idea\n"
+    records = _log(("adr/0011-idea.md", stale))
+    today = datetime.date(2025, 10, 1)
+    assert [f.code for f in health.check(records, validate({}, "t"), today)] == ["CTX308"]
+    cfg = validate({"decisions": {"stale-proposal-days": 200}}, "t")
+    assert health.check(records, cfg, today) == []
+
+
+def test_parse_never_raises_on_arbitrary_bytes() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    pieces = st.sampled_from(
+        [
+            "---\n",
+            "status: ",
+            "# ",
+            "## Status\n",
+            "Superseded by [",
+            "](0003-x.md)",
+            "\n",
+            "Date: ",
+            "2020-13-45",
+            "* Status: ",
+            "```\n",
+            "=====\n",
+            "\xff",
+            "ADR-",
+            "7",
+            ": [a, b",
+            "  - x\n",
+        ]
+    )
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.one_of(pieces, st.text(max_size=20)), max_size=30), st.binary(max_size=20))
+    def check(parts: list[str], tail: bytes) -> None:
+        record = parse("docs/adr/0001-x.md", "".join(parts).encode("utf-8", "surrogatepass") + tail)
+        assert record.number == 1
+        assert isinstance(record.title, str) and record.title
+        assert all(p.line >= 1 for p in record.problems)
+        health.check([record], validate({}, "t"), datetime.date(2025, 1, 1))
+
+    check()
+
+
+def test_every_decision_rule_has_a_check_and_every_check_a_rule() -> None:
+    from linter.checks import message_checks
+    from linter.rulebook import catalogue
+
+    decision_rules = {r.code for r in catalogue() if r.scope == "decision"}
+    assert decision_rules == {"CTX301", *health.CODES}
+    assert "CTX301" in message_checks()

@@ -1,0 +1,367 @@
+"""Reopened topics: true and false positives, acknowledgement, and the commit-msg hook end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from linter.checks import CommitContext
+from linter.config import validate
+from linter.decisions.index import Index
+from linter.decisions.records import parse
+from linter.decisions.reopening import detect
+from linter.engine import lint
+from linter.message import parse as parse_message
+from linter.rulebook import rule
+from tests.conftest import Repo, run_ctxlint
+
+QUEUE = """# 1. Use PostgreSQL as the job queue
+
+Date: 2025-03-02
+
+## Status
+
+Accepted
+
+## Context
+
+Background jobs need a queue. Redis and RabbitMQ were considered, but each adds a service to run,
+monitor and back up, and jobs must commit atomically with the rows they change.
+
+## Decision
+
+We keep the job queue in a PostgreSQL table polled with SELECT ... FOR UPDATE SKIP LOCKED.
+
+## Consequences
+
+No new service to operate. Queue throughput is bounded by the primary database.
+"""
+
+DEPLOY = """# 2. Deploy with blue-green releases
+
+Date: 2025-04-11
+
+## Status
+
+Accepted
+
+## Context
+
+Rolling updates left two versions serving traffic at once, which broke sessions during releases.
+
+## Decision
+
+Every release deploys a full green stack next to blue and switches the load balancer at once.
+"""
+
+GRAPHQL = """---
+status: rejected
+date: 2024-11-05
+---
+# GraphQL for the public API
+
+## Context and Problem Statement
+
+Partners asked for a GraphQL endpoint for the public API instead of REST.
+
+## Decision Outcome
+
+Rejected: REST with OpenAPI stays; GraphQL query cost limits and caching are too hard for us today.
+"""
+
+LOKI = """# 4. Move logs to Loki
+
+Date: 2025-09-01
+
+## Status
+
+Proposed
+
+## Context
+
+Log storage in Elasticsearch is expensive.
+"""
+
+RECORDS = {
+    "docs/adr/0001-use-postgresql-as-the-job-queue.md": QUEUE,
+    "docs/adr/0002-deploy-with-blue-green-releases.md": DEPLOY,
+    "docs/adr/0003-graphql-for-the-public-api.md": GRAPHQL,
+    "docs/adr/0004-move-logs-to-loki.md": LOKI,
+}
+
+
+@pytest.fixture
+def index() -> Index:
+    return Index.from_records(parse(path, text.encode()) for path, text in RECORDS.items())
+
+
+def flagged(index: Index, message: str) -> list[str]:
+    msg = parse_message(message)
+    return [r.entry.id for r in detect(index, msg.subject, "\n\n".join(msg.body_paragraphs))]
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        (
+            "Switch the job queue from PostgreSQL to Redis\n\n"
+            "The jobs table polling loads the primary database.",
+            "ADR-1",
+        ),
+        ("Move background jobs off the PostgreSQL queue to RabbitMQ", "ADR-1"),
+        ("Reconsider GraphQL for the public API\n\nThree partners asked again this quarter.", "ADR-3"),
+        (
+            "Replace blue-green releases with rolling updates\n\n"
+            "A second stack doubles the cost of every release.",
+            "ADR-2",
+        ),
+    ],
+)
+def test_reopening_messages_are_flagged(index: Index, message: str, expected: str) -> None:
+    assert flagged(index, message)[:1] == [expected]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # shares words with a record, but is ordinary work
+        "Add an index to the jobs table\n\nLookups by tenant were scanning the whole table.",
+        "Fix typo in the public API docs",
+        "Bump the PostgreSQL driver to 3.1.18",
+        "Log the release version at start-up",
+        # carries out what a decision decided
+        "Implement the PostgreSQL job queue worker\n\n"
+        "Polls with SKIP LOCKED so workers never take the same job.",
+        "Add the green stack to the release pipeline as decided",
+        # names the decision: the author knows it
+        "Tune the job queue polling interval\n\n"
+        "ADR-1 keeps jobs in PostgreSQL; poll every 2 s instead of 1 s.",
+        # an open proposal is not a closed decision
+        "Move logs to Loki\n\nElasticsearch storage costs twice as much.",
+    ],
+)
+def test_ordinary_messages_are_not_flagged(index: Index, message: str) -> None:
+    assert flagged(index, message) == []
+
+
+def write_records(repo: Repo, records: dict[str, str] | None = None) -> None:
+    repo.commit("Record decisions\n\nWhy: the team agreed.\n", records or RECORDS)
+
+
+def test_trailer_with_new_rationale_clears_and_without_rationale_does_not(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_records(repo)
+    monkeypatch.chdir(repo.path)
+    cfg = validate({}, "test")
+    reopen = "Switch the job queue from PostgreSQL to Redis\n\n"
+    rationale = "The jobs table polling now costs a third of the primary database's capacity at peak.\n\n"
+    plain = lint(parse_message(reopen + rationale + "Refs: OPS-1\n"), CommitContext(), cfg)
+    assert [f.code for f in plain.findings] == ["CTX301"]
+    finding = plain.findings[0]
+    assert finding.decision == "docs/adr/0001-use-postgresql-as-the-job-queue.md"
+    for part in ("ADR-1", "Use PostgreSQL as the job queue", "accepted", "2025-03-02", "SKIP LOCKED"):
+        assert part in finding.message
+    cleared = lint(
+        parse_message(reopen + rationale + "Reopens: ADR-0001\nRefs: OPS-1\n"), CommitContext(), cfg
+    )
+    assert cleared.findings == []
+    bare = lint(parse_message(reopen + "Reopens: ADR-1\n"), CommitContext(), cfg)
+    assert [f.code for f in bare.findings if f.code == "CTX301"] == ["CTX301"]
+    assert "without a new rationale" in next(f.message for f in bare.findings if f.code == "CTX301")
+
+
+def test_rule_examples_hold_in_a_repository(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    entry = rule("CTX301")
+    assert entry.scope == "decision"
+    try:
+        import tomllib
+    except ImportError:  # pragma: no cover - Python < 3.11
+        import tomli as tomllib  # type: ignore[no-redef]
+
+    from linter.resources import data_dir
+
+    with open(Path(data_dir("rules")) / "CTX301-reopened-decision.toml", "rb") as handle:
+        examples = tomllib.load(handle)["examples"]
+    assert any(e["findings"] for e in examples) and any(not e["findings"] for e in examples)
+    monkeypatch.chdir(repo.path)
+    for example in examples:
+        for path, text in example["records"].items():
+            repo.write(path, text)
+        result = lint(parse_message(example["message"]), CommitContext(), validate({}, "test"))
+        assert sorted({f.code for f in result.findings}) == sorted(example["findings"]), example["message"]
+
+
+def test_commit_msg_hook_reports_reopening_as_json(repo: Repo) -> None:
+    write_records(repo)
+    msg = repo.write(
+        "MSG",
+        "Switch the job queue from PostgreSQL to Redis\n\nPolling the jobs table "
+        "loads the primary database at peak hours.\n\nRefs: OPS-1\n",
+    )
+    proc = run_ctxlint("check-msg", "--format", "json", str(msg), cwd=repo.path)
+    assert proc.returncode == 0, proc.stderr  # a warning does not block the commit
+    findings = json.loads(proc.stdout)["findings"]
+    assert [f["code"] for f in findings] == ["CTX301"]
+    assert findings[0]["decision"] == "docs/adr/0001-use-postgresql-as-the-job-queue.md"
+    proc = run_ctxlint("check-msg", str(msg), cwd=repo.path)
+    assert "CTX301" in proc.stdout and "ADR-1" in proc.stdout
+
+
+def test_severity_can_be_raised_to_error(repo: Repo) -> None:
+    write_records(repo)
+    repo.write(".ctxlint.toml", '[rules]\nreopened-decision = "error"\n')
+    msg = repo.write(
+        "MSG",
+        "Switch the job queue from PostgreSQL to Redis\n\nPolling the jobs table "
+        "loads the primary database at peak hours.\n\nRefs: OPS-1\n",
+    )
+    proc = run_ctxlint("check-msg", str(msg), cwd=repo.path)
+    assert proc.returncode == 1
+
+
+def test_repository_without_records_never_loads_the_decision_machinery(repo: Repo) -> None:
+    repo.commit("Start\n\nWhy: the project needs a first commit.\n")
+    msg = repo.write(
+        "MSG", "Switch the job queue from PostgreSQL to Redis\n\nBecause it is faster.\n\nRefs: OPS-1\n"
+    )
+    code = (
+        "import sys, runpy; sys.argv=['ctxlint','check-msg','MSG']\n"
+        "from linter.cli import main\nrc = main(['check-msg', 'MSG'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('linter.decisions')))\n"
+    )
+    import subprocess
+    import sys as _sys
+
+    from tests.conftest import ROOT
+
+    proc = subprocess.run(
+        [_sys.executable, "-c", code],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert proc.stdout.strip().splitlines()[-1] == "['linter.decisions', 'linter.decisions.discover']"
+    assert not (repo.path / ".git" / "ctxlint").exists()
+    del msg
+
+
+def test_hook_path_with_records_stays_off_rich_and_gitpython(repo: Repo) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    write_records(repo)
+    repo.write(
+        "MSG", "Switch the job queue from PostgreSQL to Redis\n\nThe primary is overloaded.\n\nRefs: OPS-1\n"
+    )
+    code = (
+        "import sys\nfrom linter.cli import main\nrc = main(['check-msg', 'MSG'])\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'git')))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert "CTX301" in proc.stdout
+    assert proc.stdout.strip().splitlines()[-1] == "LOADED []"
+
+
+def test_worktree_git_file_is_followed_for_the_cache(repo: Repo) -> None:
+    from linter.decisions.discover import git_dir
+
+    write_records(repo)
+    linked = repo.path.parent / "linked"
+    repo.git("worktree", "add", "-q", str(linked))
+    found = git_dir(str(linked))
+    assert found is not None and found.startswith(str(repo.path / ".git" / "worktrees"))
+    msg = linked / "MSG"
+    msg.write_text(
+        "Switch the job queue from PostgreSQL to Redis\n\nThe primary is overloaded.\n\nRefs: OPS-1\n"
+    )
+    proc = run_ctxlint("check-msg", str(msg), cwd=linked)
+    assert "CTX301" in proc.stdout
+    assert (Path(found) / "ctxlint" / "decisions-index.marshal").exists()
+
+
+def test_config_default_threshold_matches_the_calibrated_one() -> None:
+    from linter.config import SCHEMA
+    from linter.decisions.reopening import DEFAULT_THRESHOLD
+
+    assert SCHEMA["decisions"]["threshold"].default == DEFAULT_THRESHOLD
+
+
+REDIS = """# 5. Use Redis as the job queue
+
+Date: 2025-10-01
+
+## Status
+
+Accepted
+
+Supersedes [1. Use PostgreSQL as the job queue](0001-use-postgresql-as-the-job-queue.md)
+
+## Context
+
+Polling the PostgreSQL jobs table loads the primary database; background jobs move to a Redis queue.
+"""
+
+
+def test_superseded_match_names_its_successor_and_naming_the_successor_clears(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_records(repo, {**RECORDS, "docs/adr/0005-use-redis-as-the-job-queue.md": REDIS})
+    monkeypatch.chdir(repo.path)
+    cfg = validate({}, "test")
+    reraise = (
+        "Move the job queue back to a PostgreSQL table\n\n"
+        "Redis lost jobs twice during failover this quarter, which the table never did.\n\nRefs: OPS-3\n"
+    )
+    findings = [f for f in lint(parse_message(reraise), CommitContext(), cfg).findings if f.code == "CTX301"]
+    assert findings, "re-raising the job queue topic must be reported"
+    for finding in findings:
+        if finding.decision == "docs/adr/0001-use-postgresql-as-the-job-queue.md":
+            assert "superseded by ADR-5" in finding.message
+    adding = (
+        "Record ADR-5: use Redis as the job queue\n\n"
+        "Polling the PostgreSQL jobs table loads the primary database at peak hours.\n\nRefs: OPS-3\n"
+    )
+    codes = [
+        f.decision for f in lint(parse_message(adding), CommitContext(), cfg).findings if f.code == "CTX301"
+    ]
+    assert "docs/adr/0001-use-postgresql-as-the-job-queue.md" not in codes
+
+
+def test_warm_hook_with_an_ordinary_message_never_parses_records(repo: Repo) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    write_records(repo)
+    repo.write("MSG", "Tidy the release notes\n\nWhy: the changelog had duplicate entries.\n")
+    code = (
+        "import sys\nfrom linter.cli import main\nrc = main(['check-msg', 'MSG'])\n"
+        "print('PARSER', 'linter.decisions.records' in sys.modules)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], cwd=repo.path, capture_output=True, text=True, env=env, check=False
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+        for _ in range(2)
+    ]
+    assert runs == ["PARSER True", "PARSER False"]  # the first run builds the cache, the second reads it
