@@ -22,7 +22,8 @@ def lint_commit(commit: gitio.Commit, cfg: Config) -> Result:
     truncated = len(text) > MAX_MESSAGE_BYTES
     msg = parse(text[:MAX_MESSAGE_BYTES], comment_char=None, decode_errors="\ufffd" in text,
                 truncated=truncated)
-    ctx = CommitContext(sha=commit.sha, author=commit.author, parents=len(commit.parents), source="history")
+    ctx = CommitContext(sha=commit.sha, author=commit.author, parents=len(commit.parents), source="history",
+                        timestamp=commit.timestamp)
     return lint(msg, ctx, cfg)
 
 

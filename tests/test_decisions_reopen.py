@@ -365,3 +365,18 @@ def test_warm_hook_with_an_ordinary_message_never_parses_records(repo: Repo) -> 
         for _ in range(2)
     ]
     assert runs == ["PARSER True", "PARSER False"]  # the first run builds the cache, the second reads it
+
+
+def test_history_is_only_checked_against_decisions_made_before_each_commit(repo: Repo) -> None:
+    """check-range over old history: a commit cannot reopen a decision recorded after it."""
+    repo.commit("Record decisions\n\nRefs: #4\nWhy: the team agreed on these.\n", RECORDS, date="2025-06-01T12:00:00")
+    reopening = (
+        "Switch the job queue from PostgreSQL to Redis\n\n"
+        "The jobs table polling loads the primary database.\n\nRefs: #9\n"
+    )
+    early = repo.commit(reopening, date="2024-01-10T12:00:00")
+    late = repo.commit(reopening, date="2026-02-10T12:00:00")
+    result = run_ctxlint("check-range", "--format", "json", "HEAD", cwd=repo.path)
+    reopened = {f["commit"] for f in json.loads(result.stdout)["findings"] if f["code"] == "CTX301"}
+    assert late in reopened
+    assert early not in reopened

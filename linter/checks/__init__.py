@@ -18,13 +18,16 @@ EXEMPTIONS = ("merge", "revert", "fixup", "bot", "release")
 class CommitContext:
     """What is known about the commit besides its message."""
 
-    __slots__ = ("author", "parents", "sha", "source")
+    __slots__ = ("author", "parents", "sha", "source", "timestamp")
 
-    def __init__(self, sha: str | None = None, author: str = "", parents: int = 1, source: str = "commit") -> None:
+    def __init__(self, sha: str | None = None, author: str = "", parents: int = 1, source: str = "commit",
+                 timestamp: int | None = None) -> None:
         self.sha = sha
         self.author = author
         self.parents = parents
         self.source = source
+        #: When the commit was made (seconds since the epoch); None for one being written now.
+        self.timestamp = timestamp
 
 
 class Problem(str):

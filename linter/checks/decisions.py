@@ -25,4 +25,10 @@ def reopened_decision(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator
         return
     from linter.decisions.reopening import check_message
 
-    yield from check_message(msg, root, cfg)
+    # A commit from history can only reopen what had been decided when it was made.
+    before = None
+    if ctx.timestamp is not None:
+        import time
+
+        before = time.strftime("%Y-%m-%d", time.gmtime(ctx.timestamp))
+    yield from check_message(msg, root, cfg, before=before)

@@ -251,8 +251,12 @@ def describe(reopening: Reopening, root: str, query: str, later: Sequence[str] =
     )
 
 
-def check_message(msg: Message, root: str, cfg: Config) -> list[Problem]:
-    """CTX301 for one commit message or PR text."""
+def check_message(msg: Message, root: str, cfg: Config, before: str | None = None) -> list[Problem]:
+    """CTX301 for one commit message or PR text.
+
+    `before` (YYYY-MM-DD), for a commit from history, leaves out decisions dated after it: a
+    commit cannot reopen what was decided later.
+    """
     index = repository_index(root, cfg)
     if index is None or not index.entries:
         return []
@@ -261,6 +265,8 @@ def check_message(msg: Message, root: str, cfg: Config) -> list[Problem]:
     acks = acknowledged_refs(msg, cfg)
     problems: list[Problem] = []
     found = detect(index, msg.subject, body, threshold)
+    if before is not None:
+        found = [item for item in found if not item.entry.date or item.entry.date[:10] <= before]
     if found:
         # A message that names a record which supersedes the match (the commit adding ADR-9, which
         # replaces ADR-7) has reopened the topic the recorded way.
