@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "pre-push": ("pre_push", "lint the commits being pushed (the pre-push hook)"),
     "check-range": ("check_range", "lint every commit in a revision range, e.g. origin/main..HEAD"),
     "audit": ("audit", "report how much of the history carries a ticket and a rationale"),
+    "annotate": ("annotate", "record a missing ticket or rationale for a commit as a git note"),
     "rules": ("rules", "list every rule"),
     "explain": ("explain", "print one rule's summary, rationale and examples"),
     "init": ("init", "write a commented starter config, guessed from recent history"),
