@@ -700,6 +700,7 @@ def _run(root: str, cfg: Config, options: Options, owners: Owners | None, agg: A
         key = config_fingerprint(cfg, [
             "names=" + " ".join(names), "not=" + " ".join(sorted(negatives)), f"notes={notes}",
             f"owners={owners.digest if owners else ''}", f"depth={options.folder_depth}",
+            f"missing={options.missing_limit}",
         ])
         try:
             cache = Cache.for_repository(gitio.git_dir(root), key)
@@ -717,8 +718,11 @@ def _run(root: str, cfg: Config, options: Options, owners: Owners | None, agg: A
         period_args = _period_args(options)
     # A walk cut by --since/--until is partial: cache only complete walks.
     writer = cache.writer() if cache is not None and not period_args else None
-    full = (Aggregator.from_state(meta["state"], options.missing_limit) if meta is not None
-            else Aggregator(options.missing_limit)) if writer is not None else None
+    # Without a period the report IS the whole walk: one aggregator serves both. With a period,
+    # the cached whole-walk state is kept up to date beside the period's own counters.
+    full: Aggregator | None = None
+    if writer is not None and in_period is not None and meta is not None:
+        full = Aggregator.from_state(meta["state"], options.missing_limit)
     total = None
     if options.progress is not None:
         total = gitio.count_commits(walk, root, period_args)
@@ -760,7 +764,10 @@ def _run(root: str, cfg: Config, options: Options, owners: Owners | None, agg: A
             for rec in cache.records(meta):
                 if in_period(rec[1]):
                     agg.add(rec)
-    if cache is not None and full is not None and (segment is not None or meta is None or tips != meta["tips"]):
+    if in_period is None:
+        full = agg
+    if writer is not None and cache is not None and full is not None and (
+            segment is not None or meta is None or tips != meta["tips"]):
         segments = [*([segment] if segment else []), *(meta["segments"] if meta is not None else [])]
         new_meta = {"tips": tips, "segments": segments, "count": count + (meta["count"] if meta else 0),
                     "state": full.state()}

@@ -76,6 +76,9 @@ def toplevel(cwd: str | None = None) -> str:
     """The working tree's root; a clear error outside a repository or in a bare one."""
     out = try_run(["rev-parse", "--is-bare-repository", "--show-toplevel"], cwd)
     if out is None:
+        # In a bare repository --show-toplevel fails; ask again without it to say which it is.
+        out = try_run(["rev-parse", "--is-bare-repository"], cwd)
+    if out is None:
         raise CtxlintError(f"not a git repository: {os.path.abspath(cwd or os.getcwd())}")
     lines = out.decode("utf-8", "replace").splitlines()
     if lines and lines[0] == "true":
