@@ -24,13 +24,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMAT = "%H%x00%P%x00%an%x00%ae%x00%ct%x00%B"
-WORDS = ("cache retry token queue index shard parser tenant invoice ledger export report session "
-         "billing search upload schema worker timeout backoff quota metrics audit locale payment").split()
-REASONS = ("because the upstream API started rejecting requests without it",
-           "so that support can trace failed payments without asking engineering",
-           "since the nightly export timed out once the table passed ten million rows",
-           "to avoid double charging customers when the worker restarts mid-batch",
-           "otherwise the dashboard shows stale totals for up to an hour")
+WORDS = (
+    "cache retry token queue index shard parser tenant invoice ledger export report session "
+    "billing search upload schema worker timeout backoff quota metrics audit locale payment"
+).split()
+REASONS = (
+    "because the upstream API started rejecting requests without it",
+    "so that support can trace failed payments without asking engineering",
+    "since the nightly export timed out once the table passed ten million rows",
+    "to avoid double charging customers when the worker restarts mid-batch",
+    "otherwise the dashboard shows stale totals for up to an hour",
+)
 
 
 def _message(i: int, rng: random.Random) -> tuple[str, str]:
@@ -55,7 +59,7 @@ def _message(i: int, rng: random.Random) -> tuple[str, str]:
     elif roll < 0.97:
         text = f"Release v{i // 1000}.{i % 1000}.0\n"
     elif roll < 0.99:
-        text = f"Revert \"Fix {a} {b}\"\n\nThis reverts commit {i:040x}.\n"
+        text = f'Revert "Fix {a} {b}"\n\nThis reverts commit {i:040x}.\n'
     else:
         text = f"Import {a} tables {i}\n\nCtxlint-Skip: generated data refresh, no ticket\n"
     return author, text
@@ -80,8 +84,12 @@ def _stream(start: int, count: int, rng: random.Random, need_from: bool, stamp0:
         author, text = _message(i, rng)
         stamp = stamp0 + i * 1800
         msg = text.encode()
-        out.append(f"commit refs/heads/main\nauthor {author} {stamp} +0000\ncommitter {author} {stamp} +0000\n"
-                   f"data {len(msg)}\n".encode() + msg + b"\n")
+        out.append(
+            f"commit refs/heads/main\nauthor {author} {stamp} +0000\ncommitter {author} {stamp} +0000\n"
+            f"data {len(msg)}\n".encode()
+            + msg
+            + b"\n"
+        )
         if i == start and need_from:
             out.append(b"from refs/heads/main^0\n")
         for _ in range(rng.randint(1, 3)):
@@ -116,8 +124,13 @@ def build(n: int) -> Path:
 def measure(argv: list[str], cwd: Path) -> tuple[float, float]:
     """(wall seconds, peak RSS in MB of the child or its largest waited-for descendant)."""
     started = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -145,11 +158,19 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(cache, ignore_errors=True)
         wall, rss = measure([*audit, "--workers", workers, "--no-cache"], repo)
         label = "cold audit, 1 process" if workers == "1" else "cold audit, lint pool (default)"
-        rows.append((label, wall, rss, f"<= {3 * log_stat:.2f} s (3x numstat log): "
-                                       f"{'PASS' if wall <= 3 * log_stat else 'FAIL'}"))
+        rows.append(
+            (
+                label,
+                wall,
+                rss,
+                f"<= {3 * log_stat:.2f} s (3x numstat log): {'PASS' if wall <= 3 * log_stat else 'FAIL'}",
+            )
+        )
     shutil.rmtree(cache, ignore_errors=True)
     wall, rss = measure(audit, repo)
-    rows.append(("cold audit, writing the cache", wall, rss, f"peak < 500 MB: {'PASS' if rss < 500 else 'FAIL'}"))
+    rows.append(
+        ("cold audit, writing the cache", wall, rss, f"peak < 500 MB: {'PASS' if rss < 500 else 'FAIL'}")
+    )
     rng = random.Random(7)
     _import(repo, n, 100, rng, False, 1_600_000_000)
     wall, rss = measure(audit, repo)

@@ -21,7 +21,7 @@ import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any, Optional
 
 from linter import __version__, gitio, history
@@ -32,8 +32,19 @@ from linter.errors import CtxlintError
 SCHEMA_VERSION = 1
 
 #: Counter layout of every bucket (a list of ints, for speed); the JSON uses these names.
-FIELDS = ("commits", "exempt", "checked", "with_ticket", "with_rationale", "with_both",
-          "lines", "lines_checked", "lines_with_ticket", "lines_with_rationale", "lines_with_both")
+FIELDS = (
+    "commits",
+    "exempt",
+    "checked",
+    "with_ticket",
+    "with_rationale",
+    "with_both",
+    "lines",
+    "lines_checked",
+    "lines_with_ticket",
+    "lines_with_rationale",
+    "lines_with_both",
+)
 _WIDTH = len(FIELDS)
 EXEMPT_KINDS = ("merge", "revert", "fixup", "bot", "release", "skip")
 _SKIP_REASONS_LIMIT = 500  # distinct skip reasons kept; the rest are counted as "(other)"
@@ -42,8 +53,21 @@ _DECISION_LIMIT = 100
 #: A per-commit outcome, as cached: plain tuples so that `marshal` writes and reads it fast.
 #: (sha, timestamp, email, name, flags, exemptions, skip_reason, projects, lines,
 #:  folders((folder, lines), ...), owners((owner, lines), ...), subject, codes)
-Record = tuple[str, int, str, str, int, tuple[str, ...], str, tuple[str, ...], int,
-               tuple[tuple[str, int], ...], tuple[tuple[str, int], ...], str, tuple[str, ...]]
+Record = tuple[
+    str,
+    int,
+    str,
+    str,
+    int,
+    tuple[str, ...],
+    str,
+    tuple[str, ...],
+    int,
+    tuple[tuple[str, int], ...],
+    tuple[tuple[str, int], ...],
+    str,
+    tuple[str, ...],
+]
 TICKET, RATIONALE = 1, 2
 
 Bucket = list[int]
@@ -70,8 +94,10 @@ def parse_date(text: str, option: str = "--since", now: float | None = None) -> 
     try:
         moment = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value)
     except ValueError:
-        raise CtxlintError(f"{option} {value!r}: expected a date (2026-01-31), a date and time "
-                           "(2026-01-31T09:00:00+01:00) or 'N days ago'") from None
+        raise CtxlintError(
+            f"{option} {value!r}: expected a date (2026-01-31), a date and time "
+            "(2026-01-31T09:00:00+01:00) or 'N days ago'"
+        ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return int(moment.timestamp())
@@ -131,11 +157,16 @@ def folder_of(path: str, depth: int) -> str:
     parts = path.split("/")
     if len(parts) == 1:
         return "(root)"
-    return "/".join(parts[:min(depth, len(parts) - 1)]) + "/"
+    return "/".join(parts[: min(depth, len(parts) - 1)]) + "/"
 
 
-def make_record(commit: gitio.Commit, files: Sequence[gitio.FileStat], outcome: LintOutcome,
-                owners: Owners | None, depth: int) -> Record:
+def make_record(
+    commit: gitio.Commit,
+    files: Sequence[gitio.FileStat],
+    outcome: LintOutcome,
+    owners: Owners | None,
+    depth: int,
+) -> Record:
     """Fold one commit, its changed files and its lint outcome into a cacheable record."""
     exemptions, skip, tickets, rationale, codes = outcome
     lines = 0
@@ -153,9 +184,21 @@ def make_record(commit: gitio.Commit, files: Sequence[gitio.FileStat], outcome: 
     needs_text = (not exemptions and flags != TICKET | RATIONALE) or any(c.startswith("CTX3") for c in codes)
     subject = commit.message.split("\n", 1)[0][:300] if needs_text else ""
     projects = tuple(sorted({project_of(t) for t in tickets}))
-    return (commit.sha, commit.timestamp, commit.author_email.lower(), commit.author_name, flags,
-            exemptions, skip or "", projects, lines, tuple(folders.items()), tuple(owned.items()), subject,
-            codes)
+    return (
+        commit.sha,
+        commit.timestamp,
+        commit.author_email.lower(),
+        commit.author_name,
+        flags,
+        exemptions,
+        skip or "",
+        projects,
+        lines,
+        tuple(folders.items()),
+        tuple(owned.items()),
+        subject,
+        codes,
+    )
 
 
 #: What the workers send back per commit: (exemptions, skip reason, tickets, has rationale, codes).
@@ -173,18 +216,31 @@ def _lint_jobs(jobs: list[_Job]) -> list[LintOutcome]:
         name, _, email = author.partition("\0")
         commit = gitio.Commit(sha, ("",) * parents, name, email, 0, message, note)
         result = history.lint_commit(commit, cfg)
-        out.append((result.exemptions, result.skip_reason, result.tickets, result.has_rationale,
-                    tuple(sorted({f.code for f in result.findings}))))
+        out.append(
+            (
+                result.exemptions,
+                result.skip_reason,
+                result.tickets,
+                result.has_rationale,
+                tuple(sorted({f.code for f in result.findings})),
+            )
+        )
     return out
 
 
 def _job(commit: gitio.Commit) -> _Job:
-    return (commit.sha, len(commit.parents), f"{commit.author_name}\0{commit.author_email}", commit.message,
-            commit.note)
+    return (
+        commit.sha,
+        len(commit.parents),
+        f"{commit.author_name}\0{commit.author_email}",
+        commit.message,
+        commit.note,
+    )
 
 
-def lint_stream(stream: Iterable[tuple[gitio.Commit, list[gitio.FileStat]]], cfg: Config, workers: int,
-                batch: int = 256) -> Iterator[tuple[gitio.Commit, list[gitio.FileStat], LintOutcome]]:
+def lint_stream(
+    stream: Iterable[tuple[gitio.Commit, list[gitio.FileStat]]], cfg: Config, workers: int, batch: int = 256
+) -> Iterator[tuple[gitio.Commit, list[gitio.FileStat], LintOutcome]]:
     """Lint commits in stream order; with `workers` > 1, in a process pool fed by this one stream.
 
     At most a few batches are in flight, so a fast git stream cannot pile up in memory.
@@ -280,7 +336,9 @@ class Aggregator:
         self.order = 0
 
     def add(self, rec: Record) -> None:
-        sha, stamp, email, name, flags, exemptions, skip, projects, lines, folders, owners, subject, codes = rec
+        sha, stamp, email, name, flags, exemptions, skip, projects, lines, folders, owners, subject, codes = (
+            rec
+        )
         exempt = bool(exemptions)
         self.order += 1
         _bump(self.totals, exempt, flags, lines)
@@ -319,7 +377,9 @@ class Aggregator:
             entry = (sha, stamp, name, email, subject, lines, lacks)
             self._push_missing((lines, -self.order, entry))
         if any(c.startswith("CTX3") for c in codes) and len(self.decisions) < _DECISION_LIMIT:
-            self.decisions.append((sha, stamp, name, email, subject, tuple(c for c in codes if c.startswith("CTX3"))))
+            self.decisions.append(
+                (sha, stamp, name, email, subject, tuple(c for c in codes if c.startswith("CTX3")))
+            )
 
     def _push_missing(self, item: tuple[int, int, tuple[Any, ...]]) -> None:
         if self.missing_limit <= 0:
@@ -337,10 +397,21 @@ class Aggregator:
 
     # -- cacheable state --
     def state(self) -> dict[str, Any]:
-        return {"totals": self.totals, "tables": self.tables, "names": self.names, "reasons": self.reasons,
-                "skip_reasons": self.skip_reasons, "rules": self.rules, "missing": self.missing,
-                "missing_total": self.missing_total, "decisions": self.decisions, "first": self.first,
-                "last": self.last, "order": self.order, "missing_limit": self.missing_limit}
+        return {
+            "totals": self.totals,
+            "tables": self.tables,
+            "names": self.names,
+            "reasons": self.reasons,
+            "skip_reasons": self.skip_reasons,
+            "rules": self.rules,
+            "missing": self.missing,
+            "missing_total": self.missing_total,
+            "decisions": self.decisions,
+            "first": self.first,
+            "last": self.last,
+            "order": self.order,
+            "missing_limit": self.missing_limit,
+        }
 
     @classmethod
     def from_state(cls, state: dict[str, Any], missing_limit: int) -> Aggregator:
@@ -365,16 +436,27 @@ class Aggregator:
             entry["name"] = self.names.get(email, "")
             by_author[email] = entry
         missing = [
-            {"sha": sha, "date": iso(stamp), "author": name, "email": email, "subject": subject, "lines": lines,
-             "lacks": list(lacks)}
-            for _lines, _order, (sha, stamp, name, email, subject, lines, lacks) in sorted(self.missing, reverse=True)
+            {
+                "sha": sha,
+                "date": iso(stamp),
+                "author": name,
+                "email": email,
+                "subject": subject,
+                "lines": lines,
+                "lacks": list(lacks),
+            }
+            for _lines, _order, (sha, stamp, name, email, subject, lines, lacks) in sorted(
+                self.missing, reverse=True
+            )
         ]
         return {
             "totals": totals,
             "exempt": {
                 "by_reason": {k: self.reasons.get(k, 0) for k in EXEMPT_KINDS},
-                "skip_reasons": [{"reason": r, "count": c}
-                                 for r, c in sorted(self.skip_reasons.items(), key=lambda kv: (-kv[1], kv[0]))],
+                "skip_reasons": [
+                    {"reason": r, "count": c}
+                    for r, c in sorted(self.skip_reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+                ],
             },
             "by_week": {k: bucket_dict(v) for k, v in sorted(self.tables["by_week"].items())},
             "by_month": {k: bucket_dict(v) for k, v in sorted(self.tables["by_month"].items())},
@@ -386,8 +468,14 @@ class Aggregator:
             "missing": missing,
             "missing_total": self.missing_total,
             "decision_findings": [
-                {"sha": sha, "date": iso(stamp), "author": name, "email": email, "subject": subject,
-                 "codes": list(codes)}
+                {
+                    "sha": sha,
+                    "date": iso(stamp),
+                    "author": name,
+                    "email": email,
+                    "subject": subject,
+                    "codes": list(codes),
+                }
                 for sha, stamp, name, email, subject, codes in self.decisions
             ],
             "first_commit_date": iso(self.first),
@@ -473,7 +561,8 @@ class Cache:
             return None
         segments = meta.get("segments")
         if not isinstance(segments, list) or not all(
-                os.path.isfile(os.path.join(self.directory, s)) for s in segments):
+            os.path.isfile(os.path.join(self.directory, s)) for s in segments
+        ):
             return None
         return meta
 
@@ -594,9 +683,17 @@ Progress = Callable[[int, Optional[int]], None]
 class Options:
     """What to audit and how; every field has a sensible default."""
 
-    def __init__(self, revisions: Sequence[str] = (), since: int | None = None, until: int | None = None,
-                 missing_limit: int = 50, folder_depth: int = 1, use_cache: bool = True,
-                 workers: int | None = None, progress: Progress | None = None) -> None:
+    def __init__(
+        self,
+        revisions: Sequence[str] = (),
+        since: int | None = None,
+        until: int | None = None,
+        missing_limit: int = 50,
+        folder_depth: int = 1,
+        use_cache: bool = True,
+        workers: int | None = None,
+        progress: Progress | None = None,
+    ) -> None:
         self.revisions = list(revisions) or ["HEAD"]
         self.explicit_revisions = bool(revisions)
         self.since = since
@@ -651,8 +748,10 @@ def audit(root: str, cfg: Config, options: Options, owners: Owners | None = None
     warnings: list[str] = []
     shallow = gitio.is_shallow(root)
     if shallow:
-        warnings.append("shallow clone: only the fetched history is audited; fetch it all for full numbers "
-                        "(actions/checkout: `fetch-depth: 0`)")
+        warnings.append(
+            "shallow clone: only the fetched history is audited; fetch it all for full numbers "
+            "(actions/checkout: `fetch-depth: 0`)"
+        )
     empty = not gitio.has_commits(root) and not options.explicit_revisions
     if not empty:
         history.check_revisions(options.revisions, root)
@@ -690,25 +789,39 @@ def _period_filter(options: Options) -> Callable[[int], bool] | None:
     return lambda stamp: low <= stamp < high
 
 
-def _run(root: str, cfg: Config, options: Options, owners: Owners | None, agg: Aggregator,
-         in_period: Callable[[int], bool] | None, cache_info: dict[str, Any]) -> None:
+def _run(
+    root: str,
+    cfg: Config,
+    options: Options,
+    owners: Owners | None,
+    agg: Aggregator,
+    in_period: Callable[[int], bool] | None,
+    cache_info: dict[str, Any],
+) -> None:
     names, tips, negatives = _split_revisions(options.revisions, root)
     notes = gitio.notes_tip(root) or ""
     cache: Cache | None = None
     meta: dict[str, Any] | None = None
     if options.use_cache:
-        key = config_fingerprint(cfg, [
-            "names=" + " ".join(names), "not=" + " ".join(sorted(negatives)), f"notes={notes}",
-            f"owners={owners.digest if owners else ''}", f"depth={options.folder_depth}",
-            f"missing={options.missing_limit}",
-        ])
+        key = config_fingerprint(
+            cfg,
+            [
+                "names=" + " ".join(names),
+                "not=" + " ".join(sorted(negatives)),
+                f"notes={notes}",
+                f"owners={owners.digest if owners else ''}",
+                f"depth={options.folder_depth}",
+                f"missing={options.missing_limit}",
+            ],
+        )
         try:
             cache = Cache.for_repository(gitio.git_dir(root), key)
             meta = cache.load_meta()
         except OSError:
             cache = None
-    if meta is not None and not all(any(gitio.is_ancestor(old, new, root) for new in tips)
-                                     for old in meta["tips"]):
+    if meta is not None and not all(
+        any(gitio.is_ancestor(old, new, root) for new in tips) for old in meta["tips"]
+    ):
         meta = None  # history was rewritten under the cached tips: start over
     if meta is not None:
         walk = [*tips, *(f"^{sha}" for sha in [*meta["tips"], *negatives])]
@@ -766,11 +879,19 @@ def _run(root: str, cfg: Config, options: Options, owners: Owners | None, agg: A
                     agg.add(rec)
     if in_period is None:
         full = agg
-    if writer is not None and cache is not None and full is not None and (
-            segment is not None or meta is None or tips != meta["tips"]):
+    if (
+        writer is not None
+        and cache is not None
+        and full is not None
+        and (segment is not None or meta is None or tips != meta["tips"])
+    ):
         segments = [*([segment] if segment else []), *(meta["segments"] if meta is not None else [])]
-        new_meta = {"tips": tips, "segments": segments, "count": count + (meta["count"] if meta else 0),
-                    "state": full.state()}
+        new_meta = {
+            "tips": tips,
+            "segments": segments,
+            "count": count + (meta["count"] if meta else 0),
+            "state": full.state(),
+        }
         try:
             cache.save_meta(cache.compact(new_meta))
         except OSError as exc:  # a read-only .git must not fail the audit
@@ -810,9 +931,6 @@ def merge_into(agg: Aggregator, old: Aggregator) -> None:
             agg.first = stamp if agg.first is None else min(agg.first, stamp)
             agg.last = stamp if agg.last is None else max(agg.last, stamp)
     agg.order += old.order
-
-
-
 
 
 # -- one organisation report from many -----------------------------------------------------------
@@ -873,9 +991,13 @@ def merge_reports(reports: Sequence[tuple[str, dict[str, Any]]], missing_limit: 
         if report.get("last_commit_date"):
             lasts.append(report["last_commit_date"])
         warnings.extend(f"{name}: {w}" for w in report.get("warnings") or [])
-        row = {"name": name, "head": (report.get("repository") or {}).get("head"),
-               "generated_at": report.get("generated_at"), **{f: repo_totals.get(f, 0) for f in FIELDS},
-               "missing_total": int(report.get("missing_total", 0))}
+        row = {
+            "name": name,
+            "head": (report.get("repository") or {}).get("head"),
+            "generated_at": report.get("generated_at"),
+            **{f: repo_totals.get(f, 0) for f in FIELDS},
+            "missing_total": int(report.get("missing_total", 0)),
+        }
         row["percent"] = percentages(row)
         rows.append(row)
     totals["percent"] = percentages(totals)
@@ -891,14 +1013,23 @@ def merge_reports(reports: Sequence[tuple[str, dict[str, Any]]], missing_limit: 
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "ctxlint", "version": __version__},
         "generated_at": iso(int(time.time())),
-        "repository": {"name": f"{len(rows)} repositories", "head": None, "shallow": False, "codeowners": None},
+        "repository": {
+            "name": f"{len(rows)} repositories",
+            "head": None,
+            "shallow": False,
+            "codeowners": None,
+        },
         "period": {"revisions": [], "since": None, "until": None},
-        "repositories": sorted(rows, key=lambda r: (r["percent"]["both"] is None, r["percent"]["both"] or 0,
-                                                    r["name"])),
+        "repositories": sorted(
+            rows, key=lambda r: (r["percent"]["both"] is None, r["percent"]["both"] or 0, r["name"])
+        ),
         "totals": totals,
-        "exempt": {"by_reason": reasons,
-                   "skip_reasons": [{"reason": r, "count": c}
-                                    for r, c in sorted(skips.items(), key=lambda kv: (-kv[1], kv[0]))]},
+        "exempt": {
+            "by_reason": reasons,
+            "skip_reasons": [
+                {"reason": r, "count": c} for r, c in sorted(skips.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
+        },
         **{key: ordered(key) for key in _TABLE_KEYS},
         "by_rule": dict(sorted(rules.items())),
         "missing": missing[:missing_limit],
@@ -906,7 +1037,12 @@ def merge_reports(reports: Sequence[tuple[str, dict[str, Any]]], missing_limit: 
         "decision_findings": decision_findings[:_DECISION_LIMIT],
         "first_commit_date": min(firsts) if firsts else None,
         "last_commit_date": max(lasts) if lasts else None,
-        "decisions": {"available": False, "note": "per repository", "stale_proposals": [], "broken_chains": []},
+        "decisions": {
+            "available": False,
+            "note": "per repository",
+            "stale_proposals": [],
+            "broken_chains": [],
+        },
         "cache": {"used": False, "cached_commits": 0, "new_commits": 0},
         "warnings": warnings,
     }

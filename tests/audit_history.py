@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 HOSTILE_SUBJECT = "<script>alert(1)</script> | a | b | [bold]B[/bold] **x** \x1b[31mred"
+HOSTILE_NAME = "Bob [red]R[/red] | &amp; *y*"
+HOSTILE_PATH = "<img src=x onerror=alert(1)>|y/f.txt"
 
 
 def lines(n: int) -> str:
@@ -19,42 +21,91 @@ def build(repo: Any, hostile: bool = False) -> dict[str, str]:
     """Make the history; returns the shas by label. CODEOWNERS is left untracked in the work tree."""
     shas: dict[str, str] = {}
     ada, bob, carol = "Ada <ada@example.com>", "Bob <Bob@Example.com>", "Carol <carol@example.com>"
+    if hostile:
+        bob = f"{HOSTILE_NAME} <Bob@Example.com>"
     shas["c1"] = repo.commit(
         "Add billing export\n\nFinance needs monthly CSV files because the old export timed out.\n\nRefs: PAY-1\n",
-        {"src/a.py": lines(10)}, author=ada, date="2026-01-05T10:00:00Z")
-    shas["c2"] = repo.commit("Tweak retry\n\nRefs: OPS-2\n", {"src/b.py": lines(5)}, author=bob,
-                             date="2026-01-31T23:59:59Z")
+        {"src/a.py": lines(10)},
+        author=ada,
+        date="2026-01-05T10:00:00Z",
+    )
+    shas["c2"] = repo.commit(
+        "Tweak retry\n\nRefs: OPS-2\n", {"src/b.py": lines(5)}, author=bob, date="2026-01-31T23:59:59Z"
+    )
     shas["c3"] = repo.commit(
         "Speed up search\n\nThe index was rebuilt on every request, so search took seconds for big tenants.\n",
-        {"docs/x.md": lines(3)}, author=ada, date="2026-02-01T00:00:00Z")
+        {"docs/x.md": lines(3)},
+        author=ada,
+        date="2026-02-01T00:00:00Z",
+    )
     subject4 = HOSTILE_SUBJECT if hostile else "wip"
-    shas["c4"] = repo.commit(f"{subject4}\n", {"lib/c.py": lines(20)}, author=bob, date="2026-02-10T12:00:00Z")
-    shas["c5"] = repo.commit("Bump left-pad from 1.0 to 1.1\n", {"deps.txt": lines(1)},
-                             author="dependabot[bot] <support@github.com>", date="2026-02-15T08:00:00Z")
-    shas["c6"] = repo.commit("Import tariffs\n\nCtxlint-Skip: generated data refresh\n", {"data/t.csv": lines(7)},
-                             author=ada, date="2026-03-01T00:00:00Z")
+    files4 = {"lib/c.py": lines(20), **({HOSTILE_PATH: "1\n"} if hostile else {})}
+    shas["c4"] = repo.commit(f"{subject4}\n", files4, author=bob, date="2026-02-10T12:00:00Z")
+    shas["c5"] = repo.commit(
+        "Bump left-pad from 1.0 to 1.1\n",
+        {"deps.txt": lines(1)},
+        author="dependabot[bot] <support@github.com>",
+        date="2026-02-15T08:00:00Z",
+    )
+    shas["c6"] = repo.commit(
+        "Import tariffs\n\nCtxlint-Skip: generated data refresh\n",
+        {"data/t.csv": lines(7)},
+        author=ada,
+        date="2026-03-01T00:00:00Z",
+    )
     repo.git("rm", "-q", "lib/c.py")
-    shas["c7"] = repo.commit(f"Revert \"wip\"\n\nThis reverts commit {shas['c4']}.\n", {}, author=ada,
-                             date="2026-03-02T09:00:00Z")
+    shas["c7"] = repo.commit(
+        f'Revert "wip"\n\nThis reverts commit {shas["c4"]}.\n', {}, author=ada, date="2026-03-02T09:00:00Z"
+    )
     repo.git("checkout", "-q", "-b", "side")
     shas["side"] = repo.commit(
         "Link the invoice page\n\nThe emailed link failed because the route moved last sprint.\n\nRefs: #12\n",
-        {"src/d.py": lines(4)}, author=carol, date="2026-03-03T09:00:00Z")
+        {"src/d.py": lines(4)},
+        author=carol,
+        date="2026-03-03T09:00:00Z",
+    )
     repo.git("checkout", "-q", "main")
     stamp = "2026-03-03T10:00:00Z"
-    repo.git("merge", "-q", "--no-ff", "-m", "Merge branch 'side'", "side",
-             env={"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp})
+    repo.git(
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        "Merge branch 'side'",
+        "side",
+        env={"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp},
+    )
     shas["merge"] = repo.git("rev-parse", "HEAD").strip()
     repo.write(".github/CODEOWNERS", "* @org/all\n/src/ @org/backend\ndocs/ @org/docs @org/writers  # docs\n")
     return shas
 
 
-def bucket(commits: int, exempt: int, checked: int, ticket: int, rationale: int, both: int, lines_all: int,
-           lines_checked: int, lines_ticket: int, lines_rationale: int, lines_both: int) -> dict[str, int]:
-    return {"commits": commits, "exempt": exempt, "checked": checked, "with_ticket": ticket,
-            "with_rationale": rationale, "with_both": both, "lines": lines_all, "lines_checked": lines_checked,
-            "lines_with_ticket": lines_ticket, "lines_with_rationale": lines_rationale,
-            "lines_with_both": lines_both}
+def bucket(
+    commits: int,
+    exempt: int,
+    checked: int,
+    ticket: int,
+    rationale: int,
+    both: int,
+    lines_all: int,
+    lines_checked: int,
+    lines_ticket: int,
+    lines_rationale: int,
+    lines_both: int,
+) -> dict[str, int]:
+    return {
+        "commits": commits,
+        "exempt": exempt,
+        "checked": checked,
+        "with_ticket": ticket,
+        "with_rationale": rationale,
+        "with_both": both,
+        "lines": lines_all,
+        "lines_checked": lines_checked,
+        "lines_with_ticket": lines_ticket,
+        "lines_with_rationale": lines_rationale,
+        "lines_with_both": lines_both,
+    }
 
 
 # c1 both 10 lines | c2 ticket 5 | c3 rationale 3 | c4 neither 20 | c5 bot 1 | c6 skip 7 | c7 revert 20

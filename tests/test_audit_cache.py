@@ -35,8 +35,11 @@ def test_second_run_reads_only_new_commits(repo: Repo, history: dict[str, str]) 
     again = audit(repo.path)
     assert again["cache"] == {"used": True, "cached_commits": 9, "new_commits": 0}
     assert figures(again) == figures(cold)
-    repo.commit("Add the export retry\n\nRetries stop the nightly export failing on one slow shard.\n\nRefs: PAY-2\n",
-                {"src/e.py": "x\n" * 6}, date="2026-03-04T10:00:00Z")
+    repo.commit(
+        "Add the export retry\n\nRetries stop the nightly export failing on one slow shard.\n\nRefs: PAY-2\n",
+        {"src/e.py": "x\n" * 6},
+        date="2026-03-04T10:00:00Z",
+    )
     repo.commit("wip again\n", {"lib/f.py": "y\n" * 30}, date="2026-03-05T10:00:00Z")
     warm = audit(repo.path)
     assert warm["cache"] == {"used": True, "cached_commits": 9, "new_commits": 2}
@@ -50,8 +53,11 @@ def test_second_run_reads_only_new_commits(repo: Repo, history: dict[str, str]) 
 def test_periods_and_ranges_from_the_cache_match_a_cold_run(repo: Repo, history: dict[str, str]) -> None:
     audit(repo.path)  # fill the cache with the whole walk
     repo.commit("wip 2\n", date="2026-03-06T00:00:00Z")
-    for args in (["--since", "2026-02-01", "--until", "2026-03-01"], ["--since", "2026-03-01"],
-                 ["--until", "2026-02-01"]):
+    for args in (
+        ["--since", "2026-02-01", "--until", "2026-03-01"],
+        ["--since", "2026-03-01"],
+        ["--until", "2026-02-01"],
+    ):
         warm = audit(repo.path, *args)
         assert warm["cache"]["used"] is True
         assert figures(warm) == figures(audit(repo.path, "--no-cache", *args))
@@ -68,8 +74,15 @@ def test_config_change_invalidates(repo: Repo, history: dict[str, str]) -> None:
 
 def test_a_new_note_invalidates(repo: Repo, history: dict[str, str]) -> None:
     assert audit(repo.path)["totals"]["with_both"] == 2
-    proc = run_ctxlint("annotate", history["c4"], "--ticket", "OPS-9", "--why",
-                       "the retry loop hid timeouts from the on-call dashboard", cwd=repo.path)
+    proc = run_ctxlint(
+        "annotate",
+        history["c4"],
+        "--ticket",
+        "OPS-9",
+        "--why",
+        "the retry loop hid timeouts from the on-call dashboard",
+        cwd=repo.path,
+    )
     assert proc.returncode == 0, proc.stderr
     after = audit(repo.path)
     assert after["totals"]["with_both"] == 3

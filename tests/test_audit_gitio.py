@@ -21,7 +21,13 @@ def test_plain_renamed_binary_and_odd_paths(repo: Repo) -> None:
     repo.commit("odd path\n", {odd: "x\n"})
     repo.commit("empty\n", {}, allow_empty=True)
     got = stats(repo)
-    assert [c.message for c, _ in got] == ["empty\n", "odd path\n", "rename\n", "binary\n", "first\n\nbody line\n"]
+    assert [c.message for c, _ in got] == [
+        "empty\n",
+        "odd path\n",
+        "rename\n",
+        "binary\n",
+        "first\n\nbody line\n",
+    ]
     by_subject = {c.message.split("\n")[0]: files for c, files in got}
     assert by_subject["empty"] == []
     assert by_subject["odd path"] == [(odd, 1, 0)]

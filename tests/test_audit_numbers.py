@@ -114,11 +114,19 @@ def test_notes_add_context_after_the_fact(repo: Repo, history: dict[str, str]) -
     wip = history["c4"]
     before = run_ctxlint("check-range", f"{wip}^..{wip}", cwd=repo.path)
     assert before.returncode == 1
-    proc = run_ctxlint("annotate", wip, "--ticket", "OPS-9", "--why",
-                       "the retry loop hid timeouts from the on-call dashboard", cwd=repo.path)
+    proc = run_ctxlint(
+        "annotate",
+        wip,
+        "--ticket",
+        "OPS-9",
+        "--why",
+        "the retry loop hid timeouts from the on-call dashboard",
+        cwd=repo.path,
+    )
     assert proc.returncode == 0, proc.stderr
     assert repo.git("notes", "--ref", "ctxlint", "show", wip) == (
-        "Refs: OPS-9\nWhy: the retry loop hid timeouts from the on-call dashboard\n")
+        "Refs: OPS-9\nWhy: the retry loop hid timeouts from the on-call dashboard\n"
+    )
     assert repo.git("rev-parse", "HEAD").strip() == history["merge"]  # no history rewrite
     after = run_ctxlint("check-range", f"{wip}^..{wip}", cwd=repo.path)
     assert after.returncode == 0, after.stdout
@@ -137,16 +145,23 @@ def test_a_note_with_only_a_ticket_keeps_the_rationale_missing(repo: Repo, histo
     assert report["totals"]["with_both"] == 3
     proc = run_ctxlint("annotate", history["c3"], "--ticket", "ABC-78", cwd=repo.path)
     assert proc.returncode == 2 and "already has a ctxlint note" in proc.stderr
-    assert run_ctxlint("annotate", history["c3"], "--ticket", "ABC-78", "--force", cwd=repo.path).returncode == 0
+    assert (
+        run_ctxlint("annotate", history["c3"], "--ticket", "ABC-78", "--force", cwd=repo.path).returncode == 0
+    )
     assert "ABC-78" in repo.git("notes", "--ref", "ctxlint", "show", history["c3"])
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--ticket", "not a ticket"], "is not a ticket reference"),
-    (["--why", "fix"], "--why says only 'fix'"),
-    ([], "nothing to record"),
-])
-def test_annotate_rejects_empty_context(repo: Repo, history: dict[str, str], args: list[str], message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--ticket", "not a ticket"], "is not a ticket reference"),
+        (["--why", "fix"], "--why says only 'fix'"),
+        ([], "nothing to record"),
+    ],
+)
+def test_annotate_rejects_empty_context(
+    repo: Repo, history: dict[str, str], args: list[str], message: str
+) -> None:
     proc = run_ctxlint("annotate", "HEAD", *args, cwd=repo.path)
     assert proc.returncode == 2
     assert message in proc.stderr and "Traceback" not in proc.stderr
@@ -183,13 +198,18 @@ def test_shallow_clone_is_audited_with_a_warning(repo: Repo, history: dict[str, 
     assert report["totals"]["commits"] == 3  # the merge and its two parents at depth 2
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--since", "yesterday-ish"], "--since 'yesterday-ish': expected a date"),
-    (["--since", "2026-02-30"], "not a valid date"),
-    (["--since", "2026-03-01", "--until", "2026-02-01"], "--since must be before --until"),
-    (["nope..HEAD"], "revision 'nope' is not in this repository"),
-])
-def test_bad_input_is_one_clear_line(repo: Repo, history: dict[str, str], args: list[str], message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--since", "yesterday-ish"], "--since 'yesterday-ish': expected a date"),
+        (["--since", "2026-02-30"], "not a valid date"),
+        (["--since", "2026-03-01", "--until", "2026-02-01"], "--since must be before --until"),
+        (["nope..HEAD"], "revision 'nope' is not in this repository"),
+    ],
+)
+def test_bad_input_is_one_clear_line(
+    repo: Repo, history: dict[str, str], args: list[str], message: str
+) -> None:
     proc = run_ctxlint("audit", *args, cwd=repo.path)
     assert proc.returncode == 2
     assert message in proc.stderr and "Traceback" not in proc.stderr

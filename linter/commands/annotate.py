@@ -16,12 +16,23 @@ from linter.report.safety import clean_line
 
 def add_arguments(parser: object) -> None:
     parser.add_argument("rev", metavar="REV", help="the commit to annotate")  # type: ignore[attr-defined]
-    parser.add_argument("--ticket", action="append", default=[], metavar="KEY",  # type: ignore[attr-defined]
-                        help="ticket reference to record (repeatable), e.g. ABC-123")
-    parser.add_argument("--why", metavar="TEXT",  # type: ignore[attr-defined]
-                        help="the rationale to record: why the change was made")
-    parser.add_argument("--force", action="store_true",  # type: ignore[attr-defined]
-                        help="replace an existing ctxlint note on REV")
+    parser.add_argument(
+        "--ticket",
+        action="append",
+        default=[],
+        metavar="KEY",  # type: ignore[attr-defined]
+        help="ticket reference to record (repeatable), e.g. ABC-123",
+    )
+    parser.add_argument(
+        "--why",
+        metavar="TEXT",  # type: ignore[attr-defined]
+        help="the rationale to record: why the change was made",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",  # type: ignore[attr-defined]
+        help="replace an existing ctxlint note on REV",
+    )
 
 
 def note_text(tickets: list[str], why: str | None, cfg: config_module.Config) -> str:
@@ -32,8 +43,9 @@ def note_text(tickets: list[str], why: str | None, cfg: config_module.Config) ->
     for ticket in tickets:
         ticket = ticket.strip()
         if not ticket or "\n" in ticket or not cfg.tickets.find(ticket):
-            raise CtxlintError(f"--ticket {clean_line(ticket)!r} is not a ticket reference this "
-                               "configuration recognises")
+            raise CtxlintError(
+                f"--ticket {clean_line(ticket)!r} is not a ticket reference this configuration recognises"
+            )
         lines.append(f"{cfg.text('ticket-trailer') or 'Refs'}: {ticket}")
     if why is not None:
         why = " ".join(why.split())
@@ -58,6 +70,8 @@ def run(args: object) -> int:
     if gitio.read_note(sha, root) is not None and not args.force:  # type: ignore[attr-defined]
         raise CtxlintError(f"{sha[:12]} already has a ctxlint note; pass --force to replace it")
     gitio.write_note(sha, text, root)
-    sys.stderr.write(f"ctxlint: annotated {sha[:12]} in {gitio.NOTES_REF}; share it with "
-                     f"`git push origin {gitio.NOTES_REF}`\n")
+    sys.stderr.write(
+        f"ctxlint: annotated {sha[:12]} in {gitio.NOTES_REF}; share it with "
+        f"`git push origin {gitio.NOTES_REF}`\n"
+    )
     return 0

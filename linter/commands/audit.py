@@ -18,21 +18,45 @@ FORMATS = ("text", "markdown", "json", "html")
 
 def add_arguments(parser: object) -> None:
     add = parser.add_argument  # type: ignore[attr-defined]
-    add("revisions", nargs="*", metavar="RANGE",
+    add(
+        "revisions",
+        nargs="*",
+        metavar="RANGE",
         help="revisions to audit (default: HEAD, the whole history), e.g. v1.0..main; "
-             "or `merge FILE...` to combine JSON reports")
-    add("--since", metavar="DATE", help="only commits from DATE on (2026-01-31 is the start of that day, UTC; "
-                                        "also 2026-01-31T09:00:00+01:00 or '7 days ago')")
+        "or `merge FILE...` to combine JSON reports",
+    )
+    add(
+        "--since",
+        metavar="DATE",
+        help="only commits from DATE on (2026-01-31 is the start of that day, UTC; "
+        "also 2026-01-31T09:00:00+01:00 or '7 days ago')",
+    )
     add("--until", metavar="DATE", help="only commits before DATE (same forms; exclusive)")
     add("--format", choices=FORMATS, default="text", help="output format (default: text)")
     add("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
-    add("--fail-under", type=float, metavar="PERCENT",
-        help="exit 1 when the share of checked commits with both a ticket and a rationale is below PERCENT")
-    add("--by", choices=("week", "month"), help="trend granularity in text, Markdown and HTML (default: month)")
+    add(
+        "--fail-under",
+        type=float,
+        metavar="PERCENT",
+        help="exit 1 when the share of checked commits with both a ticket and a rationale is below PERCENT",
+    )
+    add(
+        "--by",
+        choices=("week", "month"),
+        help="trend granularity in text, Markdown and HTML (default: month)",
+    )
     add("--top", type=int, metavar="N", help="rows per breakdown table (default: 20)")
-    add("--missing", type=int, metavar="N", help="how many of the largest commits lacking context to list "
-                                                  "(default: 50)")
-    add("--no-cache", action="store_true", help="read and lint every commit, ignoring and not writing the cache")
+    add(
+        "--missing",
+        type=int,
+        metavar="N",
+        help="how many of the largest commits lacking context to list (default: 50)",
+    )
+    add(
+        "--no-cache",
+        action="store_true",
+        help="read and lint every commit, ignoring and not writing the cache",
+    )
     add("--workers", type=int, metavar="N", help="lint worker processes (default: one per core, at most 4)")
     add("--no-progress", action="store_true", help="no progress bar even on a terminal")
 
@@ -63,10 +87,16 @@ def run(args: object) -> int:
     if not args.no_progress and sys.stderr.isatty():  # type: ignore[attr-defined]
         bar = _ProgressBar()
         progress = bar.update
-    options = audit.Options(revisions, since, until, missing_limit=missing,
-                            folder_depth=cfg.number("folder-depth", "audit"),
-                            use_cache=not args.no_cache and cfg.flag("cache", "audit"),  # type: ignore[attr-defined]
-                            workers=workers, progress=progress)
+    options = audit.Options(
+        revisions,
+        since,
+        until,
+        missing_limit=missing,
+        folder_depth=cfg.number("folder-depth", "audit"),
+        use_cache=not args.no_cache and cfg.flag("cache", "audit"),  # type: ignore[attr-defined]
+        workers=workers,
+        progress=progress,
+    )
     try:
         report = audit.audit(root, cfg, options, codeowners.load(root))
     finally:
@@ -81,7 +111,9 @@ def _merge(args: object, files: list[str]) -> int:
     from linter import config as config_module
 
     if not files:
-        raise CtxlintError("audit merge: give the JSON reports to combine, e.g. `ctxlint audit merge a.json b.json`")
+        raise CtxlintError(
+            "audit merge: give the JSON reports to combine, e.g. `ctxlint audit merge a.json b.json`"
+        )
     reports = []
     names: dict[str, int] = {}
     for path in files:
@@ -155,8 +187,14 @@ class _ProgressBar:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.progress = Progress(TextColumn("reading history"), BarColumn(), MofNCompleteColumn(),
-                                 TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+        self.progress = Progress(
+            TextColumn("reading history"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
         self.task = self.progress.add_task("audit", total=None)
         self.progress.start()
 

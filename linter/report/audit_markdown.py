@@ -21,11 +21,15 @@ def _bar(value: float | None, width: int = 10) -> str:
 
 def _bucket_row(name: str, b: dict[str, Any]) -> str:
     p = view.bucket_pcts(b)
-    return (f"| {name} | {b.get('commits', 0)} | {b.get('checked', 0)} | {view.pct(p['ticket'])} | "
-            f"{view.pct(p['rationale'])} | {view.pct(p['both'])} {_bar(p['both'])} | {view.pct(p['lines_both'])} |")
+    return (
+        f"| {name} | {b.get('commits', 0)} | {b.get('checked', 0)} | {view.pct(p['ticket'])} | "
+        f"{view.pct(p['rationale'])} | {view.pct(p['both'])} {_bar(p['both'])} | {view.pct(p['lines_both'])} |"
+    )
 
 
-_HEAD = "| {0} | Commits | Checked | Ticket | Rationale | Both | Lines with both |\n|---|--:|--:|--:|--:|---|--:|"
+_HEAD = (
+    "| {0} | Commits | Checked | Ticket | Rationale | Both | Lines with both |\n|---|--:|--:|--:|--:|---|--:|"
+)
 
 
 def render(report: dict[str, Any], by: str = "month", top: int = 20) -> str:
@@ -48,7 +52,7 @@ def render(report: dict[str, Any], by: str = "month", top: int = 20) -> str:
     trend = view.trend(report, by)
     if trend:
         out += ["", f"### Trend by {by}", "", _HEAD.format(by.capitalize())]
-        out += [_bucket_row(md(k), b) for k, b in trend[-(top * 3):]]
+        out += [_bucket_row(md(k), b) for k, b in trend[-(top * 3) :]]
     for key, heading, column in view.BREAKDOWNS:
         shown, hidden = view.rows(report, key, top)
         if not shown:
@@ -62,12 +66,16 @@ def render(report: dict[str, Any], by: str = "month", top: int = 20) -> str:
     out += ["", f"### Commits missing context ({total}, largest first)", ""]
     if missing:
         with_repo = any("repository" in m for m in missing)
-        out.append(("| Repository " if with_repo else "") + "| Commit | Date | Author | Subject | Lines | Lacks |")
+        out.append(
+            ("| Repository " if with_repo else "") + "| Commit | Date | Author | Subject | Lines | Lacks |"
+        )
         out.append(("|---" if with_repo else "") + "|---|---|---|---|--:|---|")
         for m in missing:
             repo = f"| {md(m.get('repository', ''))} " if with_repo else ""
-            out.append(f"{repo}| `{md(m['sha'][:10])}` | {md((m.get('date') or '')[:10])} | {md(m.get('author', ''))} | "
-                       f"{md(m.get('subject', ''))} | {m.get('lines', 0)} | {md(view.lacks_text(m))} |")
+            out.append(
+                f"{repo}| `{md(m['sha'][:10])}` | {md((m.get('date') or '')[:10])} | {md(m.get('author', ''))} | "
+                f"{md(m.get('subject', ''))} | {m.get('lines', 0)} | {md(view.lacks_text(m))} |"
+            )
         if total > len(missing):
             out += ["", f"_{total - len(missing)} more not listed._"]
     else:
@@ -84,13 +92,19 @@ def _decisions(report: dict[str, Any]) -> list[str]:
         out.append(f"_{md(section.get('note') or 'Decision records are not available.')}_")
         return out
     for item in section.get("stale_proposals") or []:
-        out.append(f"- Stale proposal: {md(str(item.get('title') or item.get('id')))} "
-                   f"({md(str(item.get('path', '')))}, {item.get('age_days', '?')} days)")
+        out.append(
+            f"- Stale proposal: {md(str(item.get('title') or item.get('id')))} "
+            f"({md(str(item.get('path', '')))}, {item.get('age_days', '?')} days)"
+        )
     for item in section.get("broken_chains") or []:
-        out.append(f"- Broken supersede chain: {md(str(item.get('title') or item.get('id')))}: "
-                   f"{md(str(item.get('problem', '')))}")
+        out.append(
+            f"- Broken supersede chain: {md(str(item.get('title') or item.get('id')))}: "
+            f"{md(str(item.get('problem', '')))}"
+        )
     for f in findings:
-        out.append(f"- `{md(f['sha'][:10])}` {md(f.get('subject', ''))} ({md(', '.join(f.get('codes', [])))})")
+        out.append(
+            f"- `{md(f['sha'][:10])}` {md(f.get('subject', ''))} ({md(', '.join(f.get('codes', [])))})"
+        )
     if len(out) == 3:
         out.append("No stale proposals, broken chains or re-raised decisions.")
     return out

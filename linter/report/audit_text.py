@@ -36,10 +36,15 @@ def _bucket_table(title: str, column: str, items: list[tuple[str, dict[str, Any]
         table.add_column(_t(name), justify="right")
     for name, b in items:
         p = view.bucket_pcts(b)
-        table.add_row(_t(name), _t(b.get("commits", 0)), _t(b.get("checked", 0)), _t(view.pct(p["ticket"])),
-                      _t(view.pct(p["rationale"])),
-                      _t(view.pct(p["both"]), _coverage_style(p["both"]) if colour else ""),
-                      _t(view.pct(p["lines_both"])))
+        table.add_row(
+            _t(name),
+            _t(b.get("commits", 0)),
+            _t(b.get("checked", 0)),
+            _t(view.pct(p["ticket"])),
+            _t(view.pct(p["rationale"])),
+            _t(view.pct(p["both"]), _coverage_style(p["both"]) if colour else ""),
+            _t(view.pct(p["lines_both"])),
+        )
     return table
 
 
@@ -50,8 +55,9 @@ def write(report: dict[str, Any], stream: TextIO | None = None, by: str = "month
     stream = stream or sys.stdout
     colour = use_colour(stream)
     width = None if colour else int(os.environ.get("COLUMNS", "0") or 0) or 120
-    console = Console(file=stream, force_terminal=colour, no_color=not colour, highlight=False,
-                      width=width, emoji=False)
+    console = Console(
+        file=stream, force_terminal=colour, no_color=not colour, highlight=False, width=width, emoji=False
+    )
     console.print(_t(view.title(report), "bold"))
     console.print(_t(view.period_text(report), "dim"))
     for warning in report.get("warnings") or []:
@@ -71,11 +77,13 @@ def write(report: dict[str, Any], stream: TextIO | None = None, by: str = "month
     repositories = report.get("repositories") or []
     if repositories:
         console.print()
-        console.print(_bucket_table("By repository", "Repository", [(r["name"], r) for r in repositories], colour))
+        console.print(
+            _bucket_table("By repository", "Repository", [(r["name"], r) for r in repositories], colour)
+        )
     trend = view.trend(report, by)
     if trend:
         console.print()
-        console.print(_bucket_table(f"Trend by {by}", by.capitalize(), trend[-(top * 3):], colour))
+        console.print(_bucket_table(f"Trend by {by}", by.capitalize(), trend[-(top * 3) :], colour))
     for key, heading, column in view.BREAKDOWNS:
         shown, hidden = view.rows(report, key, top)
         if not shown:
@@ -97,18 +105,31 @@ def _missing(console: Any, report: dict[str, Any]) -> None:
     if not missing:
         console.print(_t("No commit lacks context.", "green"))
         return
-    table = Table(title=_t(f"Commits missing context: {total}, largest first", "bold"), title_justify="left",
-                  show_edge=False, pad_edge=False)
+    table = Table(
+        title=_t(f"Commits missing context: {total}, largest first", "bold"),
+        title_justify="left",
+        show_edge=False,
+        pad_edge=False,
+    )
     with_repo = any("repository" in m for m in missing)
     if with_repo:
         table.add_column(_t("Repository"))
     for name in ("Commit", "Date", "Author", "Subject", "Lines", "Lacks"):
-        table.add_column(_t(name), justify="right" if name == "Lines" else "left",
-                         overflow="fold" if name == "Subject" else "ellipsis")
+        table.add_column(
+            _t(name),
+            justify="right" if name == "Lines" else "left",
+            overflow="fold" if name == "Subject" else "ellipsis",
+        )
     for m in missing:
         cells = [_t(m.get("repository", ""))] if with_repo else []
-        cells += [_t(m["sha"][:10], "cyan"), _t((m.get("date") or "")[:10]), _t(m.get("author", "")),
-                  _t(m.get("subject", "")), _t(m.get("lines", 0)), _t(view.lacks_text(m))]
+        cells += [
+            _t(m["sha"][:10], "cyan"),
+            _t((m.get("date") or "")[:10]),
+            _t(m.get("author", "")),
+            _t(m.get("subject", "")),
+            _t(m.get("lines", 0)),
+            _t(view.lacks_text(m)),
+        ]
         table.add_row(*cells)
     console.print(table)
     if total > len(missing):
@@ -126,6 +147,10 @@ def _decisions(console: Any, report: dict[str, Any]) -> None:
     for item in section.get("stale_proposals") or []:
         console.print(_t(f"  stale proposal: {item.get('title') or item.get('id')} ({item.get('path', '')})"))
     for item in section.get("broken_chains") or []:
-        console.print(_t(f"  broken supersede chain: {item.get('title') or item.get('id')}: {item.get('problem', '')}"))
+        console.print(
+            _t(f"  broken supersede chain: {item.get('title') or item.get('id')}: {item.get('problem', '')}")
+        )
     for f in findings:
-        console.print(_t(f"  re-raised: {f['sha'][:10]} {f.get('subject', '')} ({', '.join(f.get('codes', []))})"))
+        console.print(
+            _t(f"  re-raised: {f['sha'][:10]} {f.get('subject', '')} ({', '.join(f.get('codes', []))})")
+        )

@@ -5,6 +5,7 @@ The reporters (text, Markdown, HTML) only lay these out and escape for their med
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 #: (report key, section title, column label)
@@ -15,8 +16,14 @@ BREAKDOWNS = (
     ("by_project", "By ticket project", "Project"),
 )
 
-EXEMPT_LABELS = {"merge": "merges", "revert": "reverts", "fixup": "fixups", "bot": "bots",
-                 "release": "releases", "skip": "skip trailers"}
+EXEMPT_LABELS = {
+    "merge": "merges",
+    "revert": "reverts",
+    "fixup": "fixups",
+    "bot": "bots",
+    "release": "releases",
+    "skip": "skip trailers",
+}
 
 
 def share(part: int, whole: int) -> float | None:
@@ -37,10 +44,34 @@ def bucket_pcts(bucket: dict[str, Any]) -> dict[str, float | None]:
     }
 
 
-def trend(report: dict[str, Any], by: str) -> list[tuple[str, dict[str, Any]]]:
-    """(period, counts) oldest first, for `by` = week or month."""
+def _next_period(key: str, by: str) -> str:
+    if by == "week":
+        year, week = int(key[:4]), int(key[6:])
+        following = date.fromisocalendar(year, week, 1) + timedelta(days=7)
+        iso_year, iso_week, _ = following.isocalendar()
+        return f"{iso_year}-W{iso_week:02d}"
+    year, month = int(key[:4]), int(key[5:7])
+    return f"{year + month // 12}-{month % 12 + 1:02d}"
+
+
+def trend(report: dict[str, Any], by: str, limit: int = 520) -> list[tuple[str, dict[str, Any]]]:
+    """(period, counts) oldest first, for `by` = week or month; quiet periods in between as zeros.
+
+    Filling the gaps keeps the time axis honest: a quiet month is a point, not a missing one.
+    """
     table = report.get("by_week" if by == "week" else "by_month") or {}
-    return sorted(table.items())
+    keys = sorted(table)
+    if not keys:
+        return []
+    out: list[tuple[str, dict[str, Any]]] = []
+    key, last = keys[0], keys[-1]
+    try:
+        while key <= last:
+            out.append((key, table.get(key) or {}))
+            key = _next_period(key, by)
+    except ValueError:  # a hand-made or foreign report with odd keys: show what is there
+        return sorted(table.items())[-limit:]
+    return out[-limit:]
 
 
 def rows(report: dict[str, Any], key: str, top: int) -> tuple[list[tuple[str, dict[str, Any]]], int]:
