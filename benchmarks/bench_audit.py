@@ -46,7 +46,8 @@ def _message(i: int, rng: random.Random) -> tuple[str, str]:
     key = f"{rng.choice(('ABC', 'OPS', 'PAY', 'WEB'))}-{1 + i % 9000}"
     subject = f"Rework the {a} {b} path for case {i}"
     if roll < 0.40:
-        text = f"{subject}\n\nThe {a} {b} path was rewritten {rng.choice(REASONS)}, see run {i}.\n\nRefs: {key}\n"
+        why = f"The {a} {b} path was rewritten {rng.choice(REASONS)}, see run {i}."
+        text = f"{subject}\n\n{why}\n\nRefs: {key}\n"
     elif roll < 0.60:
         text = f"{subject}\n\nRefs: {key}\n"
     elif roll < 0.75:

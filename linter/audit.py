@@ -79,7 +79,7 @@ _RELATIVE = re.compile(r"^\s*(\d+)\s*(day|week|month|year)s?\s+ago\s*$", re.IGNO
 
 
 def parse_date(text: str, option: str = "--since", now: float | None = None) -> int:
-    """A point in time as a Unix timestamp: ISO date (start of that day, UTC), ISO datetime, or `N days ago`."""
+    """A Unix timestamp from an ISO date (start of that day, UTC), an ISO datetime or `N days ago`."""
     value = text.strip()
     m = _RELATIVE.match(value)
     if m:
@@ -279,7 +279,7 @@ def lint_stream(
 
 
 def default_workers() -> int:
-    """Lint workers: the cores left beside git and the reader; 1 (no pool) on small machines or non-fork OSes."""
+    """Lint workers: one per core, at most 4; 1 (no pool) where processes cannot fork."""
     if sys.platform == "win32" or not hasattr(os, "fork"):
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

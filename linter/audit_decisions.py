@@ -23,8 +23,10 @@ def empty_section(available: bool = False, note: str = "") -> dict[str, Any]:
 
 def decision_health(root: str) -> dict[str, Any]:
     """The decision-health section for the repository at `root` (empty when records are unavailable)."""
-    try:
-        from linter import decisions  # noqa: F401  (the module the decision-records work adds)
+    import importlib
+
+    try:  # the package the decision-records work adds; absent on branches without it
+        importlib.import_module("linter.decisions")
     except ImportError:
         return empty_section(note="decision records are not available in this ctxlint build")
     return _from_decisions(root)

@@ -24,7 +24,8 @@ def build(repo: Any, hostile: bool = False) -> dict[str, str]:
     if hostile:
         bob = f"{HOSTILE_NAME} <Bob@Example.com>"
     shas["c1"] = repo.commit(
-        "Add billing export\n\nFinance needs monthly CSV files because the old export timed out.\n\nRefs: PAY-1\n",
+        "Add billing export\n\nFinance needs monthly CSV files because the old export timed out.\n\n"
+        "Refs: PAY-1\n",
         {"src/a.py": lines(10)},
         author=ada,
         date="2026-01-05T10:00:00Z",
@@ -33,7 +34,8 @@ def build(repo: Any, hostile: bool = False) -> dict[str, str]:
         "Tweak retry\n\nRefs: OPS-2\n", {"src/b.py": lines(5)}, author=bob, date="2026-01-31T23:59:59Z"
     )
     shas["c3"] = repo.commit(
-        "Speed up search\n\nThe index was rebuilt on every request, so search took seconds for big tenants.\n",
+        "Speed up search\n\n"
+        "The index was rebuilt on every request, so search took seconds for big tenants.\n",
         {"docs/x.md": lines(3)},
         author=ada,
         date="2026-02-01T00:00:00Z",
@@ -59,7 +61,8 @@ def build(repo: Any, hostile: bool = False) -> dict[str, str]:
     )
     repo.git("checkout", "-q", "-b", "side")
     shas["side"] = repo.commit(
-        "Link the invoice page\n\nThe emailed link failed because the route moved last sprint.\n\nRefs: #12\n",
+        "Link the invoice page\n\nThe emailed link failed because the route moved last sprint.\n\n"
+        "Refs: #12\n",
         {"src/d.py": lines(4)},
         author=carol,
         date="2026-03-03T09:00:00Z",

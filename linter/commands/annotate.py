@@ -15,24 +15,12 @@ from linter.report.safety import clean_line
 
 
 def add_arguments(parser: object) -> None:
-    parser.add_argument("rev", metavar="REV", help="the commit to annotate")  # type: ignore[attr-defined]
-    parser.add_argument(
-        "--ticket",
-        action="append",
-        default=[],
-        metavar="KEY",  # type: ignore[attr-defined]
-        help="ticket reference to record (repeatable), e.g. ABC-123",
-    )
-    parser.add_argument(
-        "--why",
-        metavar="TEXT",  # type: ignore[attr-defined]
-        help="the rationale to record: why the change was made",
-    )
-    parser.add_argument(
-        "--force",
-        action="store_true",  # type: ignore[attr-defined]
-        help="replace an existing ctxlint note on REV",
-    )
+    add = parser.add_argument  # type: ignore[attr-defined]
+    add("rev", metavar="REV", help="the commit to annotate")
+    add("--ticket", action="append", default=[], metavar="KEY",
+        help="ticket reference to record (repeatable), e.g. ABC-123")
+    add("--why", metavar="TEXT", help="the rationale to record: why the change was made")
+    add("--force", action="store_true", help="replace an existing ctxlint note on REV")
 
 
 def note_text(tickets: list[str], why: str | None, cfg: config_module.Config) -> str:

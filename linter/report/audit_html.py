@@ -17,10 +17,13 @@ _CSS = """
 :root{--ink:#1f2328;--muted:#656d76;--line:#d0d7de;--bg:#f6f8fa;--both:#1a7f37;--ticket:#0969da;
 --rationale:#8250df;--none:#cf222e;--exempt:#8c959f}
 *{box-sizing:border-box}
-body{font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);margin:0;background:#fff}
+body{font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);margin:0;
+background:#fff}
 main{max-width:1180px;margin:0 auto;padding:24px}
-h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}
-.muted{color:var(--muted)}.warn{background:#fff8c5;border:1px solid #d4a72c;padding:8px 12px;border-radius:6px}
+h1{font-size:24px;margin:0 0 4px}
+h2{font-size:18px;margin:32px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}
+.muted{color:var(--muted)}
+.warn{background:#fff8c5;border:1px solid #d4a72c;padding:8px 12px;border-radius:6px}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(160px,1fr));gap:12px;margin-top:16px}
 .card{background:var(--bg);border:1px solid var(--line);border-radius:8px;padding:12px}
 .card .value{font-size:26px;font-weight:600}.card .label{color:var(--muted)}
@@ -34,6 +37,9 @@ svg text{font:11px system-ui,sans-serif;fill:var(--muted)}
 border-radius:2px;margin-right:4px;vertical-align:-1px}
 footer{margin-top:40px;color:var(--muted);font-size:12px}
 """
+
+#: No request of any kind: no script, font, image, frame or fetch; only the inline styles.
+_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 
 _COLOURS = {
     "both": "#1a7f37",
@@ -111,8 +117,8 @@ def trend_svg(points: list[tuple[str, dict[str, Any]]], by: str) -> str:
                 f'points="{" ".join(coords)}"/>'
             )
         for point in coords:
-            x, y = point.split(",")
-            out.append(f'<circle cx="{x}" cy="{y}" r="3" fill="{_COLOURS[name]}"/>')
+            px, py = point.split(",")
+            out.append(f'<circle cx="{px}" cy="{py}" r="3" fill="{_COLOURS[name]}"/>')
     out.append("</svg>")
     return "".join(out)
 
@@ -170,7 +176,8 @@ def _bar(value: float | None) -> str:
 def _bucket_table(column: str, items: list[tuple[str, dict[str, Any]]], table_id: str) -> str:
     out = [
         f'<table id="{table_id}"><thead><tr><th>{_e(column)}</th><th class="n">Commits</th>'
-        '<th class="n">Checked</th><th class="n">Ticket</th><th class="n">Rationale</th><th class="n">Both</th>'
+        '<th class="n">Checked</th><th class="n">Ticket</th><th class="n">Rationale</th>'
+        '<th class="n">Both</th>'
         '<th></th><th class="n">Lines with both</th></tr></thead><tbody>'
     ]
     for name, b in items:
@@ -258,7 +265,7 @@ def render(report: dict[str, Any], by: str = "month", top: int = 20) -> str:
     )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body><main>"
         + "\n".join(body)

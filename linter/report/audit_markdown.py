@@ -15,7 +15,7 @@ from linter.report.safety import markdown as md
 def _bar(value: float | None, width: int = 10) -> str:
     if value is None:
         return ""
-    filled = int(round(value / 100 * width))
+    filled = round(value / 100 * width)
     return "█" * filled + "░" * (width - filled)
 
 
@@ -23,7 +23,8 @@ def _bucket_row(name: str, b: dict[str, Any]) -> str:
     p = view.bucket_pcts(b)
     return (
         f"| {name} | {b.get('commits', 0)} | {b.get('checked', 0)} | {view.pct(p['ticket'])} | "
-        f"{view.pct(p['rationale'])} | {view.pct(p['both'])} {_bar(p['both'])} | {view.pct(p['lines_both'])} |"
+        f"{view.pct(p['rationale'])} | {view.pct(p['both'])} {_bar(p['both'])} | "
+        f"{view.pct(p['lines_both'])} |"
     )
 
 
@@ -73,7 +74,8 @@ def render(report: dict[str, Any], by: str = "month", top: int = 20) -> str:
         for m in missing:
             repo = f"| {md(m.get('repository', ''))} " if with_repo else ""
             out.append(
-                f"{repo}| `{md(m['sha'][:10])}` | {md((m.get('date') or '')[:10])} | {md(m.get('author', ''))} | "
+                f"{repo}| `{md(m['sha'][:10])}` | {md((m.get('date') or '')[:10])} | "
+                f"{md(m.get('author', ''))} | "
                 f"{md(m.get('subject', ''))} | {m.get('lines', 0)} | {md(view.lacks_text(m))} |"
             )
         if total > len(missing):

@@ -31,7 +31,7 @@ def share(part: int, whole: int) -> float | None:
 
 
 def pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}%"
+    return "-" if value is None else f"{value:.1f}%"
 
 
 def bucket_pcts(bucket: dict[str, Any]) -> dict[str, float | None]:
