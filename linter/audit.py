@@ -757,7 +757,7 @@ def audit(root: str, cfg: Config, options: Options, owners: Owners | None = None
         history.check_revisions(options.revisions, root)
     in_period = _period_filter(options)
     agg = Aggregator(options.missing_limit)
-    cache_info: dict[str, Any] = {"used": False, "cached_commits": 0, "new_commits": 0}
+    cache_info: dict[str, Any] = {"used": False, "cached_commits": 0, "new_commits": 0, "relinted": 0}
     if empty:
         warnings.append("the repository has no commits yet")
     else:
@@ -799,16 +799,15 @@ def _run(
     cache_info: dict[str, Any],
 ) -> None:
     names, tips, negatives = _split_revisions(options.revisions, root)
-    notes = gitio.notes_tip(root) or ""
     cache: Cache | None = None
     meta: dict[str, Any] | None = None
+    notes: dict[str, str] = {}
     if options.use_cache:
         key = config_fingerprint(
             cfg,
             [
                 "names=" + " ".join(names),
                 "not=" + " ".join(sorted(negatives)),
-                f"notes={notes}",
                 f"owners={owners.digest if owners else ''}",
                 f"depth={options.folder_depth}",
                 f"missing={options.missing_limit}",
@@ -819,10 +818,21 @@ def _run(
             meta = cache.load_meta()
         except OSError:
             cache = None
+        notes = gitio.notes_map(root)
     if meta is not None and not all(
         any(gitio.is_ancestor(old, new, root) for new in tips) for old in meta["tips"]
     ):
         meta = None  # history was rewritten under the cached tips: start over
+    fresh: dict[str, Record] = {}
+    if meta is not None and cache is not None:
+        cached_notes = meta.get("notes") or {}
+        stale = sorted(c for c in cached_notes.keys() | notes.keys() if cached_notes.get(c) != notes.get(c))
+        if stale:  # notes added or changed since: re-lint just those commits, in one pass
+            try:
+                fresh = _relint(stale, root, cfg, owners, options.folder_depth)
+            except CtxlintError:
+                meta = None
+    rebuild = bool(fresh)  # cached aggregates no longer hold: replay every cached record
     if meta is not None:
         walk = [*tips, *(f"^{sha}" for sha in [*meta["tips"], *negatives])]
         period_args: list[str] = []
@@ -835,13 +845,18 @@ def _run(
     # the cached whole-walk state is kept up to date beside the period's own counters.
     full: Aggregator | None = None
     if writer is not None and in_period is not None and meta is not None:
-        full = Aggregator.from_state(meta["state"], options.missing_limit)
+        full = (
+            Aggregator(options.missing_limit)
+            if rebuild
+            else Aggregator.from_state(meta["state"], options.missing_limit)
+        )
     total = None
     if options.progress is not None:
         total = gitio.count_commits(walk, root, period_args)
         options.progress(0, total)
     count = 0
     depth = options.folder_depth
+    segment = None
     try:
         stream = gitio.iter_log_stats(walk, root, period_args, notes=True)
         for commit, files, outcome in lint_stream(stream, cfg, options.workers):
@@ -855,7 +870,24 @@ def _run(
             count += 1
             if options.progress is not None and count % 500 == 0:
                 options.progress(count, total)
-        segment = None
+        if options.progress is not None:
+            options.progress(count, total)
+        cache_info["new_commits"] = count
+        if meta is not None and cache is not None:
+            cache_info["used"] = True
+            cache_info["cached_commits"] = meta["count"]
+            cache_info["relinted"] = len(fresh)
+            if in_period is None and not rebuild:
+                _merge_state(agg, meta["state"])
+            else:
+                for rec in cache.records(meta):
+                    rec = fresh.get(rec[0], rec)
+                    if rebuild and writer is not None:
+                        writer.add(rec)
+                        if full is not None:
+                            full.add(rec)
+                    if in_period is None or in_period(rec[1]):
+                        agg.add(rec)
         if writer is not None:
             if writer.count:
                 segment = writer.close()
@@ -865,37 +897,33 @@ def _run(
         if writer is not None:
             writer.discard()
         raise
-    if options.progress is not None:
-        options.progress(count, total)
-    cache_info["new_commits"] = count
-    if meta is not None and cache is not None:
-        cache_info["used"] = True
-        cache_info["cached_commits"] = meta["count"]
-        if in_period is None:
-            _merge_state(agg, meta["state"])
-        else:
-            for rec in cache.records(meta):
-                if in_period(rec[1]):
-                    agg.add(rec)
     if in_period is None:
         full = agg
-    if (
-        writer is not None
-        and cache is not None
-        and full is not None
-        and (segment is not None or meta is None or tips != meta["tips"])
-    ):
-        segments = [*([segment] if segment else []), *(meta["segments"] if meta is not None else [])]
-        new_meta = {
-            "tips": tips,
-            "segments": segments,
-            "count": count + (meta["count"] if meta else 0),
-            "state": full.state(),
-        }
-        try:
-            cache.save_meta(cache.compact(new_meta))
-        except OSError as exc:  # a read-only .git must not fail the audit
-            cache_info["error"] = f"cache not written: {exc.strerror}"
+    if writer is None or cache is None or full is None:
+        return
+    if segment is None and meta is not None and tips == meta["tips"] and notes == meta.get("notes"):
+        return  # nothing changed
+    if rebuild or meta is None:
+        segments = [segment] if segment else []
+        stored = writer.count
+    else:
+        segments = [*([segment] if segment else []), *meta["segments"]]
+        stored = count + meta["count"]
+    new_meta = {"tips": tips, "segments": segments, "count": stored, "state": full.state(), "notes": notes}
+    try:
+        cache.save_meta(cache.compact(new_meta))
+    except OSError as exc:  # a read-only .git must not fail the audit
+        cache_info["error"] = f"cache not written: {exc.strerror}"
+
+
+def _relint(shas: list[str], root: str, cfg: Config, owners: Owners | None, depth: int) -> dict[str, Record]:
+    """Fresh records for a few commits (those whose note changed), a few hundred per git process."""
+    out: dict[str, Record] = {}
+    for start in range(0, len(shas), 500):
+        stream = gitio.iter_log_stats(shas[start : start + 500], root, ["--no-walk"], notes=True)
+        for commit, files, outcome in lint_stream(stream, cfg, 1):
+            out[commit.sha] = make_record(commit, files, outcome, owners, depth)
+    return out
 
 
 def _merge_state(agg: Aggregator, state: dict[str, Any]) -> None:
@@ -1043,6 +1071,6 @@ def merge_reports(reports: Sequence[tuple[str, dict[str, Any]]], missing_limit: 
             "stale_proposals": [],
             "broken_chains": [],
         },
-        "cache": {"used": False, "cached_commits": 0, "new_commits": 0},
+        "cache": {"used": False, "cached_commits": 0, "new_commits": 0, "relinted": 0},
         "warnings": warnings,
     }

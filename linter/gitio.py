@@ -158,6 +158,17 @@ def notes_tip(cwd: str | None = None) -> str | None:
     return out.decode().strip() or None if out else None
 
 
+def notes_map(cwd: str | None = None) -> dict[str, str]:
+    """Every annotated commit's sha -> its note blob's sha, from one `git notes list`."""
+    out = try_run(["notes", f"--ref={NOTES_REF}", "list"], cwd) if notes_tip(cwd) else None
+    found: dict[str, str] = {}
+    for line in (out or b"").decode("ascii", "replace").splitlines():
+        blob, _, commit = line.partition(" ")
+        if commit:
+            found[commit] = blob
+    return found
+
+
 def read_note(rev: str, cwd: str | None = None) -> str | None:
     """The ctxlint note attached to `rev`, or None."""
     out = try_run(["notes", f"--ref={NOTES_REF}", "show", "--end-of-options", rev], cwd)

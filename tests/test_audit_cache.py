@@ -30,10 +30,10 @@ def history(repo: Repo) -> dict[str, str]:
 
 def test_second_run_reads_only_new_commits(repo: Repo, history: dict[str, str]) -> None:
     cold = audit(repo.path)
-    assert cold["cache"] == {"used": False, "cached_commits": 0, "new_commits": 9}
+    assert cold["cache"] == {"used": False, "cached_commits": 0, "new_commits": 9, "relinted": 0}
     assert list((repo.path / ".git" / "ctxlint" / "audit").iterdir())
     again = audit(repo.path)
-    assert again["cache"] == {"used": True, "cached_commits": 9, "new_commits": 0}
+    assert again["cache"] == {"used": True, "cached_commits": 9, "new_commits": 0, "relinted": 0}
     assert figures(again) == figures(cold)
     repo.commit(
         "Add the export retry\n\nRetries stop the nightly export failing on one slow shard.\n\nRefs: PAY-2\n",
@@ -42,12 +42,12 @@ def test_second_run_reads_only_new_commits(repo: Repo, history: dict[str, str]) 
     )
     repo.commit("wip again\n", {"lib/f.py": "y\n" * 30}, date="2026-03-05T10:00:00Z")
     warm = audit(repo.path)
-    assert warm["cache"] == {"used": True, "cached_commits": 9, "new_commits": 2}
+    assert warm["cache"] == {"used": True, "cached_commits": 9, "new_commits": 2, "relinted": 0}
     assert figures(warm) == figures(audit(repo.path, "--no-cache"))
     assert warm["totals"]["commits"] == 11 and warm["totals"]["with_both"] == 3
     assert warm["missing"][0]["subject"] == "wip again"
     third = audit(repo.path)
-    assert third["cache"] == {"used": True, "cached_commits": 11, "new_commits": 0}
+    assert third["cache"] == {"used": True, "cached_commits": 11, "new_commits": 0, "relinted": 0}
 
 
 def test_periods_and_ranges_from_the_cache_match_a_cold_run(repo: Repo, history: dict[str, str]) -> None:
@@ -72,7 +72,7 @@ def test_config_change_invalidates(repo: Repo, history: dict[str, str]) -> None:
     assert changed["totals"]["with_ticket"] == 2
 
 
-def test_a_new_note_invalidates(repo: Repo, history: dict[str, str]) -> None:
+def test_a_new_note_relints_only_that_commit(repo: Repo, history: dict[str, str]) -> None:
     assert audit(repo.path)["totals"]["with_both"] == 2
     proc = run_ctxlint(
         "annotate",
@@ -85,7 +85,17 @@ def test_a_new_note_invalidates(repo: Repo, history: dict[str, str]) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     after = audit(repo.path)
+    assert after["cache"] == {"used": True, "cached_commits": 9, "new_commits": 0, "relinted": 1}
     assert after["totals"]["with_both"] == 3
+    assert figures(after) == figures(audit(repo.path, "--no-cache"))
+    again = audit(repo.path)
+    assert again["cache"]["relinted"] == 0 and figures(again) == figures(after)
+    period = ["--since", "2026-02-01", "--until", "2026-03-01"]
+    repo.git("notes", "--ref", "ctxlint", "remove", history["c4"])
+    removed = audit(repo.path, *period)
+    assert removed["cache"]["relinted"] == 1 and removed["totals"]["with_both"] == 0
+    assert figures(removed) == figures(audit(repo.path, "--no-cache", *period))
+    assert audit(repo.path)["totals"]["with_both"] == 2
 
 
 def test_rewritten_history_starts_over(repo: Repo, history: dict[str, str]) -> None:
