@@ -151,38 +151,47 @@ def main(argv: list[str] | None = None) -> int:
     audit = [sys.executable, "-m", "linter", "audit", "--format", "json", "--no-progress"]
     cache = repo / ".git" / "ctxlint"
     rows: list[tuple[str, float, float, str]] = []
-    log_msg, _ = measure(["git", "log", "-z", f"--format={FORMAT}", "HEAD"], repo)
-    log_stat, _ = measure(["git", "log", "-z", "--numstat", f"--format={FORMAT}", "HEAD"], repo)
-    rows.append(("bare git log -z (messages)", log_msg, 0.0, "reference"))
-    rows.append(("bare git log -z --numstat", log_stat, 0.0, "reference"))
+    _git(repo, "update-ref", "-d", "refs/notes/ctxlint")
+    log_msg, rss_msg = measure(["git", "log", "-z", f"--format={FORMAT}", "HEAD"], repo)
+    log_stat, rss_stat = measure(["git", "log", "-z", "--numstat", f"--format={FORMAT}", "HEAD"], repo)
+    rows.append(("bare git log -z (messages)", log_msg, rss_msg, "reference"))
+    rows.append(("bare git log -z --numstat", log_stat, rss_stat, "reference (the floor)"))
     for workers in ("1", "0"):
         shutil.rmtree(cache, ignore_errors=True)
         wall, rss = measure([*audit, "--workers", workers, "--no-cache"], repo)
         label = "cold audit, 1 process" if workers == "1" else "cold audit, lint pool (default)"
+        verdict = "PASS" if wall <= 3 * log_stat else "FAIL"
         rows.append(
             (
                 label,
                 wall,
                 rss,
-                f"<= {3 * log_stat:.2f} s (3x numstat log): {'PASS' if wall <= 3 * log_stat else 'FAIL'}",
+                f"<= {3 * log_stat:.2f} s (3x numstat log): {verdict} ({wall / log_stat:.1f}x)",
             )
         )
     shutil.rmtree(cache, ignore_errors=True)
     wall, rss = measure(audit, repo)
+    verdict = "PASS" if rss < 500 else "FAIL"
     rows.append(
-        ("cold audit, writing the cache", wall, rss, f"peak < 500 MB: {'PASS' if rss < 500 else 'FAIL'}")
+        ("cold audit, writing the cache", wall, rss, f"peak < 500 MB: {verdict} (git's own peak above)")
     )
     rng = random.Random(7)
     _import(repo, n, 100, rng, False, 1_600_000_000)
     wall, rss = measure(audit, repo)
     rows.append(("warm audit, 100 new commits", wall, rss, f"< 2 s: {'PASS' if wall < 2 else 'FAIL'}"))
     wall, rss = measure([*audit, "--since", "2020-09-13", "--until", "2020-10-01"], repo)
-    rows.append(("warm audit, --since/--until", wall, rss, "from the cache"))
+    rows.append(("warm audit, --since/--until", wall, rss, "period from the cached records"))
+    note = "Refs: ABC-1\nWhy: the bench annotates one old commit to time a re-lint\n"
+    _git(repo, "notes", "--ref", "ctxlint", "add", "-m", note, f"HEAD~{n // 2}")
+    wall, rss = measure(audit, repo)
+    rows.append(("warm audit after one new note", wall, rss, "re-lints one commit, replays the cache"))
+    _git(repo, "update-ref", "-d", "refs/notes/ctxlint")
     _git(repo, "update-ref", "refs/heads/main", "refs/tags/base")
     print(f"\nctxlint audit on {n:,} commits ({os.cpu_count()} cores)\n")
     print(f"{'measure':34} {'seconds':>8} {'peak MB':>8}  floor / target")
-    for label, wall, rss, note in rows:
-        print(f"{label:34} {wall:8.2f} {rss if rss else float('nan'):8.1f}  {note}")
+    for label, wall, rss, verdict in rows:
+        print(f"{label:34} {wall:8.2f} {rss:8.1f}  {verdict}")
+    print("\npeak MB: the largest process of the run (ru_maxrss via wait4), git log included")
     return 0
 
 

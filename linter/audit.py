@@ -153,11 +153,20 @@ def project_of(ticket: str) -> str:
     return "(other)"
 
 
+_FOLDERS: dict[tuple[str, int], str] = {}
+
+
 def folder_of(path: str, depth: int) -> str:
+    """The folder a path counts under: its first `depth` directories, or `(root)`; memoised."""
+    found = _FOLDERS.get((path, depth))
+    if found is not None:
+        return found
     parts = path.split("/")
-    if len(parts) == 1:
-        return "(root)"
-    return "/".join(parts[: min(depth, len(parts) - 1)]) + "/"
+    folder = "(root)" if len(parts) == 1 else "/".join(parts[: min(depth, len(parts) - 1)]) + "/"
+    if len(_FOLDERS) >= 200_000:  # bounded: monorepos have millions of paths
+        _FOLDERS.clear()
+    _FOLDERS[(path, depth)] = folder
+    return folder
 
 
 def make_record(

@@ -64,3 +64,28 @@ def test_progress_bar_only_when_stderr_is_a_terminal(repo: Repo) -> None:
         check=False,
     )
     assert quiet.stderr == b""
+
+
+def test_decision_health_hook_point(monkeypatch: object) -> None:
+    import types
+
+    from linter.audit_decisions import decision_health
+
+    section = decision_health(".")
+    assert section["available"] is False and section["stale_proposals"] == []
+    monkeypatch.setitem(sys.modules, "linter.decisions", types.ModuleType("linter.decisions"))  # type: ignore[attr-defined]
+    connected = decision_health(".")
+    assert connected["available"] is False and "not connected" in connected["note"]
+
+
+def test_folder_depth(repo: Repo) -> None:
+    repo.commit("deep\n", {"src/api/v1/a.py": "x\n", "top.txt": "y\n"})
+    shallow = audit.folder_of("src/api/v1/a.py", 1), audit.folder_of("src/api/v1/a.py", 2)
+    assert shallow == ("src/", "src/api/")
+    assert audit.folder_of("a/b.py", 3) == "a/" and audit.folder_of("top.txt", 2) == "(root)"
+    (repo.path / ".ctxlint.toml").write_text("[audit]\nfolder-depth = 2\n")
+    proc = run_ctxlint("audit", "--format", "json", cwd=repo.path)
+    assert proc.returncode == 0, proc.stderr
+    import json
+
+    assert set(json.loads(proc.stdout)["by_folder"]) == {"src/api/", "(root)"}

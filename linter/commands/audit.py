@@ -181,7 +181,11 @@ def _emit(report: dict[str, Any], args: object, cfg: Any) -> int:
 
 
 class _ProgressBar:
-    """A rich progress bar on stderr (only created when stderr is a terminal)."""
+    """A rich progress bar on stderr (only created when stderr is a terminal).
+
+    Refreshed by hand, without rich's refresh thread, so that the lint pool never forks a
+    process while another thread holds a lock.
+    """
 
     def __init__(self) -> None:
         from rich.console import Console
@@ -194,12 +198,14 @@ class _ProgressBar:
             TimeElapsedColumn(),
             console=Console(stderr=True),
             transient=True,
+            auto_refresh=False,
         )
         self.task = self.progress.add_task("audit", total=None)
         self.progress.start()
 
     def update(self, done: int, total: int | None) -> None:
         self.progress.update(self.task, completed=done, total=total)
+        self.progress.refresh()
 
     def stop(self) -> None:
         self.progress.stop()
