@@ -267,7 +267,11 @@ def _commit(fields: list[bytes]) -> Commit:
 #: One changed file from `--numstat`: (path, lines added, lines deleted); counts are None for binary files.
 FileStat = tuple[str, Optional[int], Optional[int]]
 
-_STAT_FIELDS = ("%H", "%P", "%an", "%ae", "%ct")
+#: %aN/%aE: author identities through .mailmap, so one person's aliases count as one author.
+_STAT_FIELDS = ("%H", "%P", "%aN", "%aE", "%ct")
+#: User config must not change the stream: no signature text in it, no colour, no external diff
+#: or textconv filter deciding what a changed line is.
+_STAT_OPTIONS = ("--no-color", "--no-show-signature", "--no-ext-diff", "--no-textconv")
 
 
 def _stat_count(value: bytes) -> int | None:
@@ -286,8 +290,8 @@ def iter_log_stats(rev_args: Sequence[str], cwd: str | None = None, extra: Seque
     """
     notes_args = _notes_args(cwd) if notes else None
     fields_fmt = [*_STAT_FIELDS, *(("%N",) if notes_args is not None else ()), "%B"]
-    args = ["git", "log", "-z", "--numstat", f"--format={'%x00'.join(fields_fmt)}", *(notes_args or ()),
-            *extra, "--end-of-options", *rev_args]
+    args = ["git", "log", "-z", "--numstat", *_STAT_OPTIONS, f"--format={'%x00'.join(fields_fmt)}",
+            *(notes_args or ()), *extra, "--end-of-options", *rev_args]
     width = len(fields_fmt)
     proc = _open_log(args, cwd)
     assert proc.stdout is not None

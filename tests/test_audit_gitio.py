@@ -73,3 +73,14 @@ def test_stopping_early_does_not_raise(repo: Repo) -> None:
     first = next(stream)
     stream.close()
     assert first[0].message == "c29\n"
+
+
+def test_user_config_cannot_change_the_stream(repo: Repo) -> None:
+    repo.commit("first\n", {"a.txt": "1\n2\n"})
+    repo.git("config", "log.showSignature", "true")
+    repo.git("config", "color.ui", "always")
+    repo.git("config", "diff.external", "false")
+    (repo.path / ".mailmap").write_text("Ada Canonical <ada@canonical.example> <ada@example.com>\n")
+    commit, files = stats(repo)[0]
+    assert files == [("a.txt", 2, 0)]
+    assert (commit.author_name, commit.author_email) == ("Ada Canonical", "ada@canonical.example")
