@@ -5,19 +5,16 @@ commit becomes a compact record, and records are folded into fixed-size counters
 authors, folders, owners, projects) plus a bounded heap of the largest commits lacking context,
 so memory grows with the number of distinct authors, folders and weeks, never with commits.
 
-Records are cached under the git directory (see `Cache`), so a weekly run only reads and lints
+Records are cached under the git directory (see `linter.audit_cache`), so a weekly run only reads and lints
 the commits that are new since the last one.
 """
 
 from __future__ import annotations
 
-import hashlib
 import heapq
-import marshal
 import os
 import re
 import sys
-import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,8 +22,9 @@ from datetime import datetime, timezone
 from typing import Any, Optional
 
 from linter import __version__, gitio, history
+from linter.audit_cache import Cache, config_fingerprint
 from linter.codeowners import UNOWNED, Owners
-from linter.config import SCHEMA, Config
+from linter.config import Config
 from linter.errors import CtxlintError
 
 SCHEMA_VERSION = 1
@@ -48,7 +46,7 @@ FIELDS = (
 _WIDTH = len(FIELDS)
 EXEMPT_KINDS = ("merge", "revert", "fixup", "bot", "release", "skip")
 _SKIP_REASONS_LIMIT = 500  # distinct skip reasons kept; the rest are counted as "(other)"
-_DECISION_LIMIT = 100
+DECISION_LIMIT = 100
 
 #: A per-commit outcome, as cached: plain tuples so that `marshal` writes and reads it fast.
 #: (sha, timestamp, email, name, flags, exemptions, skip_reason, projects, lines,
@@ -385,7 +383,7 @@ class Aggregator:
             lacks = tuple(k for k, bit in (("ticket", TICKET), ("rationale", RATIONALE)) if not flags & bit)
             entry = (sha, stamp, name, email, subject, lines, lacks)
             self._push_missing((lines, -self.order, entry))
-        if any(c.startswith("CTX3") for c in codes) and len(self.decisions) < _DECISION_LIMIT:
+        if any(c.startswith("CTX3") for c in codes) and len(self.decisions) < DECISION_LIMIT:
             self.decisions.append(
                 (sha, stamp, name, email, subject, tuple(c for c in codes if c.startswith("CTX3")))
             )
@@ -515,173 +513,6 @@ def percentages(bucket: dict[str, Any]) -> dict[str, float | None]:
         "lines_rationale": percent(bucket["lines_with_rationale"], lines),
         "lines_both": percent(bucket["lines_with_both"], lines),
     }
-
-
-# -- the cache -----------------------------------------------------------------------------------
-
-
-def config_fingerprint(cfg: Config, extra: Sequence[str] = ()) -> str:
-    """A hash of everything that changes a commit's outcome: effective config, rules, version, extras."""
-    from linter.rulebook import catalogue
-
-    parts: list[str] = [__version__, f"marshal{marshal.version}", sys.version.split()[0], *extra]
-    for section, keys in SCHEMA.items():
-        if section in ("rules", "audit"):
-            continue
-        for key in sorted(keys):
-            value = cfg.get(key, section)
-            if isinstance(value, re.Pattern):
-                value = (value.pattern, value.flags)
-            elif isinstance(value, list):
-                value = [(v.pattern, v.flags) if isinstance(v, re.Pattern) else v for v in value]
-            parts.append(f"{section}.{key}={value!r}")
-    for rule in catalogue():
-        parts.append(f"{rule.code}:{rule.name}:{rule.severity}:{cfg.severity_override(rule.code, rule.name)}")
-    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
-
-
-class Cache:
-    """Per-commit records under `<git dir>/ctxlint/audit/<key>/`, by walk, written atomically.
-
-    `meta` names the walked tips, the record segments (newest first) and the aggregate state of
-    the whole walk. A run whose tips descend from the cached ones walks only `new ^old` and adds
-    one segment; anything else (another config, rules, version, CODEOWNERS, notes) is another key.
-    """
-
-    SEGMENTS_MAX = 16
-
-    def __init__(self, directory: str) -> None:
-        self.directory = directory
-        self.meta_path = os.path.join(directory, "meta")
-
-    @classmethod
-    def for_repository(cls, git_dir: str, key: str) -> Cache:
-        base = os.path.join(git_dir, "ctxlint", "audit")
-        _prune(base, keep=key)
-        return cls(os.path.join(base, key[:32]))
-
-    def load_meta(self) -> dict[str, Any] | None:
-        try:
-            with open(self.meta_path, "rb") as handle:
-                meta = marshal.load(handle)
-        except (OSError, EOFError, ValueError, TypeError):
-            return None
-        if not isinstance(meta, dict) or meta.get("format") != 1:
-            return None
-        segments = meta.get("segments")
-        if not isinstance(segments, list) or not all(
-            os.path.isfile(os.path.join(self.directory, s)) for s in segments
-        ):
-            return None
-        return meta
-
-    def records(self, meta: dict[str, Any]) -> Iterator[Record]:
-        for name in meta["segments"]:
-            with open(os.path.join(self.directory, name), "rb") as handle:
-                while True:
-                    try:
-                        chunk = marshal.load(handle)
-                    except EOFError:
-                        break
-                    yield from chunk
-
-    def writer(self) -> SegmentWriter:
-        os.makedirs(self.directory, exist_ok=True)
-        return SegmentWriter(self.directory)
-
-    def save_meta(self, meta: dict[str, Any]) -> None:
-        meta["format"] = 1
-        _atomic_write(self.meta_path, marshal.dumps(meta))
-        keep = set(meta["segments"]) | {"meta"}
-        for name in os.listdir(self.directory):
-            if name not in keep and not name.startswith("."):
-                _remove(os.path.join(self.directory, name))
-
-    def compact(self, meta: dict[str, Any]) -> dict[str, Any]:
-        """Fold many small segments into one (streamed; memory stays flat)."""
-        if len(meta["segments"]) <= self.SEGMENTS_MAX:
-            return meta
-        writer = self.writer()
-        for rec in self.records(meta):
-            writer.add(rec)
-        meta = dict(meta)
-        meta["segments"] = [writer.close()]
-        return meta
-
-
-class SegmentWriter:
-    """Appends records in marshal chunks to a temp file; `close` renames it into place."""
-
-    CHUNK = 2048
-
-    def __init__(self, directory: str) -> None:
-        fd, self.tmp = tempfile.mkstemp(prefix=".seg-", dir=directory)
-        self.handle = os.fdopen(fd, "wb")
-        self.chunk: list[Record] = []
-        self.count = 0
-        self.directory = directory
-
-    def add(self, rec: Record) -> None:
-        self.chunk.append(rec)
-        self.count += 1
-        if len(self.chunk) >= self.CHUNK:
-            marshal.dump(self.chunk, self.handle)
-            self.chunk = []
-
-    def close(self) -> str:
-        if self.chunk:
-            marshal.dump(self.chunk, self.handle)
-        self.handle.flush()
-        os.fsync(self.handle.fileno())
-        self.handle.close()
-        name = f"seg-{int(time.time() * 1000)}-{os.getpid()}-{os.path.basename(self.tmp)[5:]}"
-        os.replace(self.tmp, os.path.join(self.directory, name))
-        return name
-
-    def discard(self) -> None:
-        if not self.handle.closed:
-            self.handle.close()
-        _remove(self.tmp)
-
-
-def _atomic_write(path: str, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        _remove(tmp)
-        raise
-
-
-def _remove(path: str) -> None:
-    try:
-        os.remove(path)
-    except OSError:
-        pass
-
-
-def _prune(base: str, keep: str, max_age_days: int = 30) -> None:
-    """Drop cache folders of other keys (old configs, versions) unused for a month."""
-    try:
-        names = os.listdir(base)
-    except OSError:
-        return
-    limit = time.time() - max_age_days * 86400
-    for name in names:
-        folder = os.path.join(base, name)
-        if name == keep[:32]:
-            continue
-        try:
-            if os.path.getmtime(os.path.join(folder, "meta")) < limit:
-                for item in os.listdir(folder):
-                    _remove(os.path.join(folder, item))
-                os.rmdir(folder)
-        except OSError:
-            continue
 
 
 # -- the audit -----------------------------------------------------------------------------------
@@ -962,124 +793,9 @@ def merge_into(agg: Aggregator, old: Aggregator) -> None:
     for lines, order, entry in old.missing:
         agg._push_missing((lines, order - agg.order, entry))
     agg.missing_total += old.missing_total
-    agg.decisions = (agg.decisions + old.decisions)[:_DECISION_LIMIT]
+    agg.decisions = (agg.decisions + old.decisions)[:DECISION_LIMIT]
     for stamp in (old.first, old.last):
         if stamp is not None:
             agg.first = stamp if agg.first is None else min(agg.first, stamp)
             agg.last = stamp if agg.last is None else max(agg.last, stamp)
     agg.order += old.order
-
-
-# -- one organisation report from many -----------------------------------------------------------
-
-_TABLE_KEYS = ("by_week", "by_month", "by_author", "by_folder", "by_owner", "by_project")
-
-
-def _add_counts(target: dict[str, Any], source: dict[str, Any]) -> None:
-    for field in FIELDS:
-        value = source.get(field, 0)
-        target[field] = target.get(field, 0) + (value if isinstance(value, int) else 0)
-
-
-def merge_reports(reports: Sequence[tuple[str, dict[str, Any]]], missing_limit: int = 50) -> dict[str, Any]:
-    """Combine per-repository JSON reports into one organisation report with per-repository rows.
-
-    Folders and owners are prefixed with the repository name (they are per repository); authors
-    (by email), months, weeks and ticket projects are summed across repositories.
-    """
-    totals: dict[str, Any] = dict.fromkeys(FIELDS, 0)
-    tables: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in _TABLE_KEYS}
-    reasons: dict[str, int] = dict.fromkeys(EXEMPT_KINDS, 0)
-    skips: dict[str, int] = {}
-    rules: dict[str, int] = {}
-    missing: list[dict[str, Any]] = []
-    decision_findings: list[dict[str, Any]] = []
-    rows: list[dict[str, Any]] = []
-    missing_total = 0
-    firsts: list[str] = []
-    lasts: list[str] = []
-    warnings: list[str] = []
-    for name, report in reports:
-        if not isinstance(report, dict) or report.get("schema_version") != SCHEMA_VERSION:
-            raise CtxlintError(f"{name}: not a ctxlint audit JSON report (schema_version {SCHEMA_VERSION})")
-        if report.get("repositories"):
-            raise CtxlintError(f"{name}: is already a merged report; merge the per-repository reports")
-        repo_totals = report.get("totals", {})
-        _add_counts(totals, repo_totals)
-        for key in _TABLE_KEYS:
-            for item, counts in (report.get(key) or {}).items():
-                label = f"{name}:{item}" if key in ("by_folder", "by_owner") else item
-                entry = tables[key].setdefault(label, {})
-                _add_counts(entry, counts)
-                if key == "by_author" and counts.get("name") and not entry.get("name"):
-                    entry["name"] = counts["name"]
-        exempt = report.get("exempt") or {}
-        for kind, value in (exempt.get("by_reason") or {}).items():
-            reasons[kind] = reasons.get(kind, 0) + int(value)
-        for item in exempt.get("skip_reasons") or []:
-            skips[item["reason"]] = skips.get(item["reason"], 0) + int(item["count"])
-        for code, value in (report.get("by_rule") or {}).items():
-            rules[code] = rules.get(code, 0) + int(value)
-        missing.extend({**m, "repository": name} for m in report.get("missing") or [])
-        decision_findings.extend({**d, "repository": name} for d in report.get("decision_findings") or [])
-        missing_total += int(report.get("missing_total", 0))
-        if report.get("first_commit_date"):
-            firsts.append(report["first_commit_date"])
-        if report.get("last_commit_date"):
-            lasts.append(report["last_commit_date"])
-        warnings.extend(f"{name}: {w}" for w in report.get("warnings") or [])
-        row = {
-            "name": name,
-            "head": (report.get("repository") or {}).get("head"),
-            "generated_at": report.get("generated_at"),
-            **{f: repo_totals.get(f, 0) for f in FIELDS},
-            "missing_total": int(report.get("missing_total", 0)),
-        }
-        row["percent"] = percentages(row)
-        rows.append(row)
-    totals["percent"] = percentages(totals)
-    missing.sort(key=lambda m: (-int(m.get("lines", 0)), m.get("date") or ""), reverse=False)
-
-    def ordered(key: str) -> dict[str, Any]:
-        items = tables[key].items()
-        if key in ("by_week", "by_month"):
-            return dict(sorted(items))
-        return dict(sorted(items, key=lambda kv: (-kv[1].get("commits", 0), kv[0])))
-
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "ctxlint", "version": __version__},
-        "generated_at": iso(int(time.time())),
-        "repository": {
-            "name": f"{len(rows)} repositories",
-            "head": None,
-            "shallow": False,
-            "codeowners": None,
-        },
-        "period": {"revisions": [], "since": None, "until": None},
-        "repositories": sorted(
-            rows, key=lambda r: (r["percent"]["both"] is None, r["percent"]["both"] or 0, r["name"])
-        ),
-        "totals": totals,
-        "exempt": {
-            "by_reason": reasons,
-            "skip_reasons": [
-                {"reason": r, "count": c} for r, c in sorted(skips.items(), key=lambda kv: (-kv[1], kv[0]))
-            ],
-        },
-        **{key: ordered(key) for key in _TABLE_KEYS},
-        "by_rule": dict(sorted(rules.items())),
-        "missing": missing[:missing_limit],
-        "missing_total": missing_total,
-        "decision_findings": decision_findings[:_DECISION_LIMIT],
-        "first_commit_date": min(firsts) if firsts else None,
-        "last_commit_date": max(lasts) if lasts else None,
-        "decisions": {
-            "available": False,
-            "note": "per repository",
-            "stale_proposals": [],
-            "broken_chains": [],
-        },
-        "cache": {"used": False, "cached_commits": 0, "new_commits": 0, "relinted": 0},
-        "warnings": warnings,
-    }

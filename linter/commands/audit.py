@@ -107,7 +107,7 @@ def run(args: object) -> int:
 
 
 def _merge(args: object, files: list[str]) -> int:
-    from linter import audit
+    from linter import audit_merge
     from linter import config as config_module
 
     if not files:
@@ -132,7 +132,7 @@ def _merge(args: object, files: list[str]) -> int:
         reports.append((name, data))
     cfg = config_module.Config()
     limit = args.missing if args.missing is not None else 50  # type: ignore[attr-defined]
-    return _emit(audit.merge_reports(reports, limit), args, cfg)
+    return _emit(audit_merge.merge_reports(reports, limit), args, cfg)
 
 
 def _emit(report: dict[str, Any], args: object, cfg: Any) -> int:
