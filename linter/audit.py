@@ -5,8 +5,8 @@ commit becomes a compact record, and records are folded into fixed-size counters
 authors, folders, owners, projects) plus a bounded heap of the largest commits lacking context,
 so memory grows with the number of distinct authors, folders and weeks, never with commits.
 
-Records are cached under the git directory (see `linter.audit_cache`), so a weekly run only reads and lints
-the commits that are new since the last one.
+Records are cached under the git directory (see `linter.audit_cache`), so a weekly run only
+reads and lints the commits that are new since the last one.
 """
 
 from __future__ import annotations
