@@ -28,8 +28,9 @@ def reports(repo: Repo, tmp_path: Path) -> tuple[Path, Path]:
         "quick fix\n", {"pdf/b.py": "y\n" * 50}, author="Dan <dan@example.com>", date="2026-04-01T10:00:00Z"
     )
     a, b = tmp_path / "app.json", tmp_path / "billing.json"
-    for cwd, target in ((repo.path, a), (other.path, b)):
-        proc = run_ctxlint("audit", "--format", "json", "--output", str(target), cwd=cwd)
+    for cwd, target, name in ((repo.path, a, "repo"), (other.path, b, None)):
+        named = ["--name", name] if name else []
+        proc = run_ctxlint("audit", "--format", "json", "--output", str(target), *named, cwd=cwd)
         assert proc.returncode == 0, proc.stderr
     return a, b
 

@@ -59,6 +59,8 @@ def add_arguments(parser: object) -> None:
     )
     add("--workers", type=int, metavar="N", help="lint worker processes (default: one per core, at most 4)")
     add("--no-progress", action="store_true", help="no progress bar even on a terminal")
+    add("--name", metavar="NAME", help="the repository's name in the report and in merged reports "
+                                        "(default: the clone's folder name)")
 
 
 def _setting(args: object, name: str, cfg: Any, key: str) -> Any:
@@ -103,6 +105,8 @@ def run(args: object) -> int:
         if bar is not None:
             bar.stop()
     report["decisions"] = decision_health(root)
+    if args.name:  # type: ignore[attr-defined]
+        report["repository"]["name"] = args.name  # type: ignore[attr-defined]
     return _emit(report, args, cfg)
 
 
