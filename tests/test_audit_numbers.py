@@ -218,3 +218,16 @@ def test_bad_input_is_one_clear_line(
 def test_relative_since(repo: Repo, history: dict[str, str]) -> None:
     report = audit_json(repo.path, "--since", "3 days ago")
     assert report["totals"]["commits"] == 0  # the history is dated 2026-01 to 2026-03
+
+
+def test_findings_by_rule(repo: Repo, history: dict[str, str]) -> None:
+    report = audit_json(repo.path)
+    # c2 lacks a rationale, c3 a ticket, c4 both: CTX101 on c3 and c4, CTX201 on c2 and c4.
+    assert report["by_rule"] == {"CTX101": 2, "CTX201": 2}
+    text = run_ctxlint("audit", "--format", "markdown", cwd=repo.path).stdout
+    assert "Findings by rule: CTX101 x2, CTX201 x2." in text
+
+
+def test_negative_limits_are_refused(repo: Repo, history: dict[str, str]) -> None:
+    proc = run_ctxlint("audit", "--top", "-1", cwd=repo.path)
+    assert proc.returncode == 2 and "--top must be 0 or more" in proc.stderr

@@ -59,8 +59,11 @@ def add_arguments(parser: object) -> None:
     )
     add("--workers", type=int, metavar="N", help="lint worker processes (default: one per core, at most 4)")
     add("--no-progress", action="store_true", help="no progress bar even on a terminal")
-    add("--name", metavar="NAME", help="the repository's name in the report and in merged reports "
-                                        "(default: the clone's folder name)")
+    add(
+        "--name",
+        metavar="NAME",
+        help="the repository's name in the report and in merged reports (default: the clone's folder name)",
+    )
 
 
 def _setting(args: object, name: str, cfg: Any, key: str) -> Any:
@@ -68,7 +71,15 @@ def _setting(args: object, name: str, cfg: Any, key: str) -> Any:
     return value if value is not None else cfg.get(key, "audit")
 
 
+def _check_numbers(args: object) -> None:
+    for option in ("top", "missing", "workers"):
+        value = getattr(args, option, None)
+        if value is not None and value < 0:
+            raise CtxlintError(f"--{option} must be 0 or more, got {value}")
+
+
 def run(args: object) -> int:
+    _check_numbers(args)
     revisions: list[str] = list(args.revisions)  # type: ignore[attr-defined]
     if revisions and revisions[0] == "merge":
         return _merge(args, revisions[1:])

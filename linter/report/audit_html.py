@@ -216,6 +216,7 @@ def render(report: dict[str, Any], by: str = "month", top: int = 20) -> str:
         + "</section>"
     )
     body.append(f"<p>Exempt: {_e(view.exempt_text(report))}.</p>")
+    body.append(f"<p>Findings by rule: {_e(view.rules_text(report))}.</p>")
     skips = (report.get("exempt") or {}).get("skip_reasons") or []
     if skips:
         body.append(

@@ -40,7 +40,12 @@ def render(report: dict[str, Any], by: str = "month", top: int = 20) -> str:
         out.append("")
     out += ["| Measure | Count | Share |", "|---|--:|--:|"]
     out += [f"| {m} | {c} | {s} |" for m, c, s in view.summary_rows(report)]
-    out += ["", f"Exempt: {md(view.exempt_text(report))}."]
+    out += [
+        "",
+        f"Exempt: {md(view.exempt_text(report))}.",
+        "",
+        f"Findings by rule: {md(view.rules_text(report))}.",
+    ]
     skips = (report.get("exempt") or {}).get("skip_reasons") or []
     if skips:
         out += ["", "<details><summary>Skip reasons</summary>", "", "| Reason | Commits |", "|---|--:|"]

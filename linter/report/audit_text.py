@@ -71,6 +71,7 @@ def write(report: dict[str, Any], stream: TextIO | None = None, by: str = "month
         summary.add_row(_t(measure), _t(count), _t(share, "bold"))
     console.print(summary)
     console.print(_t(f"Exempt: {view.exempt_text(report)}"))
+    console.print(_t(f"Findings by rule: {view.rules_text(report)}"))
     skips = (report.get("exempt") or {}).get("skip_reasons") or []
     for item in skips[:5]:
         console.print(_t(f"  skip x{item['count']}: {item['reason']}", "dim"))

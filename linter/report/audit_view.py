@@ -130,3 +130,10 @@ def exempt_text(report: dict[str, Any]) -> str:
 
 def lacks_text(entry: dict[str, Any]) -> str:
     return " and ".join(entry.get("lacks") or []) or "?"
+
+
+def rules_text(report: dict[str, Any]) -> str:
+    """`CTX101 x3, CTX201 x2`: commits with a finding of each rule, most frequent first."""
+    rules = report.get("by_rule") or {}
+    ordered = sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(f"{code} x{count}" for code, count in ordered) or "none"
