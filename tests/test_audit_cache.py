@@ -118,3 +118,15 @@ def test_corrupt_cache_is_ignored(repo: Repo, history: dict[str, str]) -> None:
 def test_no_cache_writes_nothing(repo: Repo, history: dict[str, str]) -> None:
     audit(repo.path, "--no-cache")
     assert not (repo.path / ".git" / "ctxlint").exists()
+
+
+def test_a_range_is_cached_apart_from_the_whole_history(repo: Repo, history: dict[str, str]) -> None:
+    whole = audit(repo.path)
+    ranged = f"{history['c2']}..main"
+    first = audit(repo.path, ranged)
+    assert first["cache"]["used"] is False and first["totals"]["commits"] == 7
+    repo.commit("wip 3\n", date="2026-03-07T00:00:00Z")
+    second = audit(repo.path, ranged)
+    assert second["cache"] == {"used": True, "cached_commits": 7, "new_commits": 1, "relinted": 0}
+    assert figures(second) == figures(audit(repo.path, "--no-cache", ranged))
+    assert audit(repo.path)["cache"]["cached_commits"] == whole["totals"]["commits"]
