@@ -250,7 +250,9 @@ def lint_stream(
 ) -> Iterator[tuple[gitio.Commit, list[gitio.FileStat], LintOutcome]]:
     """Lint commits in stream order; with `workers` > 1, in a process pool fed by this one stream.
 
-    At most a few batches are in flight, so a fast git stream cannot pile up in memory.
+    The pool starts only once a full batch is waiting (a warm run's few new commits are linted
+    here, without forking), and at most a few batches are in flight, so a fast git stream cannot
+    pile up in memory.
     """
     global _WORKER_CFG
     _WORKER_CFG = cfg
@@ -258,9 +260,7 @@ def lint_stream(
         for commit, files in stream:
             yield commit, files, _lint_jobs([_job(commit)])[0]
         return
-    import multiprocessing
-
-    pool = multiprocessing.get_context("fork").Pool(workers)
+    pool: Any = None
     window: deque[tuple[list[tuple[gitio.Commit, list[gitio.FileStat]]], Any]] = deque()
     try:
         pending: list[tuple[gitio.Commit, list[gitio.FileStat]]] = []
@@ -274,20 +274,25 @@ def lint_stream(
         for item in stream:
             pending.append(item)
             if len(pending) >= batch:
+                if pool is None:
+                    import multiprocessing
+
+                    pool = multiprocessing.get_context("fork").Pool(workers)
                 window.append((pending, pool.apply_async(_lint_jobs, ([_job(c) for c, _ in pending],))))
                 pending = []
                 yield from drain(workers * 3)
-        if pending:
-            window.append((pending, pool.apply_async(_lint_jobs, ([_job(c) for c, _ in pending],))))
         yield from drain(0)
+        for commit, files in pending:  # the last partial batch: cheaper here than a round trip
+            yield commit, files, _lint_jobs([_job(commit)])[0]
     finally:
-        pool.terminate()
-        pool.join()
+        if pool is not None:
+            pool.terminate()
+            pool.join()
 
 
 def default_workers() -> int:
-    """Lint workers: one per core, at most 4; 1 (no pool) where processes cannot fork."""
-    if sys.platform == "win32" or not hasattr(os, "fork"):
+    """Lint workers: one per core, at most 4; 1 (no pool) off Linux, where forking is not safe."""
+    if not sys.platform.startswith("linux"):
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(cores, 4))
