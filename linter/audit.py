@@ -725,7 +725,8 @@ def _run(
             if in_period is None and not rebuild:
                 _merge_state(agg, meta["state"])
             else:
-                for rec in cache.records(meta):
+                bounds = (None, None) if rebuild else (options.since, options.until)
+                for rec in cache.records(meta, *bounds):
                     rec = fresh.get(rec[0], rec)
                     if rebuild and writer is not None:
                         writer.add(rec)

@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING, Any
 from linter import __version__
 from linter.config import SCHEMA, Config
 
+#: Bumped whenever the files' layout changes; older caches are then ignored and rebuilt.
+FORMAT = 2
+
 if TYPE_CHECKING:
     from linter.audit import Record
 
@@ -68,7 +71,7 @@ class Cache:
                 meta = marshal.load(handle)
         except (OSError, EOFError, ValueError, TypeError):
             return None
-        if not isinstance(meta, dict) or meta.get("format") != 1:
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
             return None
         segments = meta.get("segments")
         if not isinstance(segments, list) or not all(
@@ -77,22 +80,27 @@ class Cache:
             return None
         return meta
 
-    def records(self, meta: dict[str, Any]) -> Iterator[Record]:
+    def records(
+        self, meta: dict[str, Any], since: int | None = None, until: int | None = None
+    ) -> Iterator[Record]:
+        """The cached records in walk order; chunks wholly outside [since, until) are not decoded."""
         for name in meta["segments"]:
             with open(os.path.join(self.directory, name), "rb") as handle:
                 while True:
                     try:
-                        chunk = marshal.load(handle)
+                        low, high, blob = marshal.load(handle)
                     except EOFError:
                         break
-                    yield from chunk
+                    if (since is not None and high < since) or (until is not None and low >= until):
+                        continue
+                    yield from marshal.loads(blob)
 
     def writer(self) -> SegmentWriter:
         os.makedirs(self.directory, exist_ok=True)
         return SegmentWriter(self.directory)
 
     def save_meta(self, meta: dict[str, Any]) -> None:
-        meta["format"] = 1
+        meta["format"] = FORMAT
         _atomic_write(self.meta_path, marshal.dumps(meta))
         keep = set(meta["segments"]) | {"meta"}
         for name in os.listdir(self.directory):
@@ -127,12 +135,18 @@ class SegmentWriter:
         self.chunk.append(rec)
         self.count += 1
         if len(self.chunk) >= self.CHUNK:
-            marshal.dump(self.chunk, self.handle)
-            self.chunk = []
+            self._flush()
+
+    def _flush(self) -> None:
+        # Each chunk carries its time span, so a period query can skip it without decoding it;
+        # the walk is close to date order, so a recent period touches few chunks.
+        stamps = [rec[1] for rec in self.chunk]
+        marshal.dump((min(stamps), max(stamps), marshal.dumps(self.chunk)), self.handle)
+        self.chunk = []
 
     def close(self) -> str:
         if self.chunk:
-            marshal.dump(self.chunk, self.handle)
+            self._flush()
         self.handle.flush()
         os.fsync(self.handle.fileno())
         self.handle.close()

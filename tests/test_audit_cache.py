@@ -130,3 +130,20 @@ def test_a_range_is_cached_apart_from_the_whole_history(repo: Repo, history: dic
     assert second["cache"] == {"used": True, "cached_commits": 7, "new_commits": 1, "relinted": 0}
     assert figures(second) == figures(audit(repo.path, "--no-cache", ranged))
     assert audit(repo.path)["cache"]["cached_commits"] == whole["totals"]["commits"]
+
+
+def test_period_reads_skip_chunks_outside_the_period(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from linter.audit_cache import Cache, SegmentWriter
+
+    monkeypatch.setattr(SegmentWriter, "CHUNK", 2)
+    cache = Cache(str(tmp_path / "c"))
+    writer = cache.writer()
+    records = [(f"{i:040x}", 1000 - i * 10, "e", "n", 3, (), "", (), 1, (), (), "", ()) for i in range(7)]
+    for rec in records:
+        writer.add(rec)  # type: ignore[arg-type]
+    meta: dict[str, Any] = {"segments": [writer.close()]}
+    assert list(cache.records(meta)) == records
+    # stamps 1000, 990, ..., 940 in chunks of two: [1000, 990] [980, 970] [960, 950] [940]
+    decoded = list(cache.records(meta, since=965, until=985))
+    assert [r[1] for r in decoded] == [980, 970]  # only the one chunk that overlaps was read
+    assert [r[1] for r in cache.records(meta, since=935, until=945)] == [940]
