@@ -84,3 +84,33 @@ def test_user_config_cannot_change_the_stream(repo: Repo) -> None:
     commit, files = stats(repo)[0]
     assert files == [("a.txt", 2, 0)]
     assert (commit.author_name, commit.author_email) == ("Ada Canonical", "ada@canonical.example")
+
+
+def test_note_lines_join_the_trailer_block_or_start_one() -> None:
+    from linter.history import with_note
+
+    note = "Why: the cron job double-billed customers after a restart\nnot a trailer line\n"
+    assert with_note("Tweak retry\n\nRefs: OPS-2\n", note) == (
+        "Tweak retry\n\nRefs: OPS-2\nWhy: the cron job double-billed customers after a restart\n"
+    )
+    assert with_note("wip\n", "Refs: ABC-1\n") == "wip\n\nRefs: ABC-1\n"
+    assert with_note("wip\n", "just prose\n") == "wip\n"
+
+
+def test_a_why_note_on_a_ticket_only_commit_completes_it(repo: Repo) -> None:
+    from linter import history
+    from linter.config import Config
+
+    sha = repo.commit("Tweak retry\n\nRefs: OPS-2\n")
+    repo.git(
+        "notes",
+        "--ref",
+        "ctxlint",
+        "add",
+        "-m",
+        "Why: the cron job double-billed customers after a restart",
+        sha,
+    )
+    ((commit, result),) = history.walk(["HEAD"], Config(), str(repo.path))
+    assert commit.note.startswith("Why:")
+    assert result.has_rationale and result.tickets == ("OPS-2",) and result.findings == []
