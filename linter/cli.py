@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "decisions": ("decisions", "list the decision records (ADRs) and the health of the decision log"),
     "why": ("why", "find the decision records (and commits) that say why, for a topic, path or ticket"),
     "check-decisions": ("check_decisions", "check new or changed decision records (pre-commit hook)"),
+    "annotate": ("annotate", "record a missing ticket or rationale for a commit as a git note"),
     "rules": ("rules", "list every rule"),
     "explain": ("explain", "print one rule's summary, rationale and examples"),
     "init": ("init", "write a commented starter config, guessed from recent history"),

@@ -91,7 +91,17 @@ SCHEMA: dict[str, dict[str, Key]] = {
     # Filled in by the CI gate (issue #3).
     "ci": {},
     # Filled in by the audit (issue #5).
-    "audit": {},
+    "audit": {
+        "trend": Key("choice", "month", "Trend granularity in text, Markdown and HTML reports: week or month.",
+                     ("week", "month")),
+        "top": Key("int", 20, "Rows per breakdown table (authors, folders, owners, projects)."),
+        "missing-limit": Key("int", 50, "How many of the largest commits lacking context the report lists."),
+        "folder-depth": Key("int", 1, "Path segments that make a folder in the by-folder breakdown."),
+        "fail-under": Key("int", 0, "Default for --fail-under: exit 1 when coverage is below this percent "
+                          "(0: off)."),
+        "cache": Key("bool", True, "Cache per-commit results under the git directory (incremental audits)."),
+        "workers": Key("int", 0, "Lint worker processes; 0 picks one per core, at most 4."),
+    },
 }
 
 def _did_you_mean(word: str, options: list[str]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator, Sequence
+from typing import Optional
 
 from linter.errors import CtxlintError
 
@@ -12,6 +13,8 @@ from linter.errors import CtxlintError
 _REPO_ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_PREFIX",
              "GIT_COMMON_DIR")
 ZERO_SHA = "0" * 40
+#: Where `ctxlint annotate` records context added after the fact (git notes; no history rewrite).
+NOTES_REF = "refs/notes/ctxlint"
 
 _LOG_FIELDS = ("%H", "%P", "%an", "%ae", "%at", "%B")
 LOG_FORMAT = "%x00".join(_LOG_FIELDS)
@@ -73,6 +76,9 @@ def toplevel(cwd: str | None = None) -> str:
     """The working tree's root; a clear error outside a repository or in a bare one."""
     out = try_run(["rev-parse", "--is-bare-repository", "--show-toplevel"], cwd)
     if out is None:
+        # In a bare repository --show-toplevel fails; ask again without it to say which it is.
+        out = try_run(["rev-parse", "--is-bare-repository"], cwd)
+    if out is None:
         raise CtxlintError(f"not a git repository: {os.path.abspath(cwd or os.getcwd())}")
     lines = out.decode("utf-8", "replace").splitlines()
     if lines and lines[0] == "true":
@@ -121,16 +127,18 @@ def merge_base(a: str, b: str, cwd: str | None = None) -> str | None:
 class Commit:
     """One commit as read from the log stream."""
 
-    __slots__ = ("author_email", "author_name", "message", "parents", "sha", "timestamp")
+    __slots__ = ("author_email", "author_name", "message", "note", "parents", "sha", "timestamp")
 
     def __init__(self, sha: str, parents: tuple[str, ...], author_name: str, author_email: str,
-                 timestamp: int, message: str) -> None:
+                 timestamp: int, message: str, note: str = "") -> None:
         self.sha = sha
         self.parents = parents
         self.author_name = author_name
         self.author_email = author_email
         self.timestamp = timestamp
         self.message = message
+        #: The commit's note in NOTES_REF (context added after the fact), "" when it has none.
+        self.note = note
 
     @property
     def author(self) -> str:
@@ -144,18 +152,75 @@ def _decode(data: bytes) -> str:
     return data.decode("utf-8", "replace")
 
 
-def iter_log(rev_args: Sequence[str], cwd: str | None = None, extra: Sequence[str] = (),
-             chunk_size: int = 1 << 16) -> Iterator[Commit]:
-    """Stream commits from one `git log -z` process; memory stays flat however long the history."""
-    args = ["git", "log", "-z", f"--format={LOG_FORMAT}", *extra, "--end-of-options", *rev_args]
+def notes_tip(cwd: str | None = None) -> str | None:
+    """The sha of NOTES_REF, or None when no commit has been annotated yet."""
+    out = try_run(["rev-parse", "--verify", "--quiet", NOTES_REF], cwd)
+    return out.decode().strip() or None if out else None
+
+
+def notes_map(cwd: str | None = None) -> dict[str, str]:
+    """Every annotated commit's sha -> its note blob's sha, from one `git notes list`."""
+    out = try_run(["notes", f"--ref={NOTES_REF}", "list"], cwd) if notes_tip(cwd) else None
+    found: dict[str, str] = {}
+    for line in (out or b"").decode("ascii", "replace").splitlines():
+        blob, _, commit = line.partition(" ")
+        if commit:
+            found[commit] = blob
+    return found
+
+
+def read_note(rev: str, cwd: str | None = None) -> str | None:
+    """The ctxlint note attached to `rev`, or None."""
+    out = try_run(["notes", f"--ref={NOTES_REF}", "show", "--end-of-options", rev], cwd)
+    return _decode(out) if out is not None else None
+
+
+def write_note(rev: str, text: str, cwd: str | None = None) -> None:
+    """Attach (or replace) the ctxlint note on `rev`; history itself is not rewritten."""
+    run(["notes", f"--ref={NOTES_REF}", "add", "-f", "-F", "-", "--end-of-options", rev], cwd,
+        stdin=text.encode("utf-8"))
+
+
+def _notes_args(cwd: str | None) -> list[str] | None:
+    # Only ask for notes when the ref exists: git warns on stderr about a missing notes ref.
+    # `--no-notes` first so that a user's notes.displayRef cannot mix other notes into %N.
+    return ["--no-notes", f"--notes={NOTES_REF}"] if notes_tip(cwd) else None
+
+
+def _open_log(args: list[str], cwd: str | None) -> subprocess.Popen[bytes]:
     try:
-        proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except FileNotFoundError:
         raise CtxlintError("git is not installed or not on PATH") from None
+    except NotADirectoryError:
+        raise CtxlintError(f"{cwd}: not a directory") from None
+
+
+def _close_log(proc: subprocess.Popen[bytes]) -> None:
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    proc.stderr.close()
+    code = proc.wait()
+    if code not in (0, -13):  # -13: SIGPIPE when the reader stopped early on purpose
+        first = _decode(stderr).strip().splitlines()
+        raise CtxlintError(f"git log failed: {first[0].removeprefix('fatal: ') if first else code}")
+
+
+def iter_log(rev_args: Sequence[str], cwd: str | None = None, extra: Sequence[str] = (),
+             chunk_size: int = 1 << 16, notes: bool = False) -> Iterator[Commit]:
+    """Stream commits from one `git log -z` process; memory stays flat however long the history.
+
+    With `notes`, each commit's ctxlint note comes in the same stream (`%N`), not one process each.
+    """
+    notes_args = _notes_args(cwd) if notes else None
+    fmt = LOG_FORMAT if notes_args is None else LOG_FORMAT.replace("%B", "%N%x00%B")
+    args = ["git", "log", "-z", f"--format={fmt}", *(notes_args or ()), *extra, "--end-of-options", *rev_args]
+    proc = _open_log(args, cwd)
     assert proc.stdout is not None and proc.stderr is not None
     fields: list[bytes] = []
     pending = b""
-    width = len(_LOG_FIELDS)
+    width = len(_LOG_FIELDS) + (notes_args is not None)
     try:
         while True:
             chunk = proc.stdout.read(chunk_size)
@@ -183,7 +248,11 @@ def iter_log(rev_args: Sequence[str], cwd: str | None = None, extra: Sequence[st
 
 
 def _commit(fields: list[bytes]) -> Commit:
-    sha, parents, name, email, stamp, message = fields
+    if len(fields) == 7:
+        sha, parents, name, email, stamp, note, message = fields
+    else:
+        sha, parents, name, email, stamp, message = fields
+        note = b""
     return Commit(
         _decode(sha).lstrip("\n"),
         tuple(_decode(parents).split()),
@@ -191,4 +260,103 @@ def _commit(fields: list[bytes]) -> Commit:
         _decode(email),
         int(stamp or b"0"),
         _decode(message),
+        _decode(note),
     )
+
+
+#: One changed file from `--numstat`: (path, lines added, lines deleted); counts are None for binary files.
+FileStat = tuple[str, Optional[int], Optional[int]]
+
+#: %aN/%aE: author identities through .mailmap, so one person's aliases count as one author.
+_STAT_FIELDS = ("%H", "%P", "%aN", "%aE", "%ct")
+#: User config must not change the stream: no signature text in it, no colour, no external diff
+#: or textconv filter deciding what a changed line is.
+_STAT_OPTIONS = ("--no-color", "--no-show-signature", "--no-ext-diff", "--no-textconv")
+
+
+def _stat_count(value: bytes) -> int | None:
+    return None if value == b"-" else int(value)
+
+
+def iter_log_stats(rev_args: Sequence[str], cwd: str | None = None, extra: Sequence[str] = (),
+                   notes: bool = True, chunk_size: int = 1 << 18) -> Iterator[tuple[Commit, list[FileStat]]]:
+    """Stream commits with their changed files from ONE `git log -z --numstat` process.
+
+    `Commit.timestamp` is the committer date here (the date `--since`/`--until` select on). With
+    `-z`, git ends each numstat entry with NUL: `A\\tD\\tPATH`, or `A\\tD\\t` then the old and new
+    paths as two more NUL-terminated items for a rename; binary files show `-\\t-`. The first entry
+    of a commit follows a newline. A header item is a bare sha and never holds a tab, so the
+    reader tells a new commit from another numstat entry without guessing.
+    """
+    notes_args = _notes_args(cwd) if notes else None
+    fields_fmt = [*_STAT_FIELDS, *(("%N",) if notes_args is not None else ()), "%B"]
+    args = ["git", "log", "-z", "--numstat", *_STAT_OPTIONS, f"--format={'%x00'.join(fields_fmt)}",
+            *(notes_args or ()), *extra, "--end-of-options", *rev_args]
+    width = len(fields_fmt)
+    proc = _open_log(args, cwd)
+    assert proc.stdout is not None
+    header: list[bytes] = []
+    files: list[FileStat] = []
+    rename: list[bytes] | None = None  # (added, deleted) waiting for its old and new paths
+    have_old = False
+    completed = False
+    try:
+        pending = b""
+        while True:
+            chunk = proc.stdout.read(chunk_size)
+            if not chunk:
+                break
+            parts = (pending + chunk).split(b"\0")
+            pending = parts.pop()
+            for part in parts:
+                if len(header) < width:
+                    header.append(part)
+                    continue
+                if rename is not None:
+                    if not have_old:  # the old path: only the new one is reported
+                        have_old = True
+                        continue
+                    files.append((_decode(part), _stat_count(rename[0]), _stat_count(rename[1])))
+                    rename = None
+                    have_old = False
+                    continue
+                item = part[1:] if part[:1] == b"\n" else part
+                pieces = item.split(b"\t", 2)
+                if len(pieces) == 3 and (pieces[0].isdigit() or pieces[0] == b"-"):
+                    if pieces[2]:
+                        files.append((_decode(pieces[2]), _stat_count(pieces[0]), _stat_count(pieces[1])))
+                    else:
+                        rename = pieces[:2]
+                    continue
+                yield _stat_commit(header), files
+                header = [part]
+                files = []
+        if pending and len(header) < width:  # tolerate a stream that lacks its final NUL
+            header.append(pending)
+        if len(header) == width:
+            yield _stat_commit(header), files
+        completed = True
+    finally:
+        if completed:
+            _close_log(proc)
+        else:  # the reader stopped early (or failed): stop git without reporting its SIGPIPE
+            proc.kill()
+            proc.communicate()
+
+
+def _stat_commit(fields: list[bytes]) -> Commit:
+    sha, parents, name, email, stamp = fields[:5]
+    note = fields[5] if len(fields) == 7 else b""
+    return Commit(_decode(sha).lstrip("\n"), tuple(_decode(parents).split()), _decode(name), _decode(email),
+                  int(stamp or b"0"), _decode(fields[-1]), _decode(note))
+
+
+def count_commits(rev_args: Sequence[str], cwd: str | None = None, extra: Sequence[str] = ()) -> int:
+    """How many commits the revisions select (for a progress bar's total)."""
+    out = run(["rev-list", "--count", *extra, "--end-of-options", *rev_args], cwd)
+    return int(out.strip() or b"0")
+
+
+def is_ancestor(ancestor: str, descendant: str, cwd: str | None = None) -> bool:
+    """True when `ancestor` is reachable from `descendant` (False too when either is unknown)."""
+    return try_run(["merge-base", "--is-ancestor", ancestor, descendant], cwd) is not None

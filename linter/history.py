@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from linter import gitio
@@ -16,9 +17,32 @@ from linter.findings import Result
 from linter.message import MAX_MESSAGE_BYTES, parse
 
 
+#: A note line that reads as a trailer (`Refs: ABC-123`, `Why: ...`).
+_NOTE_LINE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*[ \t]*:[ \t]*\S")
+
+
+def with_note(message: str, note: str) -> str:
+    """The message as if the note's trailer lines (`Refs:`, `Why:`) had been written in it.
+
+    They join the message's trailer block when it ends with one, else they form a new one, so
+    that the rules read them exactly as they would read trailers committed with the change.
+    """
+    lines = [line.strip() for line in note.splitlines() if _NOTE_LINE.match(line.strip())]
+    if not lines:
+        return message
+    body = message.rstrip("\n")
+    if not body:
+        return "\n\n".join(("(no message)", "\n".join(lines))) + "\n"
+    ends_with_trailers = bool(parse(body, comment_char=None).trailers)
+    return body + ("\n" if ends_with_trailers else "\n\n") + "\n".join(lines) + "\n"
+
+
 def lint_commit(commit: gitio.Commit, cfg: Config) -> Result:
-    """Lint one commit from history (its message as stored: no comment stripping)."""
-    text = commit.message
+    """Lint one commit from history (its message as stored: no comment stripping).
+
+    A ctxlint note on the commit (`ctxlint annotate`) counts as part of its message.
+    """
+    text = with_note(commit.message, commit.note) if commit.note else commit.message
     truncated = len(text) > MAX_MESSAGE_BYTES
     msg = parse(text[:MAX_MESSAGE_BYTES], comment_char=None, decode_errors="\ufffd" in text,
                 truncated=truncated)
@@ -48,6 +72,6 @@ def check_revisions(revisions: Sequence[str], cwd: str | None = None) -> None:
 
 def walk(revisions: Sequence[str], cfg: Config, cwd: str | None = None,
          extra: Sequence[str] = ()) -> Iterator[tuple[gitio.Commit, Result]]:
-    """Every commit the revisions select, newest first, with its lint result."""
-    for commit in gitio.iter_log(revisions, cwd, extra):
+    """Every commit the revisions select, newest first, with its lint result (notes honoured)."""
+    for commit in gitio.iter_log(revisions, cwd, extra, notes=True):
         yield commit, lint_commit(commit, cfg)

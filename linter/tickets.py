@@ -73,7 +73,9 @@ class TicketMatcher:
             for m in self._key_re.finditer(text):
                 if self._key_ok(m.group(1)):
                     found.append((m.start(), m.group(0)))
-        if self._other_re is not None:
+        # Every non-key form needs '#', '!' or '://'; most messages have none, and the combined
+        # pattern is slow to scan (it tries `[\w.-]+/` at every position), so skip it then.
+        if self._other_re is not None and ("#" in text or "!" in text or "://" in text):
             found.extend((m.start(), m.group(0)) for m in self._other_re.finditer(text))
         if self._custom:
             offset = 0

@@ -1,11 +1,226 @@
-"""Placeholder while the command is written."""
+"""`ctxlint audit [RANGE...]`: how much of the history carries a ticket and a rationale.
+
+`ctxlint audit merge A.json B.json ...` combines per-repository JSON reports into one.
+Exit code 0, or 1 when `--fail-under` is given and coverage is below it.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import sys
+from typing import Any, TextIO
+
+from linter.errors import CtxlintError
+
+FORMATS = ("text", "markdown", "json", "html")
+
 
 def add_arguments(parser: object) -> None:
-    pass
+    add = parser.add_argument  # type: ignore[attr-defined]
+    add(
+        "revisions",
+        nargs="*",
+        metavar="RANGE",
+        help="revisions to audit (default: HEAD, the whole history), e.g. v1.0..main; "
+        "or `merge FILE...` to combine JSON reports",
+    )
+    add(
+        "--since",
+        metavar="DATE",
+        help="only commits from DATE on (2026-01-31 is the start of that day, UTC; "
+        "also 2026-01-31T09:00:00+01:00 or '7 days ago')",
+    )
+    add("--until", metavar="DATE", help="only commits before DATE (same forms; exclusive)")
+    add("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    add("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
+    add(
+        "--fail-under",
+        type=float,
+        metavar="PERCENT",
+        help="exit 1 when the share of checked commits with both a ticket and a rationale is below PERCENT",
+    )
+    add(
+        "--by",
+        choices=("week", "month"),
+        help="trend granularity in text, Markdown and HTML (default: month)",
+    )
+    add("--top", type=int, metavar="N", help="rows per breakdown table (default: 20)")
+    add(
+        "--missing",
+        type=int,
+        metavar="N",
+        help="how many of the largest commits lacking context to list (default: 50)",
+    )
+    add(
+        "--no-cache",
+        action="store_true",
+        help="read and lint every commit, ignoring and not writing the cache",
+    )
+    add("--workers", type=int, metavar="N", help="lint worker processes (default: one per core, at most 4)")
+    add("--no-progress", action="store_true", help="no progress bar even on a terminal")
+    add(
+        "--name",
+        metavar="NAME",
+        help="the repository's name in the report and in merged reports (default: the clone's folder name)",
+    )
+
+
+def _setting(args: object, name: str, cfg: Any, key: str) -> Any:
+    value = getattr(args, name, None)
+    return value if value is not None else cfg.get(key, "audit")
+
+
+def _check_numbers(args: object) -> None:
+    for option in ("top", "missing", "workers"):
+        value = getattr(args, option, None)
+        if value is not None and value < 0:
+            raise CtxlintError(f"--{option} must be 0 or more, got {value}")
 
 
 def run(args: object) -> int:
-    raise NotImplementedError
+    _check_numbers(args)
+    revisions: list[str] = list(args.revisions)  # type: ignore[attr-defined]
+    if revisions and revisions[0] == "merge":
+        return _merge(args, revisions[1:])
+    from linter import audit, codeowners, gitio
+    from linter import config as config_module
+    from linter.audit_decisions import decision_health
+
+    root = gitio.toplevel()
+    cfg = config_module.load(root, args.config)  # type: ignore[attr-defined]
+    since = audit.parse_date(args.since, "--since") if args.since else None  # type: ignore[attr-defined]
+    until = audit.parse_date(args.until, "--until") if args.until else None  # type: ignore[attr-defined]
+    if since is not None and until is not None and since >= until:
+        raise CtxlintError("--since must be before --until")
+    missing = _setting(args, "missing", cfg, "missing-limit")
+    workers = _setting(args, "workers", cfg, "workers") or None
+    progress = None
+    bar = None
+    if not args.no_progress and sys.stderr.isatty():  # type: ignore[attr-defined]
+        bar = _ProgressBar()
+        progress = bar.update
+    options = audit.Options(
+        revisions,
+        since,
+        until,
+        missing_limit=missing,
+        folder_depth=cfg.number("folder-depth", "audit"),
+        use_cache=not args.no_cache and cfg.flag("cache", "audit"),  # type: ignore[attr-defined]
+        workers=workers,
+        progress=progress,
+    )
+    try:
+        report = audit.audit(root, cfg, options, codeowners.load(root))
+    finally:
+        if bar is not None:
+            bar.stop()
+    report["decisions"] = decision_health(root)
+    if args.name:  # type: ignore[attr-defined]
+        report["repository"]["name"] = args.name  # type: ignore[attr-defined]
+    return _emit(report, args, cfg)
+
+
+def _merge(args: object, files: list[str]) -> int:
+    from linter import audit_merge
+    from linter import config as config_module
+
+    if not files:
+        raise CtxlintError(
+            "audit merge: give the JSON reports to combine, e.g. `ctxlint audit merge a.json b.json`"
+        )
+    reports = []
+    names: dict[str, int] = {}
+    for path in files:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                data = json.load(handle)
+        except OSError as exc:
+            raise CtxlintError(f"{path}: cannot read: {exc.strerror}") from None
+        except ValueError as exc:
+            raise CtxlintError(f"{path}: not JSON: {exc}") from None
+        name = str((data.get("repository") or {}).get("name") or "") if isinstance(data, dict) else ""
+        name = name or os.path.splitext(os.path.basename(path))[0]
+        names[name] = names.get(name, 0) + 1
+        if names[name] > 1:  # two repositories with one name (forks): keep both rows apart
+            name = f"{name} ({names[name]})"
+        reports.append((name, data))
+    cfg = config_module.Config()
+    limit = args.missing if args.missing is not None else 50  # type: ignore[attr-defined]
+    return _emit(audit_merge.merge_reports(reports, limit), args, cfg)
+
+
+def _emit(report: dict[str, Any], args: object, cfg: Any) -> int:
+    fmt: str = args.format  # type: ignore[attr-defined]
+    by = _setting(args, "by", cfg, "trend")
+    top = _setting(args, "top", cfg, "top")
+    output: str | None = args.output  # type: ignore[attr-defined]
+    stream: TextIO
+    if output:
+        try:
+            stream = open(output, "w", encoding="utf-8", newline="\n")
+        except OSError as exc:
+            raise CtxlintError(f"--output {output}: {exc.strerror}") from None
+    else:
+        stream = sys.stdout
+    try:
+        if fmt == "json":
+            from linter.report import audit_json
+
+            stream.write(audit_json.render(report))
+        elif fmt == "markdown":
+            from linter.report import audit_markdown
+
+            stream.write(audit_markdown.render(report, by=by, top=top))
+        elif fmt == "html":
+            from linter.report import audit_html
+
+            stream.write(audit_html.render(report, by=by, top=top))
+        else:
+            from linter.report import audit_text
+
+            audit_text.write(report, stream, by=by, top=top)
+    finally:
+        if output:
+            stream.close()
+    threshold = args.fail_under  # type: ignore[attr-defined]
+    if threshold is None:
+        configured = cfg.number("fail-under", "audit")
+        threshold = configured or None
+    if threshold is not None:
+        coverage = report["totals"]["percent"]["both"]
+        if coverage is not None and coverage < threshold:
+            sys.stderr.write(f"ctxlint: coverage {coverage:.1f}% is below --fail-under {threshold:g}%\n")
+            return 1
+    return 0
+
+
+class _ProgressBar:
+    """A rich progress bar on stderr (only created when stderr is a terminal).
+
+    Refreshed by hand, without rich's refresh thread, so that the lint pool never forks a
+    process while another thread holds a lock.
+    """
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(
+            TextColumn("reading history"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+            auto_refresh=False,
+        )
+        self.task = self.progress.add_task("audit", total=None)
+        self.progress.start()
+
+    def update(self, done: int, total: int | None) -> None:
+        self.progress.update(self.task, completed=done, total=total)
+        self.progress.refresh()
+
+    def stop(self) -> None:
+        self.progress.stop()

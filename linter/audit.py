@@ -1,0 +1,807 @@
+"""History -> per-commit outcomes -> aggregates. Pure data: nothing here prints.
+
+One `git log -z --numstat` stream feeds the same engine that lints commits at commit time; each
+commit becomes a compact record, and records are folded into fixed-size counters (totals, trends,
+authors, folders, owners, projects) plus a bounded heap of the largest commits lacking context,
+so memory grows with the number of distinct authors, folders and weeks, never with commits.
+
+Records are cached under the git directory (see `linter.audit_cache`), so a weekly run only
+reads and lints the commits that are new since the last one.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+import re
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from linter import __version__, gitio, history
+from linter.audit_cache import Cache, config_fingerprint
+from linter.codeowners import UNOWNED, Owners
+from linter.config import Config
+from linter.errors import CtxlintError
+
+SCHEMA_VERSION = 1
+
+#: Counter layout of every bucket (a list of ints, for speed); the JSON uses these names.
+FIELDS = (
+    "commits",
+    "exempt",
+    "checked",
+    "with_ticket",
+    "with_rationale",
+    "with_both",
+    "lines",
+    "lines_checked",
+    "lines_with_ticket",
+    "lines_with_rationale",
+    "lines_with_both",
+)
+_WIDTH = len(FIELDS)
+EXEMPT_KINDS = ("merge", "revert", "fixup", "bot", "release", "skip")
+_SKIP_REASONS_LIMIT = 500  # distinct skip reasons kept; the rest are counted as "(other)"
+DECISION_LIMIT = 100
+
+#: A per-commit outcome, as cached: plain tuples so that `marshal` writes and reads it fast.
+#: (sha, timestamp, email, name, flags, exemptions, skip_reason, projects, lines,
+#:  folders((folder, lines), ...), owners((owner, lines), ...), subject, codes)
+Record = tuple[
+    str,
+    int,
+    str,
+    str,
+    int,
+    tuple[str, ...],
+    str,
+    tuple[str, ...],
+    int,
+    tuple[tuple[str, int], ...],
+    tuple[tuple[str, int], ...],
+    str,
+    tuple[str, ...],
+]
+TICKET, RATIONALE = 1, 2
+
+Bucket = list[int]
+
+
+# -- periods -------------------------------------------------------------------------------------
+
+_RELATIVE = re.compile(r"^\s*(\d+)\s*(day|week|month|year)s?\s+ago\s*$", re.IGNORECASE)
+
+
+def parse_date(text: str, option: str = "--since", now: float | None = None) -> int:
+    """A Unix timestamp from an ISO date (start of that day, UTC), an ISO datetime or `N days ago`."""
+    value = text.strip()
+    m = _RELATIVE.match(value)
+    if m:
+        days = int(m.group(1)) * {"day": 1, "week": 7, "month": 30, "year": 365}[m.group(2).lower()]
+        return int((time.time() if now is None else now) - days * 86400)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+        except ValueError:
+            raise CtxlintError(f"{option} {value!r}: not a valid date") from None
+        return int(day.timestamp())
+    try:
+        moment = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value)
+    except ValueError:
+        raise CtxlintError(
+            f"{option} {value!r}: expected a date (2026-01-31), a date and time "
+            "(2026-01-31T09:00:00+01:00) or 'N days ago'"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return int(moment.timestamp())
+
+
+def iso(timestamp: int | None) -> str | None:
+    if timestamp is None:
+        return None
+    return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_DAY_KEYS: dict[int, tuple[str, str]] = {}
+
+
+def period_keys(timestamp: int) -> tuple[str, str]:
+    """(ISO week `YYYY-Www`, month `YYYY-MM`) of a timestamp, in UTC; memoised per day."""
+    day = timestamp // 86400
+    keys = _DAY_KEYS.get(day)
+    if keys is None:
+        moment = datetime.fromtimestamp(day * 86400, timezone.utc)
+        year, week, _ = moment.isocalendar()
+        keys = _DAY_KEYS[day] = (f"{year}-W{week:02d}", moment.strftime("%Y-%m"))
+    return keys
+
+
+# -- per-commit outcome --------------------------------------------------------------------------
+
+_KEY_TICKET = re.compile(r"^([A-Z][A-Z0-9_]*)-\d+$")
+_BROWSE = re.compile(r"/browse/([A-Z][A-Z0-9_]+)-\d+")
+_REPO_URL = re.compile(r"https?://[^/\s]+/([\w.-]+/[\w.-]+)/(?:issues|pull|pulls|discussions)/")
+_GITLAB_URL = re.compile(r"https?://[^/\s]+/(.+?)/-/(?:issues|merge_requests|work_items)/")
+
+
+def project_of(ticket: str) -> str:
+    """The project a ticket reference belongs to: `ABC` for ABC-1, `org/repo` for org/repo#1, `#` for #1."""
+    m = _KEY_TICKET.match(ticket)
+    if m:
+        return m.group(1)
+    if ticket.startswith("AB#"):
+        return "AB#"
+    if ticket.startswith(("#", "!")):
+        return ticket[0]
+    if "#" in ticket and "://" not in ticket:
+        return ticket.split("#", 1)[0]
+    if "!" in ticket and "://" not in ticket:
+        return ticket.split("!", 1)[0]
+    for pattern in (_BROWSE, _REPO_URL, _GITLAB_URL):
+        m = pattern.search(ticket)
+        if m:
+            return m.group(1)
+    if "_workitems" in ticket:
+        return "AB#"
+    return "(other)"
+
+
+_FOLDERS: dict[tuple[str, int], str] = {}
+
+
+def folder_of(path: str, depth: int) -> str:
+    """The folder a path counts under: its first `depth` directories, or `(root)`; memoised."""
+    found = _FOLDERS.get((path, depth))
+    if found is not None:
+        return found
+    parts = path.split("/")
+    folder = "(root)" if len(parts) == 1 else "/".join(parts[: min(depth, len(parts) - 1)]) + "/"
+    if len(_FOLDERS) >= 200_000:  # bounded: monorepos have millions of paths
+        _FOLDERS.clear()
+    _FOLDERS[(path, depth)] = folder
+    return folder
+
+
+def make_record(
+    commit: gitio.Commit,
+    files: Sequence[gitio.FileStat],
+    outcome: LintOutcome,
+    owners: Owners | None,
+    depth: int,
+) -> Record:
+    """Fold one commit, its changed files and its lint outcome into a cacheable record."""
+    exemptions, skip, tickets, rationale, codes = outcome
+    lines = 0
+    folders: dict[str, int] = {}
+    owned: dict[str, int] = {}
+    for path, added, deleted in files:
+        size = (added or 0) + (deleted or 0)
+        lines += size
+        folder = folder_of(path, depth)
+        folders[folder] = folders.get(folder, 0) + size
+        if owners is not None:
+            for owner in owners.of(path) or (UNOWNED,):
+                owned[owner] = owned.get(owner, 0) + size
+    flags = (TICKET if tickets else 0) | (RATIONALE if rationale else 0)
+    needs_text = (not exemptions and flags != TICKET | RATIONALE) or any(c.startswith("CTX3") for c in codes)
+    subject = commit.message.split("\n", 1)[0][:300] if needs_text else ""
+    projects = tuple(sorted({project_of(t) for t in tickets}))
+    return (
+        commit.sha,
+        commit.timestamp,
+        commit.author_email.lower(),
+        commit.author_name,
+        flags,
+        exemptions,
+        skip or "",
+        projects,
+        lines,
+        tuple(folders.items()),
+        tuple(owned.items()),
+        subject,
+        codes,
+    )
+
+
+#: What the workers send back per commit: (exemptions, skip reason, tickets, has rationale, codes).
+LintOutcome = tuple[tuple[str, ...], Optional[str], tuple[str, ...], bool, tuple[str, ...]]
+_Job = tuple[str, int, str, str, str]  # sha, parent count, author, message, note
+
+_WORKER_CFG: Config | None = None
+
+
+def _lint_jobs(jobs: list[_Job]) -> list[LintOutcome]:
+    cfg = _WORKER_CFG
+    assert cfg is not None
+    out: list[LintOutcome] = []
+    for sha, parents, author, message, note in jobs:
+        name, _, email = author.partition("\0")
+        commit = gitio.Commit(sha, ("",) * parents, name, email, 0, message, note)
+        result = history.lint_commit(commit, cfg)
+        out.append(
+            (
+                result.exemptions,
+                result.skip_reason,
+                result.tickets,
+                result.has_rationale,
+                tuple(sorted({f.code for f in result.findings})),
+            )
+        )
+    return out
+
+
+def _job(commit: gitio.Commit) -> _Job:
+    return (
+        commit.sha,
+        len(commit.parents),
+        f"{commit.author_name}\0{commit.author_email}",
+        commit.message,
+        commit.note,
+    )
+
+
+def lint_stream(
+    stream: Iterable[tuple[gitio.Commit, list[gitio.FileStat]]], cfg: Config, workers: int, batch: int = 256
+) -> Iterator[tuple[gitio.Commit, list[gitio.FileStat], LintOutcome]]:
+    """Lint commits in stream order; with `workers` > 1, in a process pool fed by this one stream.
+
+    The pool starts only once a full batch is waiting (a warm run's few new commits are linted
+    here, without forking), and at most a few batches are in flight, so a fast git stream cannot
+    pile up in memory.
+    """
+    global _WORKER_CFG
+    _WORKER_CFG = cfg
+    if workers <= 1:
+        for commit, files in stream:
+            yield commit, files, _lint_jobs([_job(commit)])[0]
+        return
+    pool: Any = None
+    window: deque[tuple[list[tuple[gitio.Commit, list[gitio.FileStat]]], Any]] = deque()
+    try:
+        pending: list[tuple[gitio.Commit, list[gitio.FileStat]]] = []
+
+        def drain(limit: int) -> Iterator[tuple[gitio.Commit, list[gitio.FileStat], LintOutcome]]:
+            while len(window) > limit:
+                items, future = window.popleft()
+                for (commit, files), outcome in zip(items, future.get()):
+                    yield commit, files, outcome
+
+        for item in stream:
+            pending.append(item)
+            if len(pending) >= batch:
+                if pool is None:
+                    import multiprocessing
+
+                    pool = multiprocessing.get_context("fork").Pool(workers)
+                window.append((pending, pool.apply_async(_lint_jobs, ([_job(c) for c, _ in pending],))))
+                pending = []
+                yield from drain(workers * 3)
+        yield from drain(0)
+        for commit, files in pending:  # the last partial batch: cheaper here than a round trip
+            yield commit, files, _lint_jobs([_job(commit)])[0]
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+
+
+def default_workers() -> int:
+    """Lint workers: one per core, at most 4; 1 (no pool) off Linux, where forking is not safe."""
+    if not sys.platform.startswith("linux"):
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, 4))
+
+
+# -- aggregation ---------------------------------------------------------------------------------
+
+
+def _bump(bucket: Bucket, exempt: bool, flags: int, lines: int) -> None:
+    bucket[0] += 1
+    bucket[6] += lines
+    if exempt:
+        bucket[1] += 1
+        return
+    bucket[2] += 1
+    bucket[7] += lines
+    if flags & TICKET:
+        bucket[3] += 1
+        bucket[8] += lines
+    if flags & RATIONALE:
+        bucket[4] += 1
+        bucket[9] += lines
+    if flags == TICKET | RATIONALE:
+        bucket[5] += 1
+        bucket[10] += lines
+
+
+def _bucket(table: dict[str, Bucket], key: str) -> Bucket:
+    found = table.get(key)
+    if found is None:
+        found = table[key] = [0] * _WIDTH
+    return found
+
+
+class Aggregator:
+    """Folds records into counters. Its state is plain data, so it can be cached and merged."""
+
+    TABLES = ("by_week", "by_month", "by_author", "by_folder", "by_owner", "by_project")
+
+    def __init__(self, missing_limit: int = 50) -> None:
+        self.missing_limit = missing_limit
+        self.totals: Bucket = [0] * _WIDTH
+        self.tables: dict[str, dict[str, Bucket]] = {name: {} for name in self.TABLES}
+        self.names: dict[str, str] = {}
+        self.reasons: dict[str, int] = {}
+        self.skip_reasons: dict[str, int] = {}
+        self.rules: dict[str, int] = {}
+        self.missing: list[tuple[int, int, tuple[Any, ...]]] = []  # min-heap of (lines, -order, entry)
+        self.missing_total = 0
+        self.decisions: list[tuple[Any, ...]] = []
+        self.first: int | None = None
+        self.last: int | None = None
+        self.order = 0
+
+    def add(self, rec: Record) -> None:
+        sha, stamp, email, name, flags, exemptions, skip, projects, lines, folders, owners, subject, codes = (
+            rec
+        )
+        exempt = bool(exemptions)
+        self.order += 1
+        _bump(self.totals, exempt, flags, lines)
+        week, month = period_keys(stamp)
+        tables = self.tables
+        _bump(_bucket(tables["by_week"], week), exempt, flags, lines)
+        _bump(_bucket(tables["by_month"], month), exempt, flags, lines)
+        _bump(_bucket(tables["by_author"], email), exempt, flags, lines)
+        if email not in self.names:
+            self.names[email] = name
+        by_folder = tables["by_folder"]
+        for folder, size in folders:
+            _bump(_bucket(by_folder, folder), exempt, flags, size)
+        if owners:
+            by_owner = tables["by_owner"]
+            for owner, size in owners:
+                _bump(_bucket(by_owner, owner), exempt, flags, size)
+        if projects:
+            by_project = tables["by_project"]
+            for project in projects:
+                _bump(_bucket(by_project, project), exempt, flags, lines)
+        if self.first is None or stamp < self.first:
+            self.first = stamp
+        if self.last is None or stamp > self.last:
+            self.last = stamp
+        for code in codes:
+            self.rules[code] = self.rules.get(code, 0) + 1
+        if exempt:
+            for kind in exemptions:
+                self.reasons[kind] = self.reasons.get(kind, 0) + 1
+            if skip:
+                self._count_skip(skip, 1)
+        elif flags != TICKET | RATIONALE:
+            self.missing_total += 1
+            lacks = tuple(k for k, bit in (("ticket", TICKET), ("rationale", RATIONALE)) if not flags & bit)
+            entry = (sha, stamp, name, email, subject, lines, lacks)
+            self._push_missing((lines, -self.order, entry))
+        if any(c.startswith("CTX3") for c in codes) and len(self.decisions) < DECISION_LIMIT:
+            self.decisions.append(
+                (sha, stamp, name, email, subject, tuple(c for c in codes if c.startswith("CTX3")))
+            )
+
+    def _push_missing(self, item: tuple[int, int, tuple[Any, ...]]) -> None:
+        if self.missing_limit <= 0:
+            return
+        if len(self.missing) < self.missing_limit:
+            heapq.heappush(self.missing, item)
+        elif item > self.missing[0]:
+            heapq.heapreplace(self.missing, item)
+
+    def _count_skip(self, reason: str, count: int) -> None:
+        reason = reason[:200]
+        if reason not in self.skip_reasons and len(self.skip_reasons) >= _SKIP_REASONS_LIMIT:
+            reason = "(other)"
+        self.skip_reasons[reason] = self.skip_reasons.get(reason, 0) + count
+
+    # -- cacheable state --
+    def state(self) -> dict[str, Any]:
+        return {
+            "totals": self.totals,
+            "tables": self.tables,
+            "names": self.names,
+            "reasons": self.reasons,
+            "skip_reasons": self.skip_reasons,
+            "rules": self.rules,
+            "missing": self.missing,
+            "missing_total": self.missing_total,
+            "decisions": self.decisions,
+            "first": self.first,
+            "last": self.last,
+            "order": self.order,
+            "missing_limit": self.missing_limit,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any], missing_limit: int) -> Aggregator:
+        agg = cls(missing_limit)
+        for key, value in state.items():
+            if key != "missing_limit":
+                setattr(agg, key, value)
+        agg.missing = [(a, b, tuple(c)) for a, b, c in agg.missing]
+        heapq.heapify(agg.missing)
+        while len(agg.missing) > missing_limit:
+            heapq.heappop(agg.missing)
+        return agg
+
+    # -- the report --
+    def report(self) -> dict[str, Any]:
+        """The aggregates in the JSON schema's shape (see docs/audit.md)."""
+        totals = bucket_dict(self.totals)
+        totals["percent"] = percentages(totals)
+        by_author = {}
+        for email, counts in sorted(self.tables["by_author"].items(), key=lambda kv: (-kv[1][0], kv[0])):
+            entry = bucket_dict(counts)
+            entry["name"] = self.names.get(email, "")
+            by_author[email] = entry
+        missing = [
+            {
+                "sha": sha,
+                "date": iso(stamp),
+                "author": name,
+                "email": email,
+                "subject": subject,
+                "lines": lines,
+                "lacks": list(lacks),
+            }
+            for _lines, _order, (sha, stamp, name, email, subject, lines, lacks) in sorted(
+                self.missing, reverse=True
+            )
+        ]
+        return {
+            "totals": totals,
+            "exempt": {
+                "by_reason": {k: self.reasons.get(k, 0) for k in EXEMPT_KINDS},
+                "skip_reasons": [
+                    {"reason": r, "count": c}
+                    for r, c in sorted(self.skip_reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+                ],
+            },
+            "by_week": {k: bucket_dict(v) for k, v in sorted(self.tables["by_week"].items())},
+            "by_month": {k: bucket_dict(v) for k, v in sorted(self.tables["by_month"].items())},
+            "by_author": by_author,
+            "by_folder": _sorted_table(self.tables["by_folder"]),
+            "by_owner": _sorted_table(self.tables["by_owner"]),
+            "by_project": _sorted_table(self.tables["by_project"]),
+            "by_rule": dict(sorted(self.rules.items())),
+            "missing": missing,
+            "missing_total": self.missing_total,
+            "decision_findings": [
+                {
+                    "sha": sha,
+                    "date": iso(stamp),
+                    "author": name,
+                    "email": email,
+                    "subject": subject,
+                    "codes": list(codes),
+                }
+                for sha, stamp, name, email, subject, codes in self.decisions
+            ],
+            "first_commit_date": iso(self.first),
+            "last_commit_date": iso(self.last),
+        }
+
+
+def bucket_dict(counts: Sequence[int]) -> dict[str, Any]:
+    return dict(zip(FIELDS, counts))
+
+
+def _sorted_table(table: dict[str, Bucket]) -> dict[str, dict[str, Any]]:
+    return {k: bucket_dict(v) for k, v in sorted(table.items(), key=lambda kv: (-kv[1][0], kv[0]))}
+
+
+def percent(part: int, whole: int) -> float | None:
+    """A share in percent with one decimal, or None when there is nothing to share."""
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def percentages(bucket: dict[str, Any]) -> dict[str, float | None]:
+    checked, lines = bucket["checked"], bucket["lines_checked"]
+    return {
+        "ticket": percent(bucket["with_ticket"], checked),
+        "rationale": percent(bucket["with_rationale"], checked),
+        "both": percent(bucket["with_both"], checked),
+        "lines_ticket": percent(bucket["lines_with_ticket"], lines),
+        "lines_rationale": percent(bucket["lines_with_rationale"], lines),
+        "lines_both": percent(bucket["lines_with_both"], lines),
+    }
+
+
+# -- the audit -----------------------------------------------------------------------------------
+
+Progress = Callable[[int, Optional[int]], None]
+
+
+class Options:
+    """What to audit and how; every field has a sensible default."""
+
+    def __init__(
+        self,
+        revisions: Sequence[str] = (),
+        since: int | None = None,
+        until: int | None = None,
+        missing_limit: int = 50,
+        folder_depth: int = 1,
+        use_cache: bool = True,
+        workers: int | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.revisions = list(revisions) or ["HEAD"]
+        self.explicit_revisions = bool(revisions)
+        self.since = since
+        self.until = until
+        self.missing_limit = missing_limit
+        self.folder_depth = max(1, folder_depth)
+        self.use_cache = use_cache
+        self.workers = default_workers() if workers is None else workers
+        self.progress = progress
+
+
+def _split_revisions(revisions: Sequence[str], cwd: str) -> tuple[list[str], list[str], list[str]]:
+    """(positive names, positive shas, negative shas) of a revision list like `A..B ^C D`."""
+    names: list[str] = []
+    positives: list[str] = []
+    negatives: list[str] = []
+    for spec in revisions:
+        if "..." in spec:
+            raise CtxlintError(f"{spec!r}: symmetric ranges (A...B) are not supported by the audit; use A..B")
+        if ".." in spec:
+            left, right = spec.split("..", 1)
+            base = gitio.resolve(left or "HEAD", cwd)
+            tip = gitio.resolve(right or "HEAD", cwd)
+            if base:
+                negatives.append(base)
+            if tip:
+                names.append(right or "HEAD")
+                positives.append(tip)
+        elif spec.startswith("^"):
+            sha = gitio.resolve(spec[1:], cwd)
+            if sha:
+                negatives.append(sha)
+        else:
+            sha = gitio.resolve(spec, cwd)
+            if sha:
+                names.append(spec)
+                positives.append(sha)
+    return names, positives, negatives
+
+
+def _period_args(options: Options) -> list[str]:
+    args = []
+    if options.since is not None:
+        args.append(f"--since=@{options.since}")
+    if options.until is not None:
+        args.append(f"--until=@{options.until - 1}")
+    return args
+
+
+def audit(root: str, cfg: Config, options: Options, owners: Owners | None = None) -> dict[str, Any]:
+    """Audit the history the options select; the report as a JSON-ready dict (schema in docs/audit.md)."""
+    warnings: list[str] = []
+    shallow = gitio.is_shallow(root)
+    if shallow:
+        warnings.append(
+            "shallow clone: only the fetched history is audited; fetch it all for full numbers "
+            "(actions/checkout: `fetch-depth: 0`)"
+        )
+    empty = not gitio.has_commits(root) and not options.explicit_revisions
+    if not empty:
+        history.check_revisions(options.revisions, root)
+    in_period = _period_filter(options)
+    agg = Aggregator(options.missing_limit)
+    cache_info: dict[str, Any] = {"used": False, "cached_commits": 0, "new_commits": 0, "relinted": 0}
+    if empty:
+        warnings.append("the repository has no commits yet")
+    else:
+        _run(root, cfg, options, owners, agg, in_period, cache_info)
+    report: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "ctxlint", "version": __version__},
+        "generated_at": iso(int(time.time())),
+        "repository": {
+            "name": os.path.basename(os.path.abspath(root)),
+            "head": gitio.resolve("HEAD", root) if not empty else None,
+            "shallow": shallow,
+            "codeowners": owners.path if owners is not None else None,
+        },
+        "period": {"revisions": options.revisions, "since": iso(options.since), "until": iso(options.until)},
+    }
+    report.update(agg.report())
+    report["cache"] = cache_info
+    report["warnings"] = warnings
+    return report
+
+
+def _period_filter(options: Options) -> Callable[[int], bool] | None:
+    since, until = options.since, options.until
+    if since is None and until is None:
+        return None
+    low = since if since is not None else -(1 << 62)
+    high = until if until is not None else 1 << 62
+    return lambda stamp: low <= stamp < high
+
+
+def _run(
+    root: str,
+    cfg: Config,
+    options: Options,
+    owners: Owners | None,
+    agg: Aggregator,
+    in_period: Callable[[int], bool] | None,
+    cache_info: dict[str, Any],
+) -> None:
+    names, tips, negatives = _split_revisions(options.revisions, root)
+    cache: Cache | None = None
+    meta: dict[str, Any] | None = None
+    notes: dict[str, str] = {}
+    if options.use_cache:
+        key = config_fingerprint(
+            cfg,
+            [
+                "names=" + " ".join(names),
+                "not=" + " ".join(sorted(negatives)),
+                f"owners={owners.digest if owners else ''}",
+                f"depth={options.folder_depth}",
+                f"missing={options.missing_limit}",
+            ],
+        )
+        try:
+            cache = Cache.for_repository(gitio.git_dir(root), key)
+            meta = cache.load_meta()
+        except OSError:
+            cache = None
+        notes = gitio.notes_map(root)
+    if meta is not None and not all(
+        any(gitio.is_ancestor(old, new, root) for new in tips) for old in meta["tips"]
+    ):
+        meta = None  # history was rewritten under the cached tips: start over
+    fresh: dict[str, Record] = {}
+    if meta is not None and cache is not None:
+        cached_notes = meta.get("notes") or {}
+        stale = sorted(c for c in cached_notes.keys() | notes.keys() if cached_notes.get(c) != notes.get(c))
+        if stale:  # notes added or changed since: re-lint just those commits, in one pass
+            try:
+                fresh = _relint(stale, root, cfg, owners, options.folder_depth)
+            except CtxlintError:
+                meta = None
+    rebuild = bool(fresh)  # cached aggregates no longer hold: replay every cached record
+    if meta is not None:
+        walk = [*tips, *(f"^{sha}" for sha in [*meta["tips"], *negatives])]
+        period_args: list[str] = []
+    else:
+        walk = [*tips, *(f"^{sha}" for sha in negatives)]
+        period_args = _period_args(options)
+    # A walk cut by --since/--until is partial: cache only complete walks.
+    writer = cache.writer() if cache is not None and not period_args else None
+    # Without a period the report IS the whole walk: one aggregator serves both. With a period,
+    # the cached whole-walk state is kept up to date beside the period's own counters.
+    full: Aggregator | None = None
+    if writer is not None and in_period is not None and meta is not None:
+        full = (
+            Aggregator(options.missing_limit)
+            if rebuild
+            else Aggregator.from_state(meta["state"], options.missing_limit)
+        )
+    total = None
+    if options.progress is not None:
+        total = gitio.count_commits(walk, root, period_args)
+        options.progress(0, total)
+    count = 0
+    depth = options.folder_depth
+    segment = None
+    try:
+        stream = gitio.iter_log_stats(walk, root, period_args, notes=True)
+        for commit, files, outcome in lint_stream(stream, cfg, options.workers):
+            rec = make_record(commit, files, outcome, owners, depth)
+            if writer is not None:
+                writer.add(rec)
+            if full is not None:
+                full.add(rec)
+            if in_period is None or in_period(rec[1]):
+                agg.add(rec)
+            count += 1
+            if options.progress is not None and count % 500 == 0:
+                options.progress(count, total)
+        if options.progress is not None:
+            options.progress(count, total)
+        cache_info["new_commits"] = count
+        if meta is not None and cache is not None:
+            cache_info["used"] = True
+            cache_info["cached_commits"] = meta["count"]
+            cache_info["relinted"] = len(fresh)
+            if in_period is None and not rebuild:
+                _merge_state(agg, meta["state"])
+            else:
+                bounds = (None, None) if rebuild else (options.since, options.until)
+                for rec in cache.records(meta, *bounds):
+                    rec = fresh.get(rec[0], rec)
+                    if rebuild and writer is not None:
+                        writer.add(rec)
+                        if full is not None:
+                            full.add(rec)
+                    if in_period is None or in_period(rec[1]):
+                        agg.add(rec)
+        if writer is not None:
+            if writer.count:
+                segment = writer.close()
+            else:
+                writer.discard()
+    except BaseException:
+        if writer is not None:
+            writer.discard()
+        raise
+    if in_period is None:
+        full = agg
+    if writer is None or cache is None or full is None:
+        return
+    if segment is None and meta is not None and tips == meta["tips"] and notes == meta.get("notes"):
+        return  # nothing changed
+    if rebuild or meta is None:
+        segments = [segment] if segment else []
+        stored = writer.count
+    else:
+        segments = [*([segment] if segment else []), *meta["segments"]]
+        stored = count + meta["count"]
+    new_meta = {"tips": tips, "segments": segments, "count": stored, "state": full.state(), "notes": notes}
+    try:
+        cache.save_meta(cache.compact(new_meta))
+    except OSError as exc:  # a read-only .git must not fail the audit
+        cache_info["error"] = f"cache not written: {exc.strerror}"
+
+
+def _relint(shas: list[str], root: str, cfg: Config, owners: Owners | None, depth: int) -> dict[str, Record]:
+    """Fresh records for a few commits (those whose note changed), a few hundred per git process."""
+    out: dict[str, Record] = {}
+    for start in range(0, len(shas), 500):
+        stream = gitio.iter_log_stats(shas[start : start + 500], root, ["--no-walk"], notes=True)
+        for commit, files, outcome in lint_stream(stream, cfg, 1):
+            out[commit.sha] = make_record(commit, files, outcome, owners, depth)
+    return out
+
+
+def _merge_state(agg: Aggregator, state: dict[str, Any]) -> None:
+    """Add a cached aggregate (older commits) to `agg` (newer commits)."""
+    old = Aggregator.from_state(state, agg.missing_limit)
+    merge_into(agg, old)
+
+
+def merge_into(agg: Aggregator, old: Aggregator) -> None:
+    """Sum `old`'s counters into `agg`; `old` holds commits older than any in `agg`."""
+    for i in range(_WIDTH):
+        agg.totals[i] += old.totals[i]
+    for name, table in old.tables.items():
+        target = agg.tables[name]
+        for key, counts in table.items():
+            bucket = _bucket(target, key)
+            for i in range(_WIDTH):
+                bucket[i] += counts[i]
+    for email, name in old.names.items():
+        agg.names.setdefault(email, name)
+    for src, dst in ((old.reasons, agg.reasons), (old.rules, agg.rules)):
+        for key, value in src.items():
+            dst[key] = dst.get(key, 0) + value
+    for reason, value in old.skip_reasons.items():
+        agg._count_skip(reason, value)
+    # Older commits sort after newer ones on equal size: shift their order past agg's.
+    for lines, order, entry in old.missing:
+        agg._push_missing((lines, order - agg.order, entry))
+    agg.missing_total += old.missing_total
+    agg.decisions = (agg.decisions + old.decisions)[:DECISION_LIMIT]
+    for stamp in (old.first, old.last):
+        if stamp is not None:
+            agg.first = stamp if agg.first is None else min(agg.first, stamp)
+            agg.last = stamp if agg.last is None else max(agg.last, stamp)
+    agg.order += old.order

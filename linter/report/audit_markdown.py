@@ -1,0 +1,117 @@
+"""`ctxlint audit --format markdown`: for a GitHub issue, a wiki page or $GITHUB_STEP_SUMMARY.
+
+Every string that comes from the repository (subjects, names, emails, paths, owners, skip
+reasons) goes through `safety.markdown`, so it cannot add formatting, links, HTML or table cells.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from linter.report import audit_view as view
+from linter.report.safety import markdown as md
+
+
+def _bar(value: float | None, width: int = 10) -> str:
+    if value is None:
+        return ""
+    filled = round(value / 100 * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def _bucket_row(name: str, b: dict[str, Any]) -> str:
+    p = view.bucket_pcts(b)
+    return (
+        f"| {name} | {b.get('commits', 0)} | {b.get('checked', 0)} | {view.pct(p['ticket'])} | "
+        f"{view.pct(p['rationale'])} | {view.pct(p['both'])} {_bar(p['both'])} | "
+        f"{view.pct(p['lines_both'])} |"
+    )
+
+
+_HEAD = (
+    "| {0} | Commits | Checked | Ticket | Rationale | Both | Lines with both |\n|---|--:|--:|--:|--:|---|--:|"
+)
+
+
+def render(report: dict[str, Any], by: str = "month", top: int = 20) -> str:
+    out: list[str] = [f"## {md(view.title(report))}", "", f"_{md(view.period_text(report))}_", ""]
+    for warning in report.get("warnings") or []:
+        out.append(f"> **Warning:** {md(warning)}")
+        out.append("")
+    out += ["| Measure | Count | Share |", "|---|--:|--:|"]
+    out += [f"| {m} | {c} | {s} |" for m, c, s in view.summary_rows(report)]
+    out += [
+        "",
+        f"Exempt: {md(view.exempt_text(report))}.",
+        "",
+        f"Findings by rule: {md(view.rules_text(report))}.",
+    ]
+    skips = (report.get("exempt") or {}).get("skip_reasons") or []
+    if skips:
+        out += ["", "<details><summary>Skip reasons</summary>", "", "| Reason | Commits |", "|---|--:|"]
+        out += [f"| {md(s['reason'])} | {s['count']} |" for s in skips[:top]]
+        out += ["", "</details>"]
+    repositories = report.get("repositories") or []
+    if repositories:
+        out += ["", "### By repository", "", _HEAD.format("Repository")]
+        out += [_bucket_row(md(r["name"]), r) for r in repositories]
+    trend = view.trend(report, by)
+    if trend:
+        out += ["", f"### Trend by {by}", "", _HEAD.format(by.capitalize())]
+        out += [_bucket_row(md(k), b) for k, b in trend[-(top * 3) :]]
+    for key, heading, column in view.BREAKDOWNS:
+        shown, hidden = view.rows(report, key, top)
+        if not shown:
+            continue
+        out += ["", f"### {heading}", "", _HEAD.format(column)]
+        out += [_bucket_row(md(view.label(key, k, b)), b) for k, b in shown]
+        if hidden:
+            out += ["", f"_{hidden} more not shown._"]
+    missing = report.get("missing") or []
+    total = report.get("missing_total", len(missing))
+    out += ["", f"### Commits missing context ({total}, largest first)", ""]
+    if missing:
+        with_repo = any("repository" in m for m in missing)
+        out.append(
+            ("| Repository " if with_repo else "") + "| Commit | Date | Author | Subject | Lines | Lacks |"
+        )
+        out.append(("|---" if with_repo else "") + "|---|---|---|---|--:|---|")
+        for m in missing:
+            repo = f"| {md(m.get('repository', ''))} " if with_repo else ""
+            out.append(
+                f"{repo}| `{md(m['sha'][:10])}` | {md((m.get('date') or '')[:10])} | "
+                f"{md(m.get('author', ''))} | "
+                f"{md(m.get('subject', ''))} | {m.get('lines', 0)} | {md(view.lacks_text(m))} |"
+            )
+        if total > len(missing):
+            out += ["", f"_{total - len(missing)} more not listed._"]
+    else:
+        out.append("None: every checked commit names a ticket and says why.")
+    out += _decisions(report)
+    return "\n".join(out) + "\n"
+
+
+def _decisions(report: dict[str, Any]) -> list[str]:
+    section = report.get("decisions") or {}
+    findings = report.get("decision_findings") or []
+    out = ["", "### Decision health", ""]
+    if not section.get("available") and not findings:
+        out.append(f"_{md(section.get('note') or 'Decision records are not available.')}_")
+        return out
+    for item in section.get("stale_proposals") or []:
+        out.append(
+            f"- Stale proposal: {md(str(item.get('title') or item.get('id')))} "
+            f"({md(str(item.get('path', '')))}, {item.get('age_days', '?')} days)"
+        )
+    for item in section.get("broken_chains") or []:
+        out.append(
+            f"- Broken supersede chain: {md(str(item.get('title') or item.get('id')))}: "
+            f"{md(str(item.get('problem', '')))}"
+        )
+    for f in findings:
+        out.append(
+            f"- `{md(f['sha'][:10])}` {md(f.get('subject', ''))} ({md(', '.join(f.get('codes', [])))})"
+        )
+    if len(out) == 3:
+        out.append("No stale proposals, broken chains or re-raised decisions.")
+    return out

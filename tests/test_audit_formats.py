@@ -1,0 +1,178 @@
+"""Every format shows hostile commit text as text; the JSON follows its schema; HTML renders in Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+from audit_history import HOSTILE_NAME, HOSTILE_PATH, HOSTILE_SUBJECT, build
+from conftest import ROOT, Repo, run_ctxlint
+
+SCHEMA = json.loads((ROOT / "docs" / "audit.schema.json").read_text())
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture
+def hostile(repo: Repo) -> Repo:
+    build(repo, hostile=True)
+    return repo
+
+
+def render(repo: Repo, fmt: str, *args: str, env: dict[str, str] | None = None) -> str:
+    proc = run_ctxlint("audit", "--format", fmt, "--no-cache", *args, cwd=repo.path, env=env)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_json_keeps_the_text_exactly_and_follows_the_schema(hostile: Repo) -> None:
+    import jsonschema
+
+    report = json.loads(render(hostile, "json"))
+    jsonschema.validate(report, SCHEMA)
+    wip = report["missing"][0]
+    assert wip["subject"] == HOSTILE_SUBJECT
+    assert wip["author"] == HOSTILE_NAME
+    assert "<img src=x onerror=alert(1)>|y/" in report["by_folder"]
+
+
+def test_markdown_escapes_everything_from_commits(hostile: Repo) -> None:
+    out = render(hostile, "markdown")
+    assert not re.search(
+        r"(?<!\\)<",
+        out.replace("<details>", "")
+        .replace("</details>", "")
+        .replace("<summary>", "")
+        .replace("</summary>", ""),
+    )
+    assert "\x1b" not in out
+    assert r"\<img src=x onerror=alert\(1\)\>\|y/" in out
+    assert r"\<script\>alert\(1\)\</script\>" in out
+    assert r"\[bold\]B\[/bold\]" in out and r"\*\*x\*\*" in out and r"\x1b\[31mred" in out
+    row = next(line for line in out.splitlines() if "script" in line)
+    assert len(re.findall(r"(?<!\\)\|", row)) == 7  # | Commit | Date | Author | Subject | Lines | Lacks |
+    author_row = next(line for line in out.splitlines() if line.startswith("| Bob"))
+    assert len(re.findall(r"(?<!\\)\|", author_row)) == 8 and r"\&amp;" in author_row
+
+
+@pytest.mark.parametrize("colour", [False, True])
+def test_terminal_shows_markup_and_escapes_as_text(hostile: Repo, colour: bool) -> None:
+    env = {"FORCE_COLOR": "1", "COLUMNS": "250"} if colour else {"COLUMNS": "250"}
+    out = render(hostile, "text", env=env)
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", out)  # rich's own styling, when colour is on
+    assert "\x1b" not in plain  # the commit's ESC is shown as \x1b, never sent to the terminal
+    assert "[bold]B[/bold]" in plain and "\\x1b[31mred" in plain
+    assert "Bob [red]R[/red] | &amp; *y*" in plain
+    assert "<script>alert(1)</script>" in plain
+
+
+def test_html_escapes_everything_and_needs_nothing_external(hostile: Repo) -> None:
+    out = render(hostile, "html")
+    assert "<script" not in out.lower() and "<img" not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+    assert "&lt;img src=x onerror=alert(1)&gt;|y/" in out
+    assert "Bob [red]R[/red] | &amp;amp; *y*" in out
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", out)
+    assert "default-src 'none'" in out
+    assert out.count('id="trend-chart"') == 1 and out.count('id="coverage-chart"') == 1
+
+
+def _png_pixels(path: Path, max_rows: int = 800) -> tuple[int, int, bytes, int]:
+    """(width, height, pixel bytes of the first `max_rows` rows, bytes per pixel) of an 8-bit RGB(A) PNG."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, width = 8, b"", 0
+    height = channels = 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        chunk = data[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour_type = struct.unpack(">IIBB", chunk[:10])
+            assert depth == 8
+            channels = {2: 3, 6: 4}[colour_type]
+        elif kind == b"IDAT":
+            idat += chunk
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    stride = width * channels
+    out = bytearray()
+    prev = bytearray(stride)
+    for y in range(min(height, max_rows)):  # the charts are near the top; decoding is slow in Python
+        kind = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
+        for i in range(stride if kind else 0):
+            a = line[i - channels] if i >= channels else 0
+            b = prev[i]
+            c = prev[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + a) & 255
+            elif kind == 2:
+                line[i] = (line[i] + b) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif kind == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        out += line
+        prev = line
+    return width, height, bytes(out), channels
+
+
+def _chromium() -> str | None:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None and os.environ.get("CI"):
+        pytest.fail("chromium is required in CI (Debian package `chromium`)")
+    return found
+
+
+@pytest.mark.browser
+def test_html_renders_in_headless_chromium(hostile: Repo, tmp_path: Path) -> None:
+    chromium = _chromium()
+    if chromium is None:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    page = tmp_path / "audit.html"
+    proc = run_ctxlint("audit", "--format", "html", "--output", str(page), "--by", "week", cwd=hostile.path)
+    assert proc.returncode == 0, proc.stderr
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "audit-report.png"
+    shot.unlink(missing_ok=True)
+    base = [
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--hide-scrollbars",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1280,2000",
+    ]
+    dom = subprocess.run([*base, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr
+    html = dom.stdout
+    assert '<svg id="trend-chart"' in html and '<svg id="coverage-chart"' in html
+    trend = html[html.index('<svg id="trend-chart"') :]
+    trend = trend[: trend.index("</svg>")]
+    assert trend.count("<polyline") == 3 and trend.count('class="bar"') == 9  # three series, W02 to W10
+    assert "<script" not in html.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<title>ctxlint audit: repo</title>" in html
+    (ARTIFACTS / "audit-report.html").write_text(page.read_text())
+    run = subprocess.run(
+        [*base, f"--screenshot={shot}", page.as_uri()], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0 and shot.is_file(), run.stderr
+    width, height, pixels, channels = _png_pixels(shot)
+    assert (width, height) == (1280, 2000)
+    green = bytes((0x1A, 0x7F, 0x37))  # the "ticket and rationale" colour of both charts
+    hits = sum(1 for i in range(0, len(pixels), channels) if pixels[i : i + 3] == green)
+    assert hits > 2000, "the coverage chart's bars did not paint"
+
+
+def test_hostile_path_in_folder_tables(hostile: Repo) -> None:
+    assert HOSTILE_PATH.split("/")[0] + "/" in json.loads(render(hostile, "json"))["by_folder"]
