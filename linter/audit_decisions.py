@@ -1,12 +1,5 @@
-"""The audit's decision-health section: the hook point where the decision records plug in.
+"""The audit's decision-health section: stale proposals and broken supersede chains.
 
-The decision records (`linter.decisions`) are built on another branch. Until they are merged,
-`decision_health` returns an empty section marked unavailable, and the reporters say so.
-
-HOOK POINT for the lead: fill `_from_decisions` with calls into `linter.decisions`, returning
-lists of plain dicts (strings and numbers only, they go straight into the JSON report):
-  stale_proposals: [{"id", "title", "path", "status", "age_days"}]
-  broken_chains:   [{"id", "title", "path", "problem"}]
 Commits in the period that re-raised a closed decision need no code here: the decision rules
 (CTX3xx) run in the audit's engine pass, and the audit lists their commits itself
 (`decision_findings`) and counts them per rule (`by_rule`).
@@ -14,24 +7,40 @@ Commits in the period that re-raised a closed decision need no code here: the de
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
+
+from linter.config import Config
 
 
 def empty_section(available: bool = False, note: str = "") -> dict[str, Any]:
-    return {"available": available, "note": note, "stale_proposals": [], "broken_chains": []}
+    return {"available": available, "note": note, "records": 0, "closed": 0, "stale_proposals": [],
+            "broken_chains": []}
 
 
-def decision_health(root: str) -> dict[str, Any]:
-    """The decision-health section for the repository at `root` (empty when records are unavailable)."""
-    import importlib
+def decision_health(root: str, cfg: Config, today: datetime.date | None = None) -> dict[str, Any]:
+    """The decision-health section for the repository at `root`, as plain JSON-ready data."""
+    from linter.decisions import discover, health
 
-    try:  # the package the decision-records work adds; absent on branches without it
-        importlib.import_module("linter.decisions")
-    except ImportError:
-        return empty_section(note="decision records are not available in this ctxlint build")
-    return _from_decisions(root)
-
-
-def _from_decisions(root: str) -> dict[str, Any]:
-    # HOOK POINT: connect linter.decisions here (see the module docstring for the shape).
-    return empty_section(note="decision records found, but their health checks are not connected yet")
+    if not discover.folders(root, cfg):
+        return empty_section(note="no decision records found in this repository")
+    records = health.load_records(root, cfg)
+    today = today or datetime.date.today()
+    by_path = {r.path: r for r in records}
+    section = empty_section(available=True)
+    section["records"] = len(records)
+    section["closed"] = sum(1 for r in records if r.closed)
+    findings = health.check(records, cfg, today)
+    for finding in findings:
+        record = by_path.get(finding.path or "")
+        item = {
+            "id": record.id if record else "",
+            "title": record.title if record else "",
+            "path": finding.path or "",
+        }
+        if finding.code == health.STALE_PROPOSAL and record is not None and record.date:
+            age = (today - datetime.date.fromisoformat(record.date[:10])).days
+            section["stale_proposals"].append({**item, "status": record.status or "", "age_days": age})
+        elif finding.code in (health.BROKEN_LINK, health.ONE_WAY_LINK, health.DUPLICATE_NUMBER):
+            section["broken_chains"].append({**item, "problem": finding.message})
+    return section

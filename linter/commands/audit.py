@@ -115,7 +115,7 @@ def run(args: object) -> int:
     finally:
         if bar is not None:
             bar.stop()
-    report["decisions"] = decision_health(root)
+    report["decisions"] = decision_health(root, cfg)
     if args.name:  # type: ignore[attr-defined]
         report["repository"]["name"] = args.name  # type: ignore[attr-defined]
     return _emit(report, args, cfg)
