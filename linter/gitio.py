@@ -13,6 +13,9 @@ _REPO_ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY
              "GIT_COMMON_DIR")
 ZERO_SHA = "0" * 40
 
+#: Revision pseudo-options callers may pass among revisions (pre-push: `SHA --not --remotes=origin`).
+_PSEUDO_OPTIONS = ("--not", "--remotes", "--branches", "--tags", "--all")
+
 _LOG_FIELDS = ("%H", "%P", "%an", "%ae", "%at", "%B")
 LOG_FORMAT = "%x00".join(_LOG_FIELDS)
 
@@ -146,8 +149,19 @@ def _decode(data: bytes) -> str:
 
 def iter_log(rev_args: Sequence[str], cwd: str | None = None, extra: Sequence[str] = (),
              chunk_size: int = 1 << 16) -> Iterator[Commit]:
-    """Stream commits from one `git log -z` process; memory stays flat however long the history."""
-    args = ["git", "log", "-z", f"--format={LOG_FORMAT}", *extra, "--end-of-options", *rev_args]
+    """Stream commits from one `git log -z` process; memory stays flat however long the history.
+
+    `rev_args` may mix revisions with git's pseudo-options (`--not`, `--remotes=origin`), as
+    pre-push does for a new branch; any other argument that starts with a dash is refused.
+    """
+    options = [a for a in rev_args if a.startswith("-")]
+    for option in options:
+        if option.split("=", 1)[0] not in _PSEUDO_OPTIONS:
+            raise CtxlintError(f"{option!r} is not a revision")
+    # --end-of-options guards revisions from being read as options, but it would also turn the
+    # pseudo-options into bad revisions; with those present every argument was checked above.
+    tail = list(rev_args) if options else ["--end-of-options", *rev_args]
+    args = ["git", "log", "-z", f"--format={LOG_FORMAT}", *extra, *tail]
     try:
         proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except FileNotFoundError:
