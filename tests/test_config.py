@@ -140,7 +140,8 @@ def test_severity_overrides_change_the_exit_code(repo: Repo, rules: str, code: i
                               cwd=repo.path)
     findings = json.loads(json_result.stdout)["findings"]
     severity = rules.split('"')[1]
-    assert [f["severity"] for f in findings if f["code"] == "CTX101"] == ([] if severity == "off" else [severity])
+    expected = [] if severity == "off" else [severity]
+    assert [f["severity"] for f in findings if f["code"] == "CTX101"] == expected
 
 
 def test_warning_can_be_raised_to_error(repo: Repo) -> None:

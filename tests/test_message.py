@@ -138,11 +138,12 @@ TRAILER_CASES = {
     "continuation lines": "Subject\n\nBody.\n\nKey: value\n  continued here\n\tand here\nOther: x\n",
     "signed-off-by mixed block": "Subject\n\nBody.\n\nSigned-off-by: A <a@x>\nsome free text\nmore text\n"
                                  "Helped-by: B\n",
-    "signed-off-by then prose then indent": "Subject\n\nBody.\n\nSigned-off-by: A <a@x>\nsome text\n  indented\n",
+    "signed-off-by then prose then indent": "Subject\n\nBody.\n\nSigned-off-by: A <a@x>\nsome text\n"
+                                            "  indented\n",
     "mixed block without git's prefix": "Subject\n\nBody.\n\nRefs: ABC-1\nthis is prose\n",
     "too much prose for one sign-off": "Subject\n\nBody.\n\nSigned-off-by: A\none\ntwo\nthree\nfour\n",
-    "cherry-pick note counts": "Subject\n\nBody.\n\n(cherry picked from commit 0123abc)\nKey: v\none\ntwo\nthree\n"
-                               "four\n",
+    "cherry-pick note counts": "Subject\n\nBody.\n\n(cherry picked from commit 0123abc)\nKey: v\n"
+                               "one\ntwo\nthree\nfour\n",
     "lowercase sign-off is not git's": "Subject\n\nBody.\n\nsigned-off-by: a\nprose\n",
     "one paragraph": "Refs: ABC-1\n",
     "one paragraph of two lines": "Subject\nRefs: ABC-1\n",

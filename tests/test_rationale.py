@@ -63,9 +63,11 @@ def test_causal_word_alone_is_not_enough() -> None:
     assert how("PAY-1: because\n")[0] == "missing"
 
 
-@pytest.mark.parametrize("body", ["See ticket.", "see the ticket", "As discussed.", "Per review.", "fix", "WIP",
-                                  "wip", "Fixed.", "as discussed offline", "Addressed review comments.",
-                                  "See PAY-1.", "Context in https://example.com/thread/1", "See ticket for details."])
+@pytest.mark.parametrize("body", [
+    "See ticket.", "see the ticket", "As discussed.", "Per review.", "fix", "WIP", "wip", "Fixed.",
+    "as discussed offline", "Addressed review comments.", "See PAY-1.", "Context in https://example.com/thread/1",
+    "See ticket for details.",
+])
 def test_low_information_phrases_are_no_rationale(body: str) -> None:
     message = f"PAY-1: retry payments\n\n{body}\n"
     assert how(message)[0] == "weak", body
@@ -78,8 +80,8 @@ def test_low_information_trailer(value: str) -> None:
 
 
 def test_phrase_followed_by_a_real_reason_counts() -> None:
-    message = ("PAY-1: retry payments\n\nAs discussed with the gateway vendor, their load balancer drops idle "
-               "connections after 30 s.\n")
+    message = ("PAY-1: retry payments\n\nAs discussed with the gateway vendor, their load balancer drops "
+               "idle connections after 30 s.\n")
     assert codes(message) == []
 
 
@@ -123,7 +125,8 @@ def test_severity_off_and_warning() -> None:
 
 @pytest.mark.parametrize(("message", "ctx", "kind"), [
     ("Merge branch 'x' into main\n", CommitContext(parents=2), "merge"),
-    ("Revert \"x\"\n\nThis reverts commit 0123456789abcdef0123456789abcdef01234567.\n", CommitContext(), "revert"),
+    ("Revert \"x\"\n\nThis reverts commit 0123456789abcdef0123456789abcdef01234567.\n", CommitContext(),
+     "revert"),
     ("fixup! PAY-1: retry payments\n", CommitContext(), "fixup"),
     ("Bump urllib3 from 1 to 2\n", CommitContext(author="dependabot[bot] <x@y>"), "bot"),
     ("chore(release): 1.2.3\n", CommitContext(), "release"),
