@@ -74,14 +74,14 @@ def config_values(keys: Sequence[str], cwd: str | None = None) -> dict[str, str]
 
 def toplevel(cwd: str | None = None) -> str:
     """The working tree's root; a clear error outside a repository or in a bare one."""
-    out = try_run(["rev-parse", "--is-bare-repository", "--show-toplevel"], cwd)
-    if out is None:
-        raise CtxlintError(f"not a git repository: {os.path.abspath(cwd or os.getcwd())}")
-    lines = out.decode("utf-8", "replace").splitlines()
-    if lines and lines[0] == "true":
-        raise CtxlintError(f"{os.path.abspath(cwd or os.getcwd())} is a bare repository; run ctxlint in a clone "
-                           "with a working tree")
-    return lines[-1]
+    out = try_run(["rev-parse", "--show-toplevel"], cwd)
+    if out is not None:
+        return out.decode("utf-8", "replace").rstrip("\n")
+    # `--show-toplevel` fails in a bare repository too; ask again only to give the right error.
+    where = os.path.abspath(cwd or os.getcwd())
+    if (try_run(["rev-parse", "--is-bare-repository"], cwd) or b"").strip() == b"true":
+        raise CtxlintError(f"{where} is a bare repository; run ctxlint in a clone with a working tree")
+    raise CtxlintError(f"not a git repository: {where}")
 
 
 def git_dir(cwd: str | None = None) -> str:
