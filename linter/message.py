@@ -124,6 +124,18 @@ def detect_comment_char(text: str, configured: str | None) -> str | None:
     return "#"
 
 
+def editor_runs() -> bool:
+    """False inside a commit hook when git will not open an editor (`-m`, `-F`, `--no-edit`).
+
+    git then cleans the message with `cleanup=whitespace`: lines starting with the comment char
+    are kept, so `git commit -m "#412 retry"` keeps its subject. git tells its hooks so by
+    setting GIT_EDITOR to ":" (builtin/commit.c, run_commit_hook).
+    """
+    import os
+
+    return os.environ.get("GIT_EDITOR") != ":"
+
+
 def needs_comment_char(text: str) -> bool:
     """Whether any line starts with a character git could use as comment char.
 

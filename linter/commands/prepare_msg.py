@@ -12,11 +12,14 @@ import os
 
 from linter import config as config_module
 from linter.config import Config
-from linter.message import MAX_MESSAGE_BYTES, SCISSORS, detect_comment_char, parse
+from linter.message import MAX_MESSAGE_BYTES, SCISSORS, detect_comment_char, editor_runs, parse
 
 #: Commit sources (git's second hook argument) whose message must not be touched.
 UNTOUCHED_SOURCES = ("merge", "squash", "commit", "template")
 PROMPT_MARKER = "ctxlint:"
+#: A comment prefix no line can start with: without an editor git keeps every line (see
+#: `message.editor_runs`), so none of them may be treated as a comment here either.
+NO_COMMENTS = "\n"
 
 
 def add_arguments(parser: object) -> None:
@@ -79,6 +82,8 @@ def prepare(text: str, source: str | None, branch: str | None, cfg: Config,
         return text
     newline = "\r\n" if "\r\n" in text else "\n"
     comment = detect_comment_char(text, configured_comment) or "#"
+    if not editor_runs():
+        comment = NO_COMMENTS
     lines = text.replace("\r\n", "\n").split("\n")
     trailing_newline = lines and lines[-1] == ""
     if trailing_newline:
