@@ -83,10 +83,9 @@ def run_check(path: str, fmt: str, config_path: str | None) -> int:
         text, had_errors = decode(data, encoding)
     comment_char = detect_comment_char(text, configured_char) if editor_runs() else None
     msg = parse(text, comment_char, decode_errors=had_errors, truncated=truncated)
-    if msg.is_empty:
-        return 0  # git itself aborts an empty message; adding our voice would only be noise
-    result = lint(msg, commit_context(path, root), cfg)
-    findings = result.findings
+    # git itself aborts an empty message; adding our voice would only be noise. JSON readers
+    # still get a document.
+    findings = [] if msg.is_empty else lint(msg, commit_context(path, root), cfg).findings
     from linter.findings import exit_code
 
     if fmt == "json":
