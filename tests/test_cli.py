@@ -64,6 +64,8 @@ def test_empty_message_is_left_to_git(repo: Repo) -> None:
     empty = repo.write("empty", "\n# only a comment\n\n")
     result = run_ctxlint("check-msg", str(empty), cwd=repo.path)
     assert result.returncode == 0 and result.stdout == ""
+    result = run_ctxlint("check-msg", "--format", "json", str(empty), cwd=repo.path)
+    assert result.returncode == 0 and json.loads(result.stdout) == {"findings": []}
 
 
 def test_json_schema_for_check_msg_and_check_range(repo: Repo) -> None:

@@ -554,3 +554,20 @@ def test_pre_commit_framework_all_three_stages(framework_repo: Repo, remote: Pat
     assert refused.returncode != 0
     output = refused.stdout + refused.stderr
     assert "CTX101" in output and "1 commit " in output
+
+
+def test_message_lines_starting_with_hash_are_kept_without_an_editor(recorded: Repo) -> None:
+    """`git commit -m` keeps '#' lines (cleanup=whitespace); git tells hooks so with GIT_EDITOR=:."""
+    stage(recorded)
+    result = run_git(recorded.path, "commit", "-q", "-m", f"#412 {SUBJECT}", "-m", REASON)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert recorded_file(recorded, "after") == recorded_file(recorded, "before")
+    assert last_message(recorded) == f"#412 {SUBJECT}\n\n{REASON}\n"
+
+
+def test_hash_lines_are_comments_when_the_editor_runs(recorded: Repo, tmp_path: Path) -> None:
+    stage(recorded)
+    env = {"GIT_EDITOR": editor(tmp_path, f"{SUBJECT}\n#412 is only in a comment\n\n{REASON}\n")}
+    result = run_git(recorded.path, "commit", "-q", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert last_message(recorded) == f"{SUBJECT}\n\n{REASON}\n\nRefs: ABC-123\n"
