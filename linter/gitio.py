@@ -13,6 +13,11 @@ _REPO_ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY
              "GIT_COMMON_DIR")
 ZERO_SHA = "0" * 40
 
+
+def is_null(sha: str) -> bool:
+    """Whether `sha` is git's null id: 40 zeros, or 64 in a SHA-256 repository."""
+    return len(sha) in (40, 64) and not sha.strip("0")
+
 #: Revision pseudo-options callers may pass among revisions (pre-push: `SHA --not --remotes=origin`).
 _PSEUDO_OPTIONS = ("--not", "--remotes", "--branches", "--tags", "--all")
 

@@ -28,9 +28,9 @@ def ranges_from_stdin(lines: list[str], remote: str | None, cwd: str | None = No
         if len(parts) != 4:
             continue
         _local_ref, local_sha, _remote_ref, remote_sha = parts
-        if local_sha == gitio.ZERO_SHA:
+        if gitio.is_null(local_sha):
             continue  # a deletion publishes nothing
-        if remote_sha != gitio.ZERO_SHA and gitio.resolve(remote_sha, cwd):
+        if not gitio.is_null(remote_sha) and gitio.resolve(remote_sha, cwd):
             ranges.append([f"{remote_sha}..{local_sha}"])
         else:
             # A new branch (or a remote tip we do not have): what no ref of the remote has yet.
@@ -42,7 +42,7 @@ def pushed_ranges(remote: str | None, stdin_text: str, cwd: str | None = None) -
     from_ref = os.environ.get("PRE_COMMIT_FROM_REF")
     to_ref = os.environ.get("PRE_COMMIT_TO_REF")
     if to_ref:
-        if from_ref and from_ref != gitio.ZERO_SHA:
+        if from_ref and not gitio.is_null(from_ref):
             return [[f"{from_ref}..{to_ref}"]]
         remote = remote or os.environ.get("PRE_COMMIT_REMOTE_NAME")
         return [[to_ref, "--not", f"--remotes={remote}" if remote else "--remotes"]]
