@@ -571,3 +571,22 @@ def test_hash_lines_are_comments_when_the_editor_runs(recorded: Repo, tmp_path: 
     result = run_git(recorded.path, "commit", "-q", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert last_message(recorded) == f"{SUBJECT}\n\n{REASON}\n\nRefs: ABC-123\n"
+
+
+def test_pre_push_in_a_sha256_repository(tmp_path: Path) -> None:
+    """The null id is 64 zeros there: a deletion must not be read as a range."""
+    work, bare = tmp_path / "work", tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--object-format=sha256", "-b", "main", str(work))
+    git(tmp_path, "init", "-q", "--bare", "--object-format=sha256", str(bare))
+    repo = Repo(work)
+    repo.commit(GOOD)
+    repo.git("remote", "add", "origin", str(bare))
+    repo.git("push", "-q", "origin", "main", "main:old")
+    assert run_ctxlint("install-hooks", cwd=work).returncode == 0
+    deleted = run_git(work, "push", "-q", "origin", ":old")
+    assert deleted.returncode == 0, deleted.stdout + deleted.stderr
+    repo.git("checkout", "-q", "-b", "topic")
+    repo.commit(BAD)
+    refused = run_git(work, "push", "-q", "origin", "topic")
+    assert refused.returncode != 0 and "CTX101" in refused.stdout + refused.stderr
+    assert "1 commit " in refused.stdout + refused.stderr
