@@ -57,7 +57,9 @@ def add_ticket(lines: list[str], end: int, ticket: str, cfg: Config, comment: st
     while content and not content[-1].strip():
         content.pop()
     rest = lines[end:]
-    if cfg.text("ticket-placement") == "subject-prefix":
+    # A subject starting with the comment char ("#12: ...") would be stripped by git as a comment,
+    # taking the ticket with it: such tickets go into the trailer instead.
+    if cfg.text("ticket-placement") == "subject-prefix" and not f"{ticket}: ".startswith(comment):
         first = next((i for i, line in enumerate(content) if line.strip() and not line.startswith(comment)), None)
         if first is None:
             return [f"{ticket}: ", *lines]
