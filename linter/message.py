@@ -118,7 +118,7 @@ def detect_comment_char(text: str, configured: str | None) -> str | None:
         return configured
     for line in text.split("\n"):
         if len(line) > 2 and line[0] in AUTO_COMMENT_CHARS and line[1] == " ":
-            rest = line[2:]
+            rest = line[2:].rstrip("\r")  # an editor may have saved the file with CRLF
             if rest == SCISSORS or rest.startswith(_GIT_TEMPLATE_MARKERS):
                 return line[0]
     return "#"
