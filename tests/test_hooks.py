@@ -590,3 +590,62 @@ def test_pre_push_in_a_sha256_repository(tmp_path: Path) -> None:
     refused = run_git(work, "push", "-q", "origin", "topic")
     assert refused.returncode != 0 and "CTX101" in refused.stdout + refused.stderr
     assert "1 commit " in refused.stdout + refused.stderr
+
+
+# --- prepare as a function: properties over odd messages ---------------------------------------
+
+def test_subject_prefix_never_turns_the_subject_into_a_comment() -> None:
+    from linter.commands.prepare_msg import prepare
+    from linter.config import validate
+
+    cfg = validate({"ticket-placement": "subject-prefix"}, "test")
+    out = prepare("", None, "12-fix-login", cfg, None)
+    assert "\n\nRefs: #12\n" in "\n" + out
+    assert not any(line.startswith("#12") for line in out.split("\n"))
+    assert prepare(out, None, "12-fix-login", cfg, None) == out
+    assert prepare("", None, BRANCH, cfg, None).startswith("ABC-123: ")
+
+
+def test_auto_comment_char_survives_crlf() -> None:
+    from linter.commands.prepare_msg import prepare
+    from linter.config import Config
+    from linter.message import SCISSORS, detect_comment_char
+
+    text = f"\r\n: {SCISSORS}\r\ndiff\r\n"  # `git commit -v --no-status`: the scissors is the only clue
+    assert detect_comment_char(text, "auto") == ":"
+    out = prepare(text, None, BRANCH, Config(), "auto")
+    assert "\r\n: ctxlint: say why" in out
+    assert prepare(out, None, BRANCH, Config(), "auto") == out
+
+
+def _prepare_property() -> object:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from linter.commands.prepare_msg import prepare
+    from linter.config import validate
+    from linter.message import SCISSORS
+
+    lines = st.sampled_from(["", "Subject", "# comment", "; c", f": {SCISSORS}", f"# {SCISSORS}", "Refs: X-1",
+                             "Signed-off-by: A", "#12 fix", "  indented", "\r", "Why: x"])
+    messages = st.lists(st.one_of(lines, st.text(max_size=15)), max_size=12).map("\n".join)
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(text=st.one_of(messages, messages.map(lambda t: t.replace("\n", "\r\n"))),
+           source=st.sampled_from([None, "message"]),
+           branch=st.sampled_from([None, BRANCH, "12-fix", "main"]),
+           placement=st.sampled_from(["trailer", "subject-prefix"]),
+           configured=st.sampled_from([None, "#", ";", "auto"]))
+    def check(text: str, source: str | None, branch: str | None, placement: str,
+              configured: str | None) -> None:
+        cfg = validate({"ticket-placement": placement}, "test")
+        out = prepare(text, source, branch, cfg, configured)
+        assert prepare(out, source, branch, cfg, configured) == out  # idempotent
+        remaining = iter(out.replace("\r\n", "\n").split("\n"))
+        for line in (x for x in text.replace("\r\n", "\n").split("\n") if x.strip()):
+            assert any(new == line or new.endswith(": " + line) for new in remaining), line  # only adds
+
+    return check
+
+
+test_prepare_only_adds_and_is_idempotent = _prepare_property()
