@@ -649,3 +649,13 @@ def _prepare_property() -> object:
 
 
 test_prepare_only_adds_and_is_idempotent = _prepare_property()
+
+
+def test_pre_push_to_a_url_lints_from_where_the_branch_leaves(repo: Repo, pushed: dict[str, str]) -> None:
+    """`git push <url>` passes the URL as the remote name; it has no remote-tracking refs."""
+    assert run_ctxlint("install-hooks", cwd=repo.path).returncode == 0
+    url = str(repo.path.parent / "remote.git")
+    refused = run_git(repo.path, "push", "-q", url, "topic")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0 and pushed["bad"][:10] in output
+    assert pushed["old_bad"][:10] not in output and "2 commits" in output
