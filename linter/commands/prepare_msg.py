@@ -78,13 +78,16 @@ def add_ticket(lines: list[str], end: int, ticket: str, cfg: Config, comment: st
 
 
 def prepare(text: str, source: str | None, branch: str | None, cfg: Config,
-            configured_comment: str | None) -> str:
-    """The new message text; `text` itself when nothing should change."""
+            configured_comment: str | None, *, editor: bool = True) -> str:
+    """The new message text; `text` itself when nothing should change.
+
+    `editor` is False when git will not open an editor (see `message.editor_runs`).
+    """
     if source in UNTOUCHED_SOURCES:
         return text
     newline = "\r\n" if "\r\n" in text else "\n"
     comment = detect_comment_char(text, configured_comment) or "#"
-    if not editor_runs():
+    if not editor:
         comment = NO_COMMENTS
     lines = text.replace("\r\n", "\n").split("\n")
     trailing_newline = lines and lines[-1] == ""
@@ -147,7 +150,7 @@ def run(args: object) -> int:
     except Exception:  # noqa: BLE001 - git config is a nicety here; never block a commit on it
         comment = None
     branch = gitio.current_branch(root)
-    new = prepare(text, source, branch, cfg, comment)
+    new = prepare(text, source, branch, cfg, comment, editor=editor_runs())
     if new != text:
         write_atomically(path, new.encode("utf-8", "surrogateescape"))
     return 0
