@@ -18,6 +18,12 @@ GOOD = ("PAY-1: retry card payments on gateway timeouts\n\n"
         "The gateway drops idle connections after thirty seconds, so customers were charged twice.\n")
 HOSTILE = "[bold]loud[/] [link=http://x]click[/link] \x1b[31mred\x1b[0m \x1b]8;;http://evil\x07x"
 
+
+@pytest.fixture(autouse=True)
+def _no_inherited_editor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIT_EDITOR=":" tells ctxlint that git keeps comment lines; a developer's own must not leak in."""
+    monkeypatch.delenv("GIT_EDITOR", raising=False)
+
 SCHEMA = {
     "type": "object",
     "required": ["findings"],

@@ -20,6 +20,12 @@ BRANCH = "feature/ABC-123-retry"
 ZERO = "0" * 40
 
 
+@pytest.fixture(autouse=True)
+def _no_inherited_editor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIT_EDITOR=":" tells ctxlint that git keeps comment lines; a developer's own must not leak in."""
+    monkeypatch.delenv("GIT_EDITOR", raising=False)
+
+
 def run_git(path: Path, *args: str, env: dict[str, str] | None = None,
             input: str | bytes | None = None) -> subprocess.CompletedProcess[str]:
     """Real git whose failure is an answer, not a test error (hooks may reject)."""
@@ -659,3 +665,13 @@ def test_pre_push_to_a_url_lints_from_where_the_branch_leaves(repo: Repo, pushed
     output = refused.stdout + refused.stderr
     assert refused.returncode != 0 and pushed["bad"][:10] in output
     assert pushed["old_bad"][:10] not in output and "2 commits" in output
+
+
+def test_prepare_without_editor_keeps_hash_lines_as_text() -> None:
+    from linter.commands.prepare_msg import prepare
+    from linter.config import Config
+
+    text = f"#412 {SUBJECT}\n\n{REASON}\n"
+    assert prepare(text, "message", BRANCH, Config(), None, editor=False) == text
+    # With an editor the '#412' line is a comment git will strip, so the branch's ticket is added.
+    assert "Refs: ABC-123" in prepare(text, "message", BRANCH, Config(), None, editor=True)

@@ -27,6 +27,12 @@ from linter.message import (
 GOOD_BODY = "The gateway drops idle connections after thirty seconds, so customers were charged twice."
 
 
+@pytest.fixture(autouse=True)
+def _no_inherited_editor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIT_EDITOR=":" tells ctxlint that git keeps comment lines; a developer's own must not leak in."""
+    monkeypatch.delenv("GIT_EDITOR", raising=False)
+
+
 def codes(result_json: str) -> list[str]:
     return [f["code"] for f in json.loads(result_json)["findings"]]
 
