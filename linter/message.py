@@ -31,6 +31,11 @@ _GIT_TEMPLATE_MARKERS = (
 )
 
 
+_ANY_CHAR_TEMPLATE = re.compile(
+    r"^[^\w\s] (?:Please enter (?:the|a) commit message|" + re.escape(SCISSORS) + ")", re.MULTILINE
+)
+
+
 class Trailer:
     """One `Token: value` trailer line, continuation lines folded in."""
 
@@ -144,7 +149,10 @@ def needs_comment_char(text: str) -> bool:
     """
     if text[:1] in AUTO_COMMENT_CHARS:
         return True
-    return any(("\n" + c) in text for c in AUTO_COMMENT_CHARS)
+    if any(("\n" + c) in text for c in AUTO_COMMENT_CHARS):
+        return True
+    # core.commentChar may be any character ('*', say); git's own template lines give it away.
+    return _ANY_CHAR_TEMPLATE.search(text) is not None
 
 
 def clean(text: str, comment_char: str | None = "#") -> str:
