@@ -283,3 +283,20 @@ def test_parse_bytes_and_lint_never_raise_on_bytes(data: bytes, encoding: str) -
     msg = parse_bytes(data, "#", encoding)
     lint(msg, CommitContext(author="x <y>", parents=2), Config())
     lint(msg, CommitContext(), Config())
+
+
+def test_any_comment_char_is_honoured_with_a_real_git_template(repo: Repo, tmp_path: Path) -> None:
+    """'*' is not one of git's auto candidates, but it is a valid core.commentChar: git's own
+    template lines (written with '*') must not count as the rationale."""
+    repo.git("config", "core.commentChar", "*")
+    repo.commit(f"PAY-1: first\n\n{GOOD_BODY}\n")
+    assert run_ctxlint("install-hooks", "--hook", "commit-msg", cwd=repo.path).returncode == 0
+    repo.write("a.txt", "a\n")
+    repo.git("add", "a.txt")
+    script = tmp_path / "editor.sh"
+    script.write_text('#!/bin/sh\nsed -i "1s/^/PAY-2: retry payments on timeouts\\n/" "$1"\n')
+    script.chmod(0o755)
+    result = subprocess.run(["git", "commit", "-q"], cwd=repo.path, capture_output=True, text=True,
+                            env={**ctxlint_env(), "GIT_EDITOR": str(script)}, check=False)
+    assert result.returncode != 0
+    assert "CTX201" in result.stdout + result.stderr
