@@ -61,9 +61,11 @@ def pushed_ranges(remote: str | None, stdin_text: str, cwd: str | None = None) -
     lines = stdin_text.splitlines()
     if lines:
         return ranges_from_stdin(lines, remote, cwd)
-    # Under pre-commit with nothing on the remote yet: everything no remote has.
+    # Under pre-commit when the push includes a root commit: pre-commit sets no FROM/TO refs but
+    # names the pushed ref, which need not be HEAD (`git push origin other`).
     remote = remote or os.environ.get("PRE_COMMIT_REMOTE_NAME")
-    return [["HEAD", *not_on_remote(remote, cwd)]]
+    local = os.environ.get("PRE_COMMIT_LOCAL_BRANCH") or "HEAD"
+    return [[local, *not_on_remote(remote, cwd)]]
 
 
 def run(args: object) -> int:
