@@ -675,3 +675,13 @@ def test_prepare_without_editor_keeps_hash_lines_as_text() -> None:
     assert prepare(text, "message", BRANCH, Config(), None, editor=False) == text
     # With an editor the '#412' line is a comment git will strip, so the branch's ticket is added.
     assert "Refs: ABC-123" in prepare(text, "message", BRANCH, Config(), None, editor=True)
+
+
+def test_pre_push_root_push_under_pre_commit_lints_the_pushed_branch(repo: Repo,
+                                                                   pushed: dict[str, str]) -> None:
+    """For a push that includes a root commit pre-commit sets no FROM/TO refs, only the local branch."""
+    repo.git("checkout", "-q", "main")  # HEAD has nothing to push; topic does
+    env = {"PRE_COMMIT_LOCAL_BRANCH": "refs/heads/topic", "PRE_COMMIT_REMOTE_NAME": "origin"}
+    result = run_ctxlint("pre-push", cwd=repo.path, input="", env=env)
+    assert result.returncode == 1 and pushed["bad"][:10] in result.stdout
+    assert pushed["old_bad"][:10] not in result.stdout
