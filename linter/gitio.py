@@ -16,6 +16,14 @@ ZERO_SHA = "0" * 40
 #: Where `ctxlint annotate` records context added after the fact (git notes; no history rewrite).
 NOTES_REF = "refs/notes/ctxlint"
 
+
+def is_null(sha: str) -> bool:
+    """Whether `sha` is git's null id: 40 zeros, or 64 in a SHA-256 repository."""
+    return len(sha) in (40, 64) and not sha.strip("0")
+
+#: Revision pseudo-options callers may pass among revisions (pre-push: `SHA --not --remotes=origin`).
+_PSEUDO_OPTIONS = ("--not", "--remotes", "--branches", "--tags", "--all")
+
 _LOG_FIELDS = ("%H", "%P", "%an", "%ae", "%at", "%B")
 LOG_FORMAT = "%x00".join(_LOG_FIELDS)
 
@@ -74,17 +82,14 @@ def config_values(keys: Sequence[str], cwd: str | None = None) -> dict[str, str]
 
 def toplevel(cwd: str | None = None) -> str:
     """The working tree's root; a clear error outside a repository or in a bare one."""
-    out = try_run(["rev-parse", "--is-bare-repository", "--show-toplevel"], cwd)
-    if out is None:
-        # In a bare repository --show-toplevel fails; ask again without it to say which it is.
-        out = try_run(["rev-parse", "--is-bare-repository"], cwd)
-    if out is None:
-        raise CtxlintError(f"not a git repository: {os.path.abspath(cwd or os.getcwd())}")
-    lines = out.decode("utf-8", "replace").splitlines()
-    if lines and lines[0] == "true":
-        raise CtxlintError(f"{os.path.abspath(cwd or os.getcwd())} is a bare repository; run ctxlint in a clone "
-                           "with a working tree")
-    return lines[-1]
+    out = try_run(["rev-parse", "--show-toplevel"], cwd)
+    if out is not None:
+        return out.decode("utf-8", "replace").rstrip("\n")
+    # `--show-toplevel` fails in a bare repository too; ask again only to give the right error.
+    where = os.path.abspath(cwd or os.getcwd())
+    if (try_run(["rev-parse", "--is-bare-repository"], cwd) or b"").strip() == b"true":
+        raise CtxlintError(f"{where} is a bare repository; run ctxlint in a clone with a working tree")
+    raise CtxlintError(f"not a git repository: {where}")
 
 
 def git_dir(cwd: str | None = None) -> str:
@@ -187,6 +192,21 @@ def _notes_args(cwd: str | None) -> list[str] | None:
     return ["--no-notes", f"--notes={NOTES_REF}"] if notes_tip(cwd) else None
 
 
+def _revision_tail(rev_args: Sequence[str]) -> list[str]:
+    """The revision arguments for `git log`, refusing anything that could be read as an option.
+
+    `rev_args` may mix revisions with git's pseudo-options (`--not`, `--remotes=origin`), as
+    pre-push does for a new branch; any other argument that starts with a dash is refused.
+    """
+    options = [a for a in rev_args if a.startswith("-")]
+    for option in options:
+        if option.split("=", 1)[0] not in _PSEUDO_OPTIONS:
+            raise CtxlintError(f"{option!r} is not a revision")
+    # --end-of-options guards revisions from being read as options, but it would also turn the
+    # pseudo-options into bad revisions; with those present every argument was checked above.
+    return list(rev_args) if options else ["--end-of-options", *rev_args]
+
+
 def _open_log(args: list[str], cwd: str | None) -> subprocess.Popen[bytes]:
     try:
         return subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -215,7 +235,7 @@ def iter_log(rev_args: Sequence[str], cwd: str | None = None, extra: Sequence[st
     """
     notes_args = _notes_args(cwd) if notes else None
     fmt = LOG_FORMAT if notes_args is None else LOG_FORMAT.replace("%B", "%N%x00%B")
-    args = ["git", "log", "-z", f"--format={fmt}", *(notes_args or ()), *extra, "--end-of-options", *rev_args]
+    args = ["git", "log", "-z", f"--format={fmt}", *(notes_args or ()), *extra, *_revision_tail(rev_args)]
     proc = _open_log(args, cwd)
     assert proc.stdout is not None and proc.stderr is not None
     fields: list[bytes] = []
@@ -291,7 +311,7 @@ def iter_log_stats(rev_args: Sequence[str], cwd: str | None = None, extra: Seque
     notes_args = _notes_args(cwd) if notes else None
     fields_fmt = [*_STAT_FIELDS, *(("%N",) if notes_args is not None else ()), "%B"]
     args = ["git", "log", "-z", "--numstat", *_STAT_OPTIONS, f"--format={'%x00'.join(fields_fmt)}",
-            *(notes_args or ()), *extra, "--end-of-options", *rev_args]
+            *(notes_args or ()), *extra, *_revision_tail(rev_args)]
     width = len(fields_fmt)
     proc = _open_log(args, cwd)
     assert proc.stdout is not None
@@ -353,7 +373,7 @@ def _stat_commit(fields: list[bytes]) -> Commit:
 
 def count_commits(rev_args: Sequence[str], cwd: str | None = None, extra: Sequence[str] = ()) -> int:
     """How many commits the revisions select (for a progress bar's total)."""
-    out = run(["rev-list", "--count", *extra, "--end-of-options", *rev_args], cwd)
+    out = run(["rev-list", "--count", *extra, *_revision_tail(rev_args)], cwd)
     return int(out.strip() or b"0")
 
 

@@ -16,9 +16,11 @@ AUTO_COMMENT_CHARS = "#;@!$%^&|:"
 
 SCISSORS = "------------------------ >8 ------------------------"
 
-# git's trailer token: no white space inside, followed (maybe after spaces) by the separator.
-_TRAILER_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)\Z")
-_GIT_GENERATED_PREFIXES = ("signed-off-by", "(cherry picked from commit ")
+# git's trailer token (trailer.c find_separator): ASCII letters, digits and '-', no white space
+# inside, followed (maybe after spaces) by the separator.
+_TRAILER_RE = re.compile(r"([A-Za-z0-9-]+)[ \t]*:[ \t]*(.*)\Z")
+# Lines git itself writes; git matches them case-sensitively, colon and space included.
+_GIT_GENERATED_PREFIXES = ("Signed-off-by: ", "(cherry picked from commit ")
 _GIT_TEMPLATE_MARKERS = (
     "Please enter the commit message",
     "Please enter a commit message",
@@ -26,6 +28,11 @@ _GIT_TEMPLATE_MARKERS = (
     "On branch ",
     "Changes to be committed:",
     "Do not modify or remove the line above.",
+)
+
+
+_ANY_CHAR_TEMPLATE = re.compile(
+    r"^[^\w\s] (?:Please enter (?:the|a) commit message|" + re.escape(SCISSORS) + ")", re.MULTILINE
 )
 
 
@@ -116,10 +123,22 @@ def detect_comment_char(text: str, configured: str | None) -> str | None:
         return configured
     for line in text.split("\n"):
         if len(line) > 2 and line[0] in AUTO_COMMENT_CHARS and line[1] == " ":
-            rest = line[2:]
+            rest = line[2:].rstrip("\r")  # an editor may have saved the file with CRLF
             if rest == SCISSORS or rest.startswith(_GIT_TEMPLATE_MARKERS):
                 return line[0]
     return "#"
+
+
+def editor_runs() -> bool:
+    """False inside a commit hook when git will not open an editor (`-m`, `-F`, `--no-edit`).
+
+    git then cleans the message with `cleanup=whitespace`: lines starting with the comment char
+    are kept, so `git commit -m "#412 retry"` keeps its subject. git tells its hooks so by
+    setting GIT_EDITOR to ":" (builtin/commit.c, run_commit_hook).
+    """
+    import os
+
+    return os.environ.get("GIT_EDITOR") != ":"
 
 
 def needs_comment_char(text: str) -> bool:
@@ -130,7 +149,10 @@ def needs_comment_char(text: str) -> bool:
     """
     if text[:1] in AUTO_COMMENT_CHARS:
         return True
-    return any(("\n" + c) in text for c in AUTO_COMMENT_CHARS)
+    if any(("\n" + c) in text for c in AUTO_COMMENT_CHARS):
+        return True
+    # core.commentChar may be any character ('*', say); git's own template lines give it away.
+    return _ANY_CHAR_TEMPLATE.search(text) is not None
 
 
 def clean(text: str, comment_char: str | None = "#") -> str:
@@ -174,29 +196,40 @@ def _parse_trailer_block(paragraph: str, first_line: int) -> list[Trailer] | Non
     """Trailers of the last paragraph by git's rules, or None when it is not a trailer block.
 
     git accepts the block when every line is a trailer (or a continuation), or when at least a
-    quarter are trailers and one of them is git-generated (`Signed-off-by`, cherry-pick notes).
+    quarter are trailers and one of them is git-generated (`Signed-off-by: `, cherry-pick notes).
+    An indented line continues the trailer right above it; after any other line it is prose.
     """
     trailers: list[Trailer] = []
+    trailer_lines = 0
     non_trailer = 0
     recognized = False
+    previous_is_trailer = False
+    previous_is_note = False
     for offset, line in enumerate(paragraph.split("\n")):
-        if line[:1] in (" ", "\t") and trailers:
-            trailers[-1].value = (trailers[-1].value + " " + line.strip()).strip()
+        if line[:1] in (" ", "\t"):
+            if previous_is_trailer:
+                trailers[-1].value = (trailers[-1].value + " " + line.strip()).strip()
+            elif not previous_is_note:
+                non_trailer += 1
             continue
-        if line.lower().startswith(_GIT_GENERATED_PREFIXES[1]):
+        previous_is_note = False
+        if line.startswith(_GIT_GENERATED_PREFIXES):
             recognized = True
-            continue
         match = _TRAILER_RE.match(line)
         if match:
-            key = match.group(1)
-            if key.lower() == _GIT_GENERATED_PREFIXES[0]:
-                recognized = True
-            trailers.append(Trailer(key, match.group(2).strip(), first_line + offset))
+            trailer_lines += 1
+            trailers.append(Trailer(match.group(1), match.group(2).strip(), first_line + offset))
+            previous_is_trailer = True
+            continue
+        previous_is_trailer = False
+        if line.startswith(_GIT_GENERATED_PREFIXES):
+            trailer_lines += 1  # a cherry-pick note: a trailer line to git, with no key of its own
+            previous_is_note = True
         else:
             non_trailer += 1
-    if not trailers and not recognized:
+    if not trailer_lines:
         return None
-    if non_trailer == 0 or (recognized and len(trailers) * 3 >= non_trailer):
+    if non_trailer == 0 or (recognized and trailer_lines * 3 >= non_trailer):
         return trailers
     return None
 

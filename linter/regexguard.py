@@ -153,6 +153,10 @@ def _check(tree: object) -> str | None:
                             starts = [_first_chars(b) for b in b_av[1]]
                             if any(s is None for s in starts):
                                 return "a repeated alternation has a branch that can start with anything"
+                            # `(aa|a)*` parses as `(a(?:a|))*`: an empty branch lets each repeat
+                            # split the same text in two ways, which is exponential all the same.
+                            if any(not s for s in starts):
+                                return "a repeated alternation has an empty branch, e.g. (aa|a)*"
                             seen: set[str] = set()
                             for s in starts:
                                 assert s is not None

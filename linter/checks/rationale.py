@@ -55,9 +55,7 @@ _CAUSAL = re.compile(
 
 
 def _words(text: str, cfg: Config) -> list[str]:
-    text = _URL.sub(" ", text)
-    for ref in cfg.tickets.find(text):
-        text = text.replace(ref, " ")
+    text = cfg.tickets.remove(_URL.sub(" ", text))
     text = _REF_LINE.sub(" ", text)
     return _WORD.findall(text.lower())
 

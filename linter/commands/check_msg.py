@@ -12,7 +12,14 @@ from linter import config as config_module
 from linter.checks import CommitContext
 from linter.engine import lint
 from linter.errors import CtxlintError
-from linter.message import MAX_MESSAGE_BYTES, decode, detect_comment_char, needs_comment_char, parse
+from linter.message import (
+    MAX_MESSAGE_BYTES,
+    decode,
+    detect_comment_char,
+    editor_runs,
+    needs_comment_char,
+    parse,
+)
 
 
 def add_arguments(parser: object) -> None:
@@ -74,11 +81,11 @@ def run_check(path: str, fmt: str, config_path: str | None) -> int:
     configured_char, encoding = git_settings(text, had_errors, root)
     if had_errors and encoding and encoding.lower().replace("-", "") != "utf8":
         text, had_errors = decode(data, encoding)
-    msg = parse(text, detect_comment_char(text, configured_char), decode_errors=had_errors, truncated=truncated)
-    if msg.is_empty:
-        return 0  # git itself aborts an empty message; adding our voice would only be noise
-    result = lint(msg, commit_context(path, root), cfg)
-    findings = result.findings
+    comment_char = detect_comment_char(text, configured_char) if editor_runs() else None
+    msg = parse(text, comment_char, decode_errors=had_errors, truncated=truncated)
+    # git itself aborts an empty message; adding our voice would only be noise. JSON readers
+    # still get a document.
+    findings = [] if msg.is_empty else lint(msg, commit_context(path, root), cfg).findings
     from linter.findings import exit_code
 
     if fmt == "json":

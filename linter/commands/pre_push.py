@@ -20,6 +20,18 @@ def add_arguments(parser: object) -> None:
     parser.add_argument("url", nargs="?", default=None, help="remote URL (git's second argument)")  # type: ignore[attr-defined]
 
 
+def not_on_remote(remote: str | None, cwd: str | None = None) -> list[str]:
+    """Revision arguments that leave out what the remote already has.
+
+    git passes the URL as the remote's name for `git push <url>`; a URL has no remote-tracking
+    refs, and `--remotes=<url>` would match none and lint the branch back to the root, so every
+    remote's refs stand in for it then.
+    """
+    if remote and gitio.try_run(["config", "--get", f"remote.{remote}.url"], cwd) is not None:
+        return ["--not", f"--remotes={remote}"]
+    return ["--not", "--remotes"]
+
+
 def ranges_from_stdin(lines: list[str], remote: str | None, cwd: str | None = None) -> list[list[str]]:
     """Revision arguments to lint, one list per pushed ref."""
     ranges: list[list[str]] = []
@@ -28,13 +40,13 @@ def ranges_from_stdin(lines: list[str], remote: str | None, cwd: str | None = No
         if len(parts) != 4:
             continue
         _local_ref, local_sha, _remote_ref, remote_sha = parts
-        if local_sha == gitio.ZERO_SHA:
+        if gitio.is_null(local_sha):
             continue  # a deletion publishes nothing
-        if remote_sha != gitio.ZERO_SHA and gitio.resolve(remote_sha, cwd):
+        if not gitio.is_null(remote_sha) and gitio.resolve(remote_sha, cwd):
             ranges.append([f"{remote_sha}..{local_sha}"])
         else:
             # A new branch (or a remote tip we do not have): what no ref of the remote has yet.
-            ranges.append([local_sha, "--not", f"--remotes={remote}" if remote else "--remotes"])
+            ranges.append([local_sha, *not_on_remote(remote, cwd)])
     return ranges
 
 
@@ -42,16 +54,18 @@ def pushed_ranges(remote: str | None, stdin_text: str, cwd: str | None = None) -
     from_ref = os.environ.get("PRE_COMMIT_FROM_REF")
     to_ref = os.environ.get("PRE_COMMIT_TO_REF")
     if to_ref:
-        if from_ref and from_ref != gitio.ZERO_SHA:
+        if from_ref and not gitio.is_null(from_ref):
             return [[f"{from_ref}..{to_ref}"]]
         remote = remote or os.environ.get("PRE_COMMIT_REMOTE_NAME")
-        return [[to_ref, "--not", f"--remotes={remote}" if remote else "--remotes"]]
+        return [[to_ref, *not_on_remote(remote, cwd)]]
     lines = stdin_text.splitlines()
     if lines:
         return ranges_from_stdin(lines, remote, cwd)
-    # Under pre-commit with nothing on the remote yet: everything no remote has.
+    # Under pre-commit when the push includes a root commit: pre-commit sets no FROM/TO refs but
+    # names the pushed ref, which need not be HEAD (`git push origin other`).
     remote = remote or os.environ.get("PRE_COMMIT_REMOTE_NAME")
-    return [["HEAD", "--not", f"--remotes={remote}" if remote else "--remotes"]]
+    local = os.environ.get("PRE_COMMIT_LOCAL_BRANCH") or "HEAD"
+    return [[local, *not_on_remote(remote, cwd)]]
 
 
 def run(args: object) -> int:

@@ -12,11 +12,14 @@ import os
 
 from linter import config as config_module
 from linter.config import Config
-from linter.message import MAX_MESSAGE_BYTES, SCISSORS, detect_comment_char, parse
+from linter.message import MAX_MESSAGE_BYTES, SCISSORS, detect_comment_char, editor_runs, parse
 
 #: Commit sources (git's second hook argument) whose message must not be touched.
 UNTOUCHED_SOURCES = ("merge", "squash", "commit", "template")
 PROMPT_MARKER = "ctxlint:"
+#: A comment prefix no line can start with: without an editor git keeps every line (see
+#: `message.editor_runs`), so none of them may be treated as a comment here either.
+NO_COMMENTS = "\n"
 
 
 def add_arguments(parser: object) -> None:
@@ -54,7 +57,9 @@ def add_ticket(lines: list[str], end: int, ticket: str, cfg: Config, comment: st
     while content and not content[-1].strip():
         content.pop()
     rest = lines[end:]
-    if cfg.text("ticket-placement") == "subject-prefix":
+    # A subject starting with the comment char ("#12: ...") would be stripped by git as a comment,
+    # taking the ticket with it: such tickets go into the trailer instead.
+    if cfg.text("ticket-placement") == "subject-prefix" and not f"{ticket}: ".startswith(comment):
         first = next((i for i, line in enumerate(content) if line.strip() and not line.startswith(comment)), None)
         if first is None:
             return [f"{ticket}: ", *lines]
@@ -73,12 +78,17 @@ def add_ticket(lines: list[str], end: int, ticket: str, cfg: Config, comment: st
 
 
 def prepare(text: str, source: str | None, branch: str | None, cfg: Config,
-            configured_comment: str | None) -> str:
-    """The new message text; `text` itself when nothing should change."""
+            configured_comment: str | None, *, editor: bool = True) -> str:
+    """The new message text; `text` itself when nothing should change.
+
+    `editor` is False when git will not open an editor (see `message.editor_runs`).
+    """
     if source in UNTOUCHED_SOURCES:
         return text
     newline = "\r\n" if "\r\n" in text else "\n"
     comment = detect_comment_char(text, configured_comment) or "#"
+    if not editor:
+        comment = NO_COMMENTS
     lines = text.replace("\r\n", "\n").split("\n")
     trailing_newline = lines and lines[-1] == ""
     if trailing_newline:
@@ -140,7 +150,7 @@ def run(args: object) -> int:
     except Exception:
         comment = None
     branch = gitio.current_branch(root)
-    new = prepare(text, source, branch, cfg, comment)
+    new = prepare(text, source, branch, cfg, comment, editor=editor_runs())
     if new != text:
         write_atomically(path, new.encode("utf-8", "surrogateescape"))
     return 0
