@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "prepare-msg": ("prepare_msg", "add the branch's ticket and a rationale prompt (prepare-commit-msg hook)"),
     "pre-push": ("pre_push", "lint the commits being pushed (the pre-push hook)"),
     "check-range": ("check_range", "lint every commit in a revision range, e.g. origin/main..HEAD"),
+    "ci": ("ci", "the pull request gate: lint the PR title/body and its commits, with native CI output"),
     "audit": ("audit", "report how much of the history carries a ticket and a rationale"),
     "rules": ("rules", "list every rule"),
     "explain": ("explain", "print one rule's summary, rationale and examples"),

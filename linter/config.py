@@ -80,7 +80,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
     # Filled in by the decision-records work (issue #4).
     "decisions": {},
     # Filled in by the CI gate (issue #3).
-    "ci": {},
+    "ci": {
+        "policy": Key("choice", "both", "What `ctxlint ci` requires to comply: `both` the PR title/body and "
+                      "every commit, `commits` every commit only, or `pr` the PR title/body only "
+                      "(squash-merge teams; a one-commit PR's commit is checked too).",
+                      ("both", "commits", "pr")),
+    },
     # Filled in by the audit (issue #5).
     "audit": {},
 }

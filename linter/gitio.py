@@ -192,3 +192,52 @@ def _commit(fields: list[bytes]) -> Commit:
         int(stamp or b"0"),
         _decode(message),
     )
+
+
+def succeeds(args: Sequence[str], cwd: str | None = None) -> bool:
+    """Whether `git args` exits 0 (for yes/no questions git answers by exit code)."""
+    try:
+        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise CtxlintError("git is not installed or not on PATH") from None
+    return proc.returncode == 0
+
+
+def is_ancestor(ancestor: str, descendant: str, cwd: str | None = None) -> bool:
+    """Whether `ancestor` is reachable from `descendant` (both must be in the clone)."""
+    return succeeds(["merge-base", "--is-ancestor", ancestor, descendant], cwd)
+
+
+def remotes(cwd: str | None = None) -> list[str]:
+    out = try_run(["remote"], cwd)
+    return out.decode("utf-8", "replace").split() if out else []
+
+
+def default_remote(cwd: str | None = None) -> str | None:
+    """`origin` when present, else the only remote, else None."""
+    names = remotes(cwd)
+    if "origin" in names:
+        return "origin"
+    return names[0] if len(names) == 1 else None
+
+
+def fetch(remote: str, revisions: Sequence[str], cwd: str | None = None, *, depth: int | None = None,
+          deepen: int | None = None) -> bool:
+    """Fetch objects (never a checkout, never a hook that runs code) for `revisions`; False on failure.
+
+    Nothing is written to the working tree and no ref of ours moves: the objects land in the
+    object store and FETCH_HEAD, which is all `git log` needs. Submodules are left alone so a
+    `.gitmodules` in the checked-out tree cannot send us to another server.
+    """
+    args = ["fetch", "--quiet", "--no-tags", "--no-recurse-submodules"]
+    if depth is not None:
+        args.append(f"--depth={depth}")
+    if deepen is not None:
+        args.append(f"--deepen={deepen}")
+    return try_run([*args, "--end-of-options", remote, *revisions], cwd) is not None
+
+
+def subject_of(sha: str, cwd: str | None = None) -> str:
+    """One commit's subject line (for messages about a revision, not for linting)."""
+    out = try_run(["log", "-1", "--format=%s", "--end-of-options", sha], cwd)
+    return out.decode("utf-8", "replace").strip() if out else ""
