@@ -15,7 +15,6 @@ from linter.errors import CtxlintError
 from linter.findings import Result
 from linter.message import MAX_MESSAGE_BYTES, parse
 
-
 SHALLOW_FIX = "fetch the history first (actions/checkout: `fetch-depth: 0`, or `git fetch --deepen=200`)"
 
 
