@@ -92,6 +92,13 @@ def _git_env() -> dict[str, str]:
     return env
 
 
+def _run_env() -> dict[str, str]:
+    # this checkout's linter, installed or not
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    return env
+
+
 def ensure_repo(count: int) -> Path:
     path = Path(f"/tmp/ctxlint-bench-range-{count}")
     marker = path / ".git" / "ctxlint-bench-ok"
@@ -106,7 +113,8 @@ def timed(argv: list[str], cwd: Path, runs: int, ok_codes: tuple[int, ...] = (0,
     samples = []
     for attempt in range(runs + 1):
         start = time.perf_counter()
-        proc = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+        proc = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
+                              env=_run_env())
         elapsed = time.perf_counter() - start
         if proc.returncode not in ok_codes:
             sys.exit(f"{' '.join(argv)} failed ({proc.returncode}): {proc.stderr.decode()[:500]}")

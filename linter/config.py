@@ -100,12 +100,14 @@ def _did_you_mean(word: str, options: list[str]) -> str:
 class Config:
     """Validated settings with defaults filled in. `Config()` is the zero-config default."""
 
-    __slots__ = ("_matcher", "_values", "source")
+    __slots__ = ("_matcher", "_values", "memo", "source")
 
     def __init__(self, values: dict[str, object] | None = None, source: str | None = None) -> None:
         self._values = values or {}
         self.source = source
         self._matcher: TicketMatcher | None = None
+        #: Values derived from the settings (the engine's plan), computed once per config.
+        self.memo: dict[str, object] = {}
 
     def get(self, key: str, section: str = "") -> object:
         """The value of `key` in `section`, or its default."""

@@ -16,6 +16,35 @@ NOT_PROJECT_KEYS = frozenset(
 #: pattern that backtracks polynomially stays fast.
 MAX_CUSTOM_LINE = 1024
 
+_SPACE = re.compile(r"\s")
+
+
+def _candidate_tokens(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each white-space-free token holding a `#`, a `!` or a `://`, in order.
+
+    str.find does the scanning (in C); Python only looks at the few places that qualify.
+    """
+    hits: list[int] = []
+    for needle in ("#", "!", "://"):
+        at = text.find(needle)
+        while at != -1:
+            hits.append(at)
+            at = text.find(needle, at + 1)
+    if not hits:
+        return []
+    hits.sort()
+    spans: list[tuple[int, int]] = []
+    covered = -1
+    for at in hits:
+        if at < covered:
+            continue  # inside the token already taken
+        start = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at), text.rfind("\t", 0, at)) + 1
+        for space in _SPACE.finditer(text, start, at):  # rarer white space: \r, NBSP, ...
+            start = space.end()
+        after = _SPACE.search(text, at)
+        covered = after.start() if after else len(text)
+        spans.append((start, covered))
+    return spans
 _KEY = r"(?<![A-Za-z0-9_./-])([A-Z][A-Z0-9_]{1,14})-([1-9][0-9]{0,8})(?![A-Za-z0-9_-]|\.[0-9])"
 _BUILTIN: dict[str, list[str]] = {
     "jira": [_KEY, r"https?://[^\s/]+(?:/[^\s/]+)*/browse/[A-Z][A-Z0-9_]+-[0-9]+"],
@@ -38,10 +67,27 @@ _BUILTIN: dict[str, list[str]] = {
 }
 
 
+#: For each built-in pattern but the key: substrings one of which every match contains. A token
+#: holding none of them cannot match that pattern, so the pattern is left out for that token.
+_NEEDLES: dict[str, tuple[str, ...]] = {
+    _BUILTIN["jira"][1]: ("/browse/",),
+    _BUILTIN["linear"][1]: ("linear.app/",),
+    _BUILTIN["github"][0]: ("#",),
+    _BUILTIN["github"][1]: ("#",),
+    _BUILTIN["github"][2]: ("/issues/", "/pull/", "/pulls/", "/discussions/"),
+    _BUILTIN["gitlab"][0]: ("#",),
+    _BUILTIN["gitlab"][1]: ("!",),
+    _BUILTIN["gitlab"][2]: ("#",),
+    _BUILTIN["gitlab"][3]: ("/-/issues/", "/-/merge_requests/", "/-/work_items/"),
+    _BUILTIN["azure"][0]: ("AB#",),
+    _BUILTIN["azure"][1]: ("/_workitems/edit/",),
+}
+
+
 class TicketMatcher:
     """Finds ticket references in text, per the configured trackers, keys and patterns."""
 
-    __slots__ = ("_custom", "_key_re", "_other_re", "project_keys", "trackers")
+    __slots__ = ("_by_need", "_custom", "_key_re", "_other_re", "_others", "project_keys", "trackers")
 
     def __init__(
         self,
@@ -60,6 +106,18 @@ class TicketMatcher:
                 if pattern != _KEY and pattern not in others:
                     others.append(pattern)
         self._other_re = re.compile("|".join(f"(?:{p})" for p in others)) if others else None
+        self._others = [(p, _NEEDLES[p]) for p in others]
+        self._by_need: dict[tuple[bool, ...], re.Pattern[str] | None] = {}
+
+    def _others_for(self, word: str) -> re.Pattern[str] | None:
+        """The combined pattern of the alternatives that can match in `word`, kept in their
+        original order so that the leftmost-first choice among them is unchanged."""
+        possible = tuple(any(n in word for n in needles) for _, needles in self._others)
+        pattern = self._by_need.get(possible, False)
+        if pattern is False:
+            kept = [p for (p, _), ok in zip(self._others, possible) if ok]
+            pattern = self._by_need[possible] = re.compile("|".join(f"(?:{p})" for p in kept)) if kept else None
+        return pattern  # type: ignore[return-value]
 
     def _key_ok(self, project: str) -> bool:
         if self.project_keys:
@@ -74,7 +132,15 @@ class TicketMatcher:
                 if self._key_ok(m.group(1)):
                     found.append((m.start(), m.group(0)))
         if self._other_re is not None:
-            found.extend((m.start(), m.group(0)) for m in self._other_re.finditer(text))
+            # Every other pattern needs a `#`, a `!` or a `://` and none matches across white
+            # space, so only the white-space-free tokens holding one can match: scanning just those
+            # finds exactly the same references, without the quadratic backtracking of `[\w.-]+`
+            # at every position of long prose. Within a token, the alternatives whose required
+            # character is absent can never match, so dropping them changes nothing but the time.
+            for start, end in _candidate_tokens(text):
+                other = self._others_for(text[start:end])
+                if other is not None:
+                    found.extend((m.start(), m.group(0)) for m in other.finditer(text, start, end))
         if self._custom:
             offset = 0
             for line in text.split("\n"):
