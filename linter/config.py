@@ -138,8 +138,13 @@ class Config:
         return value if isinstance(value, str) else ""
 
     def strings(self, key: str, section: str = "") -> list[str]:
-        value = self.get(key, section)
-        return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+        """The list value of `key` (shared: callers must not change it)."""
+        memo_key = f"strings:{section}.{key}"
+        cached = self.memo.get(memo_key)
+        if cached is None:
+            value = self.get(key, section)
+            cached = self.memo[memo_key] = [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+        return cached  # type: ignore[return-value]
 
     def patterns(self, key: str, section: str = "") -> list[re.Pattern[str]]:
         value = self.get(key, section)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from linter.checks import Check, CommitContext, message_checks
+from linter.checks.rationale import assess
+from linter.checks.tickets import found_tickets
 from linter.config import Config
 from linter.findings import Finding, Result
 from linter.message import Message
@@ -52,7 +54,10 @@ def _plan(cfg: Config) -> _Plan:
 
 def exemptions(msg: Message, ctx: CommitContext, cfg: Config) -> tuple[str, ...]:
     """The exemption kinds that apply to this commit, as configured."""
-    plan = _plan(cfg)
+    return _exemptions(msg, ctx, _plan(cfg))
+
+
+def _exemptions(msg: Message, ctx: CommitContext, plan: _Plan) -> tuple[str, ...]:
     found: list[str] = []
     if ctx.parents > 1 and plan.merges:
         found.append("merge")
@@ -86,7 +91,7 @@ def severity_of(code: str, cfg: Config) -> tuple[str, str]:
 def lint(msg: Message, ctx: CommitContext, cfg: Config) -> Result:
     """Every finding for one message, with the exemptions and skip that applied."""
     plan = _plan(cfg)
-    applied = exemptions(msg, ctx, cfg)
+    applied = _exemptions(msg, ctx, plan)
     skipped = skip_reason(msg, cfg) if msg.trailers else None
     if skipped:
         applied = (*applied, "skip")
@@ -99,9 +104,6 @@ def lint(msg: Message, ctx: CommitContext, cfg: Config) -> Result:
             continue
         for text in entry.function(msg, ctx, cfg):
             findings.append(Finding(code, name, severity, text, commit=ctx.sha, subject=subject))
-    from linter.checks.rationale import assess
-    from linter.checks.tickets import found_tickets
-
     tickets = tuple(found_tickets(msg, cfg))
     has_rationale = assess(msg, cfg)[0] == "ok"
     return Result(findings, applied, skipped, tickets, has_rationale)

@@ -45,7 +45,10 @@ def _candidate_tokens(text: str) -> list[tuple[int, int]]:
         covered = after.start() if after else len(text)
         spans.append((start, covered))
     return spans
-_KEY = r"(?<![A-Za-z0-9_./-])([A-Z][A-Z0-9_]{1,14})-([1-9][0-9]{0,8})(?![A-Za-z0-9_-]|\.[0-9])"
+# A key not glued to a word, path or version before it. The look-behind comes after the first
+# letter (and looks two back) so that the regex starts with a character class, which lets `re`
+# skip to capitals instead of trying the look-behind at every position: same matches, half the time.
+_KEY = r"([A-Z](?<![A-Za-z0-9_./-][A-Z])[A-Z0-9_]{1,14})-([1-9][0-9]{0,8})(?![A-Za-z0-9_-]|\.[0-9])"
 _BUILTIN: dict[str, list[str]] = {
     "jira": [_KEY, r"https?://[^\s/]+(?:/[^\s/]+)*/browse/[A-Z][A-Z0-9_]+-[0-9]+"],
     "linear": [_KEY, r"https?://linear\.app/[\w.-]+/issue/[A-Za-z][A-Za-z0-9]+-[0-9]+"],
@@ -87,7 +90,8 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
 class TicketMatcher:
     """Finds ticket references in text, per the configured trackers, keys and patterns."""
 
-    __slots__ = ("_by_need", "_custom", "_key_re", "_other_re", "_others", "project_keys", "trackers")
+    __slots__ = ("_by_need", "_custom", "_key_re", "_needles", "_other_re", "_others", "project_keys",
+                 "trackers")
 
     def __init__(
         self,
@@ -107,16 +111,18 @@ class TicketMatcher:
                     others.append(pattern)
         self._other_re = re.compile("|".join(f"(?:{p})" for p in others)) if others else None
         self._others = [(p, _NEEDLES[p]) for p in others]
+        self._needles = sorted({n for p in others for n in _NEEDLES[p]})
         self._by_need: dict[tuple[bool, ...], re.Pattern[str] | None] = {}
 
     def _others_for(self, word: str) -> re.Pattern[str] | None:
         """The combined pattern of the alternatives that can match in `word`, kept in their
         original order so that the leftmost-first choice among them is unchanged."""
-        possible = tuple(any(n in word for n in needles) for _, needles in self._others)
-        pattern = self._by_need.get(possible, False)
+        present = tuple([n in word for n in self._needles])
+        pattern = self._by_need.get(present, False)
         if pattern is False:
-            kept = [p for (p, _), ok in zip(self._others, possible) if ok]
-            pattern = self._by_need[possible] = re.compile("|".join(f"(?:{p})" for p in kept)) if kept else None
+            found = {n for n, here in zip(self._needles, present) if here}
+            kept = [p for p, needles in self._others if found.intersection(needles)]
+            pattern = self._by_need[present] = re.compile("|".join(f"(?:{p})" for p in kept)) if kept else None
         return pattern  # type: ignore[return-value]
 
     def _key_ok(self, project: str) -> bool:

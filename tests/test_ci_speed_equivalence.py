@@ -20,6 +20,9 @@ from linter.findings import Finding
 from linter.message import parse
 from linter.tickets import _BUILTIN, _KEY, TicketMatcher
 
+#: The key pattern as first written (look-behind first), the reference for the faster form.
+ORIGINAL_KEY = r"(?<![A-Za-z0-9_./-])([A-Z][A-Z0-9_]{1,14})-([1-9][0-9]{0,8})(?![A-Za-z0-9_-]|\.[0-9])"
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -41,7 +44,7 @@ def reference_find(matcher: TicketMatcher, text: str) -> list[str]:
                 others.append(pattern)
     found: list[tuple[int, str]] = []
     if "jira" in matcher.trackers or "linear" in matcher.trackers:
-        for m in re.finditer(_KEY, text):
+        for m in re.finditer(ORIGINAL_KEY, text):
             if matcher._key_ok(m.group(1)):
                 found.append((m.start(), m.group(0)))
     if others:
@@ -58,6 +61,7 @@ MATCHERS = [TicketMatcher(), TicketMatcher(["github"]), TicketMatcher(["gitlab",
             TicketMatcher(["jira"], ["PAY"])]
 
 TRICKY = [
+    "ABC-1 xABC-1 .ABC-12 ABC-12.3 -AB-3 AB-3x (AB-3) \u00c4AB-3 aAB-3 BB-4 UTF-8 PAY-7",
     "see owner/repo#12, group/sub/proj!34 and https://gitlab.com/g/p/-/issues/5#note_1",
     "x#1 &#2 /#3 (#4) #0 AB#77 ab#7 https://dev.azure.com/o/p/_workitems/edit/9",
     "https://github.com/o/r/pull/3#issuecomment-1 https://github.com/o/r/issues/4",
@@ -79,7 +83,7 @@ def test_ticket_search_matches_the_reference_on_the_corpus(matcher: TicketMatche
         assert matcher.find(text) == reference_find(matcher, text), text
 
 
-ALPHABET = st.sampled_from(list("aZ09_-./#!:&@ \n\t\r\u00a0") + ["://", "http", "https://", "AB#", "/-/issues/",
+ALPHABET = st.sampled_from(list("aZ09_-./#!:&@ \n\t\r\u00a0AB1") + ["ABC-", "-1", ".5", "://", "http", "https://", "AB#", "/-/issues/",
                                                                    "/pull/", "/browse/", "PAY-", "linear.app/"])
 
 
@@ -128,3 +132,78 @@ def test_engine_matches_the_reference_loop_on_the_corpus() -> None:
                                 parents=2 if i % 11 == 0 else 1, source="history")
             got = lint(parse(text, comment_char=None), ctx, cfg).findings
             assert got == reference_lint(text, ctx, cfg), text
+
+
+@pytest.mark.skipif(not corpus(), reason="shared corpus not present")
+def test_rationale_prefilters_never_hide_a_match() -> None:
+    from linter.checks.rationale import _CAUSAL, _CAUSAL_WORDS, _DECISION_WORDS, DECISION_LINK, _may_hold
+
+    texts = [*corpus(), "see ADR-7", "docs/DECISIONS/x.md", "BECAUSE it broke prod", "decıſions/x.md",
+             "fixed \u212aeep", "To Avoid double charges", "See architecture-decisions/0001-x.md"]
+    for text in texts:
+        if DECISION_LINK.search(text):
+            assert _may_hold(text, _DECISION_WORDS), text
+        if _CAUSAL.search(text):
+            assert _may_hold(text, _CAUSAL_WORDS), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["ADR", "adr", "-", "7", " ", "/", "decisions", "DECISION", "-records", ".md",
+                                 "because", "To ", "avoid", "x", "since", "\u0131", "\u017f", "\u212a", "SO THAT",
+                                 "which ", "led", "caused by"]), max_size=12).map("".join))
+def test_rationale_prefilters_on_generated_text(text: str) -> None:
+    from linter.checks.rationale import _CAUSAL, _CAUSAL_WORDS, _DECISION_WORDS, DECISION_LINK, _may_hold
+
+    if DECISION_LINK.search(text):
+        assert _may_hold(text, _DECISION_WORDS)
+    if _CAUSAL.search(text):
+        assert _may_hold(text, _CAUSAL_WORDS)
+
+
+def reference_parse_parts(raw: str, comment_char: str | None) -> tuple[str, list[str], list[tuple[str, str, int]]]:
+    """clean(), paragraphs and trailers as the line-by-line helpers compute them."""
+    from linter.message import SCISSORS, _line_of_paragraph, _parse_trailer_block, _split_paragraphs
+
+    text = raw.replace("\x00", "\ufffd").replace("\r\n", "\n").replace("\r", "\n")
+    out: list[str] = []
+    for line in text.split("\n"):
+        if comment_char and line == f"{comment_char} {SCISSORS}":
+            break
+        if comment_char and line.startswith(comment_char):
+            continue
+        out.append(line.rstrip())
+    result: list[str] = []
+    for line in out:
+        if not line and (not result or not result[-1]):
+            continue
+        result.append(line)
+    while result and not result[-1]:
+        result.pop()
+    cleaned = "\n".join(result)
+    paragraphs = _split_paragraphs(cleaned)
+    trailers: list[tuple[str, str, int]] = []
+    if len(paragraphs) > 1:
+        block = _parse_trailer_block(paragraphs[-1], _line_of_paragraph(cleaned, len(paragraphs) - 1))
+        trailers = [(t.key, t.value, t.line) for t in block or []]
+    return cleaned, paragraphs, trailers
+
+
+def check_parse(raw: str) -> None:
+    for char in (None, "#"):
+        msg = parse(raw, comment_char=char)
+        assert (msg.text, msg.paragraphs, [(t.key, t.value, t.line) for t in msg.trailers]) == \
+            reference_parse_parts(raw, char)
+
+
+@pytest.mark.skipif(not corpus(), reason="shared corpus not present")
+def test_parse_matches_the_line_by_line_reference_on_the_corpus() -> None:
+    for raw in corpus():
+        check_parse(raw)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "Key: v", "Signed-off-by: x", " ", "\t", "\n", "\r\n", "\r", "\x0c",
+                                 "\u00a0", "\x1c", "\u2028", "\x00", "x y", "# c", "(cherry picked from commit 1)"]),
+                max_size=30).map("".join))
+def test_parse_matches_the_line_by_line_reference_on_generated_text(raw: str) -> None:
+    check_parse(raw)
