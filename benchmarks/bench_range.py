@@ -14,9 +14,9 @@ sample and extrapolated per commit (it starts git once per commit, so a full run
 from __future__ import annotations
 
 import argparse
-import resource
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -108,27 +108,29 @@ def ensure_repo(count: int) -> Path:
     return path
 
 
-def timed(argv: list[str], cwd: Path, runs: int, ok_codes: tuple[int, ...] = (0, 1)) -> tuple[float, float]:
-    """(best wall seconds, best CPU seconds) of `runs` runs after one warm-up, output discarded.
+def measure(commands: dict[str, list[str]], cwd: Path, runs: int) -> dict[str, tuple[float, float]]:
+    """name -> (best wall seconds, best CPU seconds) over `runs` rounds after one warm-up round.
 
-    Best, not median: on a shared machine the slow runs measure the neighbours. CPU time (user +
-    system of the child) is the steadier of the two.
+    The commands take turns within each round, so a busy neighbour slows them alike; and the best
+    run, not the median, is kept, since on a shared machine the slow runs measure the neighbours.
+    CPU time is user + system of the child and its git processes.
     """
-    walls: list[float] = []
-    cpus: list[float] = []
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
     for attempt in range(runs + 1):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        proc = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
-                              env=_run_env())
-        elapsed = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if proc.returncode not in ok_codes:
-            sys.exit(f"{' '.join(argv)} failed ({proc.returncode}): {proc.stderr.decode()[:500]}")
-        if attempt:
-            walls.append(elapsed)
-            cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return min(walls), min(cpus)
+        for name, argv in commands.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            proc = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
+                                  env=_run_env())
+            elapsed = time.perf_counter() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if proc.returncode not in (0, 1):
+                sys.exit(f"{' '.join(argv)} failed ({proc.returncode}): {proc.stderr.decode()[:500]}")
+            if attempt:
+                walls[name].append(elapsed)
+                cpus[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return {name: (min(walls[name]), min(cpus[name])) for name in commands}
 
 
 def count_commits(cwd: Path) -> int:
@@ -149,20 +151,23 @@ def gitlint_per_commit(cwd: Path, sample: int) -> float | None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="2,000 commits, 3 runs")
+    parser.add_argument("--quick", action="store_true", help="2,000 commits, 3 rounds (default 10,000, 7)")
     parser.add_argument("--commits", type=int, default=None, help="history length (default 10000)")
     parser.add_argument("--gitlint-sample", type=int, default=50, help="commits gitlint is timed on")
     args = parser.parse_args()
     count = args.commits or (2000 if args.quick else 10000)
-    runs = 3 if args.quick else 5
+    runs = 3 if args.quick else 7
     build_start = time.perf_counter()
     repo = ensure_repo(count)
     build_time = time.perf_counter() - build_start
     total = count_commits(repo)
-    git_log = timed(["git", "log", "-z", "--format=%H%x00%B", "main"], repo, runs, ok_codes=(0,))
-    ctxlint = timed([sys.executable, "-m", "linter", "check-range", "main"], repo, runs)
-    sarif = timed([sys.executable, "-m", "linter", "check-range", "--format", "sarif", "main"], repo, runs)
-    startup = timed([sys.executable, "-m", "linter", "--version"], repo, runs, ok_codes=(0,))
+    times = measure({
+        "git": ["git", "log", "-z", "--format=%H%x00%B", "main"],
+        "text": [sys.executable, "-m", "linter", "check-range", "main"],
+        "sarif": [sys.executable, "-m", "linter", "check-range", "--format", "sarif", "main"],
+        "startup": [sys.executable, "-m", "linter", "--version"],
+    }, repo, runs)
+    git_log, ctxlint, sarif, startup = times["git"], times["text"], times["sarif"], times["startup"]
     per_gitlint = gitlint_per_commit(repo, min(args.gitlint_sample, total - 1))
 
     rows = [

@@ -28,8 +28,7 @@ def walk(revisions: list[str], cfg: config_module.Config,
     findings: list[Finding] = []
     records: list[CommitRecord] = []
     for commit, result in history.walk(revisions, cfg, cwd):
-        subject = commit.message.split("\n", 1)[0]
-        records.append(CommitRecord(commit.sha, subject, result.exemptions))
+        records.append(CommitRecord(commit.sha, commit.message.split("\n", 1)[0], result.exemptions))
         findings.extend(result.findings)
     return findings, records
 

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from linter import ci as ci_module
-from linter import config as config_module
-from linter import gitio, history
-from linter.checks import CommitContext
-from linter.engine import lint
 from linter.errors import CtxlintError
-from linter.findings import Finding, exit_code
-from linter.message import MAX_MESSAGE_BYTES, parse
+from linter.message import MAX_MESSAGE_BYTES
 from linter.report import outputs
-from linter.report.outcome import CommitRecord, Outcome
+
+if TYPE_CHECKING:
+    from linter import ci as ci_module
+    from linter import config as config_module
+    from linter.findings import Finding
+
+# The rest is imported in the functions: building the CLI's parser imports every command module,
+# and `check-range` should not pay for the gate's imports.
 
 POLICIES = ("both", "commits", "pr")
 #: --deepen fetches this many commits more per round, doubling each time, for at most MAX_ROUNDS
@@ -76,6 +78,8 @@ def _fetchable(rev: str, remote: str) -> str:
 
 def deepen(pr: ci_module.PullRequest, cwd: str | None = None) -> list[str]:
     """Fetch the objects the PR's range needs, a bounded number of rounds; what was done, as notes."""
+    from linter import gitio
+
     remote = gitio.default_remote(cwd)
     if remote is None:
         raise CtxlintError("--deepen needs a remote to fetch from, and this clone has none (or several "
@@ -109,6 +113,8 @@ def deepen(pr: ci_module.PullRequest, cwd: str | None = None) -> list[str]:
 
 def resolve_range(pr: ci_module.PullRequest, cwd: str | None = None) -> tuple[str, str]:
     """(base sha, head sha), both present with their merge base; else one line with the fix."""
+    from linter import gitio
+
     shallow = gitio.is_shallow(cwd)
     where = " (this is a shallow clone)" if shallow else ""
     head = gitio.resolve(pr.head, cwd)
@@ -135,6 +141,10 @@ def resolve_range(pr: ci_module.PullRequest, cwd: str | None = None) -> tuple[st
 
 def lint_pr_text(pr: ci_module.PullRequest, cfg: config_module.Config) -> tuple[list[Finding], tuple[str, ...]]:
     """The PR's title and body through the same engine as a commit message (source "pr")."""
+    from linter.checks import CommitContext
+    from linter.engine import lint
+    from linter.message import parse
+
     text = pr.message
     truncated = len(text) > MAX_MESSAGE_BYTES
     msg = parse(text[:MAX_MESSAGE_BYTES], comment_char=None, truncated=truncated)
@@ -143,6 +153,12 @@ def lint_pr_text(pr: ci_module.PullRequest, cfg: config_module.Config) -> tuple[
 
 
 def run(args: object) -> int:
+    from linter import ci as ci_module
+    from linter import config as config_module
+    from linter import gitio, history
+    from linter.findings import exit_code
+    from linter.report.outcome import CommitRecord, Outcome
+
     root = gitio.toplevel()
     cfg = config_module.load(root, args.config)  # type: ignore[attr-defined]
     body_file: str | None = args.body_file  # type: ignore[attr-defined]

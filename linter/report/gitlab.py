@@ -50,7 +50,8 @@ def _issue(finding: Finding, outcome: Outcome, fingerprint: str, anchor: str) ->
 def render(outcome: Outcome) -> str:
     anchor = outcome.anchor()
     issues = [_issue(f, outcome, fp, anchor) for f, fp in zip(outcome.findings, fingerprints(outcome))]
-    return json.dumps(issues, indent=2, ensure_ascii=False)
+    # compact, for json's C encoder: a long range makes thousands of issues
+    return json.dumps(issues, ensure_ascii=False, separators=(",", ":"))
 
 
 def write(outcome: Outcome, stream: TextIO) -> None:

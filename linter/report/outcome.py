@@ -6,7 +6,7 @@ Reporters read an Outcome and only write; the exit code comes from the findings 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from linter.findings import Finding
 
@@ -16,8 +16,7 @@ _ANCHOR_CANDIDATES = (".ctxlint.toml", "pyproject.toml", "README.md", "README.rs
 SEVERITY_RANK = {"error": 0, "warning": 1}
 
 
-@dataclass(frozen=True)
-class CommitRecord:
+class CommitRecord(NamedTuple):
     """One commit that was checked, findings or not (JUnit shows passing commits too)."""
 
     sha: str
@@ -25,23 +24,33 @@ class CommitRecord:
     exemptions: tuple[str, ...] = ()
 
 
-@dataclass
 class Outcome:
-    """Findings plus the context that reporters need to place them."""
+    """Findings plus the context that reporters need to place them.
 
-    command: str
-    findings: list[Finding]
-    commits: list[CommitRecord] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    root: str = "."
-    config_path: str | None = None
-    #: the PR's label (`PR #12`) when its title and body were linted; findings with no commit are its
-    pr_label: str | None = None
-    pr_title: str | None = None
-    pr_url: str | None = None
-    pr_number: int | None = None
-    pr_exemptions: tuple[str, ...] = ()
-    extra: dict[str, object] = field(default_factory=dict)
+    `pr_label` (`PR #12`) is set when the PR's title and body were linted; findings with neither a
+    commit nor a path are about that text. `extra` goes into the JSON report as it is.
+    """
+
+    __slots__ = ("command", "commits", "config_path", "extra", "findings", "notes", "pr_exemptions", "pr_label",
+                 "pr_number", "pr_title", "pr_url", "root")
+
+    def __init__(self, command: str, findings: list[Finding], commits: list[CommitRecord] | None = None, *,
+                 notes: list[str] | None = None, root: str = ".", config_path: str | None = None,
+                 pr_label: str | None = None, pr_title: str | None = None, pr_url: str | None = None,
+                 pr_number: int | None = None, pr_exemptions: tuple[str, ...] = (),
+                 extra: dict[str, object] | None = None) -> None:
+        self.command = command
+        self.findings = findings
+        self.commits = commits if commits is not None else []
+        self.notes = notes if notes is not None else []
+        self.root = root
+        self.config_path = config_path
+        self.pr_label = pr_label
+        self.pr_title = pr_title
+        self.pr_url = pr_url
+        self.pr_number = pr_number
+        self.pr_exemptions = pr_exemptions
+        self.extra = extra if extra is not None else {}
 
     @property
     def errors(self) -> int:

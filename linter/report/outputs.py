@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from linter.errors import CtxlintError
-from linter.report.outcome import Outcome
+
+if TYPE_CHECKING:
+    from linter.report.outcome import Outcome
 
 FORMATS = ("text", "json", "github", "gitlab", "sarif", "junit")
 #: format -> the option that writes it to a file

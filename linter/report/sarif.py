@@ -91,7 +91,9 @@ def document(outcome: Outcome) -> dict[str, object]:
 
 
 def render(outcome: Outcome) -> str:
-    return json.dumps(document(outcome), indent=2, ensure_ascii=False)
+    # Compact: json's C encoder runs only without indent, and a 10,000-commit range can carry
+    # tens of thousands of results. SARIF is read by machines; `jq .` indents it for people.
+    return json.dumps(document(outcome), ensure_ascii=False, separators=(",", ":"))
 
 
 def write(outcome: Outcome, stream: TextIO) -> None:
