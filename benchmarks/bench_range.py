@@ -80,15 +80,27 @@ def build_repo(path: Path, count: int) -> None:
         last_main = mark
     subprocess.run(["git", "fast-import", "--quiet"], cwd=path, input=b"".join(chunks), check=True, env=env)
     subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=path, check=True, env=env)
-    subprocess.run(["git", "tag", "bench-root", "main~" + str(count - 1 - count // 500)], cwd=path,
-                   check=False, env=env, capture_output=True)
+    subprocess.run(
+        ["git", "tag", "bench-root", "main~" + str(count - 1 - count // 500)],
+        cwd=path,
+        check=False,
+        env=env,
+        capture_output=True,
+    )
 
 
 def _git_env() -> dict[str, str]:
     env = dict(os.environ)
-    env.update({"GIT_CONFIG_NOSYSTEM": "1", "HOME": "/tmp", "GIT_AUTHOR_NAME": "bench",
-                "GIT_AUTHOR_EMAIL": "bench@example.com", "GIT_COMMITTER_NAME": "bench",
-                "GIT_COMMITTER_EMAIL": "bench@example.com"})
+    env.update(
+        {
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "HOME": "/tmp",
+            "GIT_AUTHOR_NAME": "bench",
+            "GIT_AUTHOR_EMAIL": "bench@example.com",
+            "GIT_COMMITTER_NAME": "bench",
+            "GIT_COMMITTER_EMAIL": "bench@example.com",
+        }
+    )
     return env
 
 
@@ -121,8 +133,9 @@ def measure(commands: dict[str, list[str]], cwd: Path, runs: int) -> dict[str, t
         for name, argv in commands.items():
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
-            proc = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
-                                  env=_run_env())
+            proc = subprocess.run(
+                argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=_run_env()
+            )
             elapsed = time.perf_counter() - start
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             if proc.returncode not in (0, 1):
@@ -144,8 +157,13 @@ def gitlint_per_commit(cwd: Path, sample: int) -> float | None:
     if exe is None:
         return None
     start = time.perf_counter()
-    subprocess.run([exe, "--ignore-stdin", "--commits", f"main~{sample}..main"], cwd=cwd,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(
+        [exe, "--ignore-stdin", "--commits", f"main~{sample}..main"],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
     return (time.perf_counter() - start) / sample
 
 
@@ -161,12 +179,16 @@ def main() -> int:
     repo = ensure_repo(count)
     build_time = time.perf_counter() - build_start
     total = count_commits(repo)
-    times = measure({
-        "git": ["git", "log", "-z", "--format=%H%x00%B", "main"],
-        "text": [sys.executable, "-m", "linter", "check-range", "main"],
-        "sarif": [sys.executable, "-m", "linter", "check-range", "--format", "sarif", "main"],
-        "startup": [sys.executable, "-m", "linter", "--version"],
-    }, repo, runs)
+    times = measure(
+        {
+            "git": ["git", "log", "-z", "--format=%H%x00%B", "main"],
+            "text": [sys.executable, "-m", "linter", "check-range", "main"],
+            "sarif": [sys.executable, "-m", "linter", "check-range", "--format", "sarif", "main"],
+            "startup": [sys.executable, "-m", "linter", "--version"],
+        },
+        repo,
+        runs,
+    )
     git_log, ctxlint, sarif, startup = times["git"], times["text"], times["sarif"], times["startup"]
     per_gitlint = gitlint_per_commit(repo, min(args.gitlint_sample, total - 1))
 
@@ -179,20 +201,30 @@ def main() -> int:
     if per_gitlint is not None:
         estimate = per_gitlint * total
         rows.append((f"gitlint --commits (est. from {args.gitlint_sample} commits)", (estimate, estimate)))
-    print(f"range benchmark: {total} commits in {repo} (built or reused in {build_time:.1f} s); "
-          f"best of {runs} runs")
+    print(
+        f"range benchmark: {total} commits in {repo} (built or reused in {build_time:.1f} s); "
+        f"best of {runs} runs"
+    )
     print(f"{'what':<46} {'wall s':>8} {'x floor':>8} {'CPU s':>8} {'x floor':>8}")
     for name, (wall, cpu) in rows:
         print(f"{name:<46} {wall:>8.3f} {wall / git_log[0]:>7.1f}x {cpu:>8.3f} {cpu / git_log[1]:>7.1f}x")
     ratio = ctxlint[0] / git_log[0]
-    print(f"per commit: ctxlint {ctxlint[0] / total * 1e6:.0f} us, git log {git_log[0] / total * 1e6:.1f} us "
-          f"(wall); ctxlint startup alone is {startup[0] / git_log[0]:.1f}x the floor")
+    print(
+        f"per commit: ctxlint {ctxlint[0] / total * 1e6:.0f} us, git log {git_log[0] / total * 1e6:.1f} us "
+        f"(wall); ctxlint startup alone is {startup[0] / git_log[0]:.1f}x the floor"
+    )
     verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
-    print(f"target: check-range wall time <= {TARGET_RATIO:.0f}x the bare git log floor: {ratio:.1f}x, {verdict} it")
+    print(
+        f"target: check-range wall time <= {TARGET_RATIO:.0f}x the bare git log floor: "
+        f"{ratio:.1f}x, {verdict} it"
+    )
     if per_gitlint is None:
         print("gitlint is not installed in this environment (`pip install gitlint` adds its row)")
     else:
-        print(f"check-range is {per_gitlint * total / ctxlint[0]:.0f}x faster than gitlint --commits (estimated)")
+        print(
+            f"check-range is {per_gitlint * total / ctxlint[0]:.0f}x faster than gitlint --commits "
+            "(estimated)"
+        )
     return 0
 
 

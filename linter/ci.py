@@ -95,8 +95,9 @@ def detect(env: Mapping[str, str] | None = None, overrides: Overrides | None = N
     env = os.environ if env is None else env
     given = overrides or Overrides()
     provider = given.provider or _provider(env)
-    if provider == "github" and (env.get("GITHUB_EVENT_NAME") in (*GITHUB_PR_EVENTS, GITHUB_QUEUE_EVENT)
-                                 or not given.base):
+    if provider == "github" and (
+        env.get("GITHUB_EVENT_NAME") in (*GITHUB_PR_EVENTS, GITHUB_QUEUE_EVENT) or not given.base
+    ):
         pr = from_github(env)
     elif provider == "gitlab" and (env.get("CI_MERGE_REQUEST_IID") or not given.base):
         pr = from_gitlab(env)
@@ -105,7 +106,8 @@ def detect(env: Mapping[str, str] | None = None, overrides: Overrides | None = N
         if not given.base:
             raise CtxlintError(
                 "no pull request found: not a GitHub pull_request/merge_group run or a GitLab merge request "
-                "pipeline; give the range yourself with --base REV [--head REV] [--title TEXT --body-file FILE]"
+                "pipeline; give the range yourself with --base REV [--head REV] "
+                "[--title TEXT --body-file FILE]"
             )
         pr = PullRequest(provider="generic", event="generic", base=given.base, head=given.head or "HEAD")
     return _apply(pr, given)
@@ -194,10 +196,12 @@ def from_github(env: Mapping[str, str]) -> PullRequest:
     if name == GITHUB_QUEUE_EVENT:
         group = _obj(event.get("merge_group"))
         return PullRequest(
-            provider="github", event=name,
+            provider="github",
+            event=name,
             base=_sha(group.get("base_sha"), "merge_group base"),
             head=_sha(group.get("head_sha"), "merge_group head"),
-            base_ref=_branch(_str(group.get("base_ref"))), head_ref=_branch(_str(group.get("head_ref"))),
+            base_ref=_branch(_str(group.get("base_ref"))),
+            head_ref=_branch(_str(group.get("head_ref"))),
             notes=("merge_group events carry no PR title or body: linting the queued commits only",),
         )
     pull = _obj(event.get("pull_request"))
@@ -209,7 +213,8 @@ def from_github(env: Mapping[str, str]) -> PullRequest:
         bool(head_repo.get("full_name")) and head_repo.get("full_name") != base_repo.get("full_name")
     )
     return PullRequest(
-        provider="github", event=name,
+        provider="github",
+        event=name,
         base=_sha(base.get("sha"), "pull_request base"),
         head=_sha(head.get("sha"), "pull_request head"),
         number=_int(pull.get("number")) or _int(event.get("number")),
@@ -217,7 +222,8 @@ def from_github(env: Mapping[str, str]) -> PullRequest:
         body=_str(pull.get("body")) or "",
         author=_str(_obj(pull.get("user")).get("login")) or "",
         url=_str(pull.get("html_url")),
-        base_ref=_str(base.get("ref")), head_ref=_str(head.get("ref")),
+        base_ref=_str(base.get("ref")),
+        head_ref=_str(head.get("ref")),
         from_fork=fork,
         commit_count=_int(pull.get("commits")),
     )
@@ -229,7 +235,7 @@ def from_gitlab(env: Mapping[str, str]) -> PullRequest:
     if not iid:
         raise CtxlintError(
             "this GitLab pipeline is not a merge request pipeline (no CI_MERGE_REQUEST_IID): add "
-            "`rules: [{if: $CI_PIPELINE_SOURCE == \"merge_request_event\"}]` to the job, or pass --base"
+            '`rules: [{if: $CI_PIPELINE_SOURCE == "merge_request_event"}]` to the job, or pass --base'
         )
     # DIFF_BASE_SHA is the merge base GitLab diffs against; TARGET_BRANCH_SHA exists only in merged
     # results pipelines. SOURCE_BRANCH_SHA is the MR's head there, where CI_COMMIT_SHA is the
@@ -238,11 +244,14 @@ def from_gitlab(env: Mapping[str, str]) -> PullRequest:
     head = env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA") or env.get("CI_COMMIT_SHA")
     notes: list[str] = []
     if env.get("CI_MERGE_REQUEST_DESCRIPTION_IS_TRUNCATED") == "true":
-        notes.append("GitLab truncated the merge request description in CI_MERGE_REQUEST_DESCRIPTION; "
-                     "only its start was checked")
+        notes.append(
+            "GitLab truncated the merge request description in CI_MERGE_REQUEST_DESCRIPTION; "
+            "only its start was checked"
+        )
     source, target = env.get("CI_MERGE_REQUEST_SOURCE_PROJECT_PATH"), env.get("CI_MERGE_REQUEST_PROJECT_PATH")
     return PullRequest(
-        provider="gitlab", event=env.get("CI_MERGE_REQUEST_EVENT_TYPE") or "merge_request_event",
+        provider="gitlab",
+        event=env.get("CI_MERGE_REQUEST_EVENT_TYPE") or "merge_request_event",
         base=_sha(base, "CI_MERGE_REQUEST_DIFF_BASE_SHA"),
         head=_sha(head, "CI_MERGE_REQUEST_SOURCE_BRANCH_SHA/CI_COMMIT_SHA"),
         number=int(iid) if iid.isdigit() else None,
@@ -250,8 +259,11 @@ def from_gitlab(env: Mapping[str, str]) -> PullRequest:
         body=env.get("CI_MERGE_REQUEST_DESCRIPTION", ""),
         # who started the pipeline: for a bot's MR (renovate, dependabot-gitlab) that is the bot
         author=env.get("GITLAB_USER_LOGIN", ""),
-        url=(f"{env['CI_MERGE_REQUEST_PROJECT_URL']}/-/merge_requests/{iid}"
-             if env.get("CI_MERGE_REQUEST_PROJECT_URL") else None),
+        url=(
+            f"{env['CI_MERGE_REQUEST_PROJECT_URL']}/-/merge_requests/{iid}"
+            if env.get("CI_MERGE_REQUEST_PROJECT_URL")
+            else None
+        ),
         base_ref=env.get("CI_MERGE_REQUEST_TARGET_BRANCH_NAME"),
         head_ref=env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"),
         from_fork=bool(source and target and source != target),

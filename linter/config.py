@@ -143,7 +143,8 @@ class Config:
         cached = self.memo.get(memo_key)
         if cached is None:
             value = self.get(key, section)
-            cached = self.memo[memo_key] = [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+            cached = [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+            self.memo[memo_key] = cached
         return cached  # type: ignore[return-value]
 
     def patterns(self, key: str, section: str = "") -> list[re.Pattern[str]]:

@@ -44,7 +44,8 @@ def check_revisions(revisions: Sequence[str], cwd: str | None = None) -> None:
                 if gitio.is_shallow(cwd):
                     hint = f"; this is a shallow clone: {SHALLOW_FIX}"
                 raise CtxlintError(f"revision {end!r} is not in this repository{hint}")
-        if len(ends) == 2 and all(ends) and gitio.is_shallow(cwd) and gitio.merge_base(*ends, cwd) is None:
+        if (len(ends) == 2 and all(ends) and gitio.is_shallow(cwd)
+                and gitio.merge_base(ends[0], ends[1], cwd) is None):
             # Both ends are here but their common history is cut off: `git log A..B` would walk B
             # down to the shallow boundary and lint commits that are not in the range at all.
             raise CtxlintError(f"the merge base of {ends[0]!r} and {ends[1]!r} is not in this shallow clone; "

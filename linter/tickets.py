@@ -122,7 +122,8 @@ class TicketMatcher:
         if pattern is False:
             found = {n for n, here in zip(self._needles, present) if here}
             kept = [p for p, needles in self._others if found.intersection(needles)]
-            pattern = self._by_need[present] = re.compile("|".join(f"(?:{p})" for p in kept)) if kept else None
+            pattern = re.compile("|".join(f"(?:{p})" for p in kept)) if kept else None
+            self._by_need[present] = pattern
         return pattern  # type: ignore[return-value]
 
     def _key_ok(self, project: str) -> bool:

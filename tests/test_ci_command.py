@@ -116,11 +116,13 @@ def test_generic_mode_with_title_and_body_file(repo: Repo, tmp_path: Path) -> No
     make_pr(repo, [GOOD.format(n=2)])
     body = tmp_path / "body.md"
     body.write_text("The gateway drops idle connections after 30 s and customers were charged twice.\n")
-    code, data, _ = ci_json(repo, clean_env(), "--base", "main", "--title", "PAY-9: retry payments",
-                            "--body-file", str(body))
+    code, data, _ = ci_json(
+        repo, clean_env(), "--base", "main", "--title", "PAY-9: retry payments", "--body-file", str(body)
+    )
     assert code == 0 and data["commits"] == 1
-    code, data, _ = ci_json(repo, clean_env(), "--base", "main", "--title", "retry payments",
-                            "--body-file", str(body))
+    code, data, _ = ci_json(
+        repo, clean_env(), "--base", "main", "--title", "retry payments", "--body-file", str(body)
+    )
     assert code == 1 and codes(data) == [(None, "CTX101")]
 
 
@@ -141,7 +143,7 @@ def test_empty_range_is_reported_not_passed(repo: Repo, tmp_path: Path) -> None:
 
 
 def test_detached_head_and_merge_commits_in_the_range(repo: Repo, tmp_path: Path) -> None:
-    base, _ = make_pr(repo, [GOOD.format(n=2)])
+    make_pr(repo, [GOOD.format(n=2)])
     repo.git("checkout", "-q", "main")
     main_tip = repo.commit(GOOD.format(n=3))
     repo.git("checkout", "-q", "feature")
@@ -154,7 +156,7 @@ def test_detached_head_and_merge_commits_in_the_range(repo: Repo, tmp_path: Path
     assert code == 0 and data["commits"] == 3
     assert main_tip not in [c for c, _ in codes(data)]
     proc = run_ctxlint("ci", "--format", "junit", cwd=repo.path, env=env)
-    assert 'exempt: merge' in proc.stdout
+    assert "exempt: merge" in proc.stdout
 
 
 def test_base_that_is_not_an_ancestor_after_a_force_push(repo: Repo, tmp_path: Path) -> None:
@@ -182,9 +184,13 @@ def test_unrelated_histories_are_refused(repo: Repo, tmp_path: Path) -> None:
 def test_bot_pr_is_exempt_by_author(repo: Repo, tmp_path: Path) -> None:
     base, head = make_pr(repo, [])
     head = repo.commit("Bump requests from 2.31.0 to 2.32.0\n", author="dependabot[bot] <support@github.com>")
-    env = github_env(tmp_path, "pull_request",
-                     github_pr_event(base, head, title="Bump requests from 2.31.0 to 2.32.0", body="",
-                                     login="dependabot[bot]"))
+    env = github_env(
+        tmp_path,
+        "pull_request",
+        github_pr_event(
+            base, head, title="Bump requests from 2.31.0 to 2.32.0", body="", login="dependabot[bot]"
+        ),
+    )
     code, data, _ = ci_json(repo, env)
     assert code == 0 and codes(data) == []
 
@@ -192,19 +198,22 @@ def test_bot_pr_is_exempt_by_author(repo: Repo, tmp_path: Path) -> None:
 def test_subject_revert_is_not_a_real_revert(repo: Repo, tmp_path: Path) -> None:
     base, bad = make_pr(repo, [BAD])
     real = repo.commit(f'Revert "fix stuff"\n\nThis reverts commit {bad}.\n')
-    fake = repo.commit('Revert the cache change\n')
+    fake = repo.commit("Revert the cache change\n")
     env = github_env(tmp_path, "pull_request", github_pr_event(base, fake, commits=3))
     _, data, _ = ci_json(repo, env)
     flagged = {c for c, _ in codes(data)}
     assert real not in flagged and fake in flagged and bad in flagged
 
 
-@pytest.mark.parametrize("title", [
-    "PAY-1: ok\n::error::forged annotation",
-    "PAY-1: ok%0A::set-output name=x::y",
-    "PAY-1: ok\r\n::add-mask::secret",
-    "PAY-1: $(touch pwned) `touch pwned2` ; touch pwned3",
-])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "PAY-1: ok\n::error::forged annotation",
+        "PAY-1: ok%0A::set-output name=x::y",
+        "PAY-1: ok\r\n::add-mask::secret",
+        "PAY-1: $(touch pwned) `touch pwned2` ; touch pwned3",
+    ],
+)
 def test_crafted_pr_title_cannot_inject_workflow_commands(repo: Repo, tmp_path: Path, title: str) -> None:
     base, head = make_pr(repo, [GOOD.format(n=2)])
     env = github_env(tmp_path, "pull_request", github_pr_event(base, head, title=title, body="x"))

@@ -55,7 +55,7 @@ def test_merge_group_has_no_pr_text(tmp_path: Path) -> None:
 
 def test_github_push_event_is_refused_with_the_way_out(tmp_path: Path) -> None:
     env = github_env(tmp_path, "push", {"ref": "refs/heads/main", "before": BASE, "after": HEAD})
-    with pytest.raises(CtxlintError, match="'push' is not a pull request.*check-range"):
+    with pytest.raises(CtxlintError, match=r"'push' is not a pull request.*check-range"):
         ci.detect(env)
 
 
@@ -123,6 +123,9 @@ def test_flags_override_single_fields_of_the_ci(tmp_path: Path) -> None:
 
 
 def test_fix_hint_names_each_ci_own_setting(tmp_path: Path) -> None:
-    assert "fetch-depth: 0" in ci.detect(github_env(tmp_path, "pull_request", github_pr_event(BASE, HEAD))).fix_hint()
+    assert (
+        "fetch-depth: 0"
+        in ci.detect(github_env(tmp_path, "pull_request", github_pr_event(BASE, HEAD))).fix_hint()
+    )
     assert "GIT_DEPTH: 0" in ci.detect(gitlab_env(BASE, HEAD)).fix_hint()
     assert "git fetch --deepen" in ci.detect({}, ci.Overrides(base="main")).fix_hint()

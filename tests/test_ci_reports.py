@@ -23,12 +23,18 @@ def outcome_with(findings: list[Finding], commits: list[CommitRecord] | None = N
     return Outcome("ci", findings, commits or [], pr_label="PR #9", pr_number=9, pr_title="Title", **kw)  # type: ignore[arg-type]
 
 
-def finding(code: str = "CTX101", severity: str = "error", message: str = "no ticket", commit: str | None = None,
-            subject: str | None = "fix stuff") -> Finding:
+def finding(
+    code: str = "CTX101",
+    severity: str = "error",
+    message: str = "no ticket",
+    commit: str | None = None,
+    subject: str | None = "fix stuff",
+) -> Finding:
     return Finding(code, "missing-ticket", severity, message, commit=commit, subject=subject)
 
 
 # -- GitHub -----------------------------------------------------------------------------------
+
 
 def test_workflow_command_escaping() -> None:
     assert github.escape_data("50% done\r\nnext") == "50%25 done%0D%0Anext"
@@ -37,8 +43,11 @@ def test_workflow_command_escaping() -> None:
 
 
 def test_annotation_stays_one_command_whatever_the_text() -> None:
-    evil = finding(message="bad\n::error::forged\r\n::set-output name=a::b", subject="x::y, z\n::warning::w",
-                   commit="a" * 40)
+    evil = finding(
+        message="bad\n::error::forged\r\n::set-output name=a::b",
+        subject="x::y, z\n::warning::w",
+        commit="a" * 40,
+    )
     line = github.annotation(evil, outcome_with([evil]))
     assert "\n" not in line and "\r" not in line
     assert line.startswith("::error title=CTX101 missing-ticket (commit aaaaaaaaaa)::")
@@ -60,7 +69,7 @@ def test_at_most_ten_annotations_per_severity_most_important_first() -> None:
     findings += [finding(severity="warning", commit="a" * 40, code=f"CTX2{i:02d}") for i in range(15)]
     findings.append(finding(commit=None, code="CTX999"))  # the PR text
     outcome = outcome_with(findings, commits)
-    lines, left_out = github.annotations(outcome)
+    lines, left_out = github.annotation_lines(outcome)
     assert sum(x.startswith("::error") for x in lines) == 10
     assert sum(x.startswith("::warning") for x in lines) == 10
     assert left_out == len(findings) - 20
@@ -92,6 +101,7 @@ def test_summary_is_capped_and_says_what_was_left_out() -> None:
 
 # -- GitLab -----------------------------------------------------------------------------------
 
+
 def test_fingerprints_unique_even_for_identical_findings() -> None:
     same = [finding(commit="a" * 40), finding(commit="a" * 40), finding(commit="b" * 40), finding()]
     prints = gitlab.fingerprints(outcome_with(same))
@@ -100,10 +110,10 @@ def test_fingerprints_unique_even_for_identical_findings() -> None:
 
 def make_pr(repo: Repo) -> tuple[str, str]:
     base = repo.commit(GOOD.format(n=1))
-    repo.write(".ctxlint.toml", "trackers = [\"jira\", \"github\"]\n")
+    repo.write(".ctxlint.toml", 'trackers = ["jira", "github"]\n')
     repo.git("checkout", "-q", "-b", "feature")
     repo.commit(BAD)
-    repo.commit("Tidy <things> & \"quote\" \x01\x02 control\n")
+    repo.commit('Tidy <things> & "quote" \x01\x02 control\n')
     head = repo.commit(GOOD.format(n=3))
     return base, head
 
@@ -125,6 +135,7 @@ def test_gitlab_code_quality_is_stable_across_runs(repo: Repo, tmp_path: Path) -
 
 # -- SARIF ------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def sarif_validator() -> jsonschema.Draft4Validator:
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
@@ -132,8 +143,9 @@ def sarif_validator() -> jsonschema.Draft4Validator:
     return jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
-def test_sarif_is_valid_against_the_official_schema(repo: Repo, tmp_path: Path,
-                                                    sarif_validator: jsonschema.Draft4Validator) -> None:
+def test_sarif_is_valid_against_the_official_schema(
+    repo: Repo, tmp_path: Path, sarif_validator: jsonschema.Draft4Validator
+) -> None:
     base, head = make_pr(repo)
     env = github_env(tmp_path, "pull_request", github_pr_event(base, head, title="wip", body=""))
     proc = run_ctxlint("ci", "--format", "sarif", cwd=repo.path, env=env)
@@ -164,6 +176,7 @@ def test_sarif_of_an_empty_run_is_valid(sarif_validator: jsonschema.Draft4Valida
 
 # -- JUnit ------------------------------------------------------------------------------------
 
+
 def test_junit_has_a_case_per_commit_and_one_for_the_pr(repo: Repo, tmp_path: Path) -> None:
     base, head = make_pr(repo)
     env = github_env(tmp_path, "pull_request", github_pr_event(base, head, title="wip", body=""))
@@ -191,14 +204,27 @@ def test_junit_strips_what_xml_cannot_hold() -> None:
 
 # -- several formats in one run ---------------------------------------------------------------
 
+
 def test_one_run_writes_every_requested_file(repo: Repo, tmp_path: Path) -> None:
     base, head = make_pr(repo)
     out = tmp_path / "reports"
     proc = run_ctxlint(
-        "check-range", f"{base}..{head}", "--format", "github",
-        "--sarif-file", str(out / "c.sarif"), "--junit-file", str(out / "c.xml"),
-        "--gitlab-file", str(out / "gl.json"), "--json-file", str(out / "c.json"),
-        "--summary-file", str(out / "summary.md"), cwd=repo.path, env=clean_env(),
+        "check-range",
+        f"{base}..{head}",
+        "--format",
+        "github",
+        "--sarif-file",
+        str(out / "c.sarif"),
+        "--junit-file",
+        str(out / "c.xml"),
+        "--gitlab-file",
+        str(out / "gl.json"),
+        "--json-file",
+        str(out / "c.json"),
+        "--summary-file",
+        str(out / "summary.md"),
+        cwd=repo.path,
+        env=clean_env(),
     )
     assert proc.returncode == 1
     assert proc.stdout.startswith("::error title=")

@@ -51,12 +51,28 @@ def test_action_script_passes_hostile_inputs_as_data(tmp_path: Path) -> None:
     fake.write_text('#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done > "$ARGS_OUT"\n')
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     hostile = '$(touch pwned); `touch pwned2`"; touch pwned3'
-    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", ARGS_OUT=str(tmp_path / "args"),
-               CTXLINT_POLICY=hostile, CTXLINT_CONFIG="", CTXLINT_DEEPEN="true", CTXLINT_SARIF="out dir/x.sarif",
-               CTXLINT_JUNIT="")
+    env = dict(
+        os.environ,
+        PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        ARGS_OUT=str(tmp_path / "args"),
+        CTXLINT_POLICY=hostile,
+        CTXLINT_CONFIG="",
+        CTXLINT_DEEPEN="true",
+        CTXLINT_SARIF="out dir/x.sarif",
+        CTXLINT_JUNIT="",
+    )
     subprocess.run(["bash", "-e", "-c", str(gate_step()["run"])], cwd=tmp_path, env=env, check=True)
     args = (tmp_path / "args").read_text().splitlines()
-    assert args == ["ci", "--format", "github", "--policy", hostile, "--deepen", "--sarif-file", "out dir/x.sarif"]
+    assert args == [
+        "ci",
+        "--format",
+        "github",
+        "--policy",
+        hostile,
+        "--deepen",
+        "--sarif-file",
+        "out dir/x.sarif",
+    ]
     assert not list(tmp_path.glob("pwned*"))
 
 
@@ -76,7 +92,9 @@ def test_gitlab_template_wires_code_quality_and_junit() -> None:
 def _options(command: str) -> set[str]:
     parser = _parser()
     sub = next(a for a in parser._actions if a.dest == "command")  # type: ignore[attr-defined]
-    return {o for a in sub.choices[command]._actions for o in a.option_strings if o.startswith("--")} - {"--help"}
+    return {o for a in sub.choices[command]._actions for o in a.option_strings if o.startswith("--")} - {
+        "--help"
+    }
 
 
 def test_docs_mention_every_option_and_key() -> None:

@@ -57,8 +57,12 @@ def reference_find(matcher: TicketMatcher, text: str) -> list[str]:
     return seen
 
 
-MATCHERS = [TicketMatcher(), TicketMatcher(["github"]), TicketMatcher(["gitlab", "azure"]),
-            TicketMatcher(["jira"], ["PAY"])]
+MATCHERS = [
+    TicketMatcher(),
+    TicketMatcher(["github"]),
+    TicketMatcher(["gitlab", "azure"]),
+    TicketMatcher(["jira"], ["PAY"]),
+]
 
 TRICKY = [
     "ABC-1 xABC-1 .ABC-12 ABC-12.3 -AB-3 AB-3x (AB-3) \u00c4AB-3 aAB-3 BB-4 UTF-8 PAY-7",
@@ -83,8 +87,23 @@ def test_ticket_search_matches_the_reference_on_the_corpus(matcher: TicketMatche
         assert matcher.find(text) == reference_find(matcher, text), text
 
 
-ALPHABET = st.sampled_from(list("aZ09_-./#!:&@ \n\t\r\u00a0AB1") + ["ABC-", "-1", ".5", "://", "http", "https://", "AB#", "/-/issues/",
-                                                                   "/pull/", "/browse/", "PAY-", "linear.app/"])
+ALPHABET = st.sampled_from(
+    [
+        *"aZ09_-./#!:&@ \n\t\r\u00a0AB1",
+        "ABC-",
+        "-1",
+        ".5",
+        "://",
+        "http",
+        "https://",
+        "AB#",
+        "/-/issues/",
+        "/pull/",
+        "/browse/",
+        "PAY-",
+        "linear.app/",
+    ]
+)
 
 
 @settings(max_examples=400, deadline=None)
@@ -111,25 +130,42 @@ def reference_lint(text: str, ctx: CommitContext, cfg: Config) -> list[Finding]:
         name, severity = severity_of(code, cfg)
         if severity == "off":
             continue
-        findings.extend(Finding(code, name, severity, p, commit=ctx.sha, subject=msg.subject or None)
-                        for p in problems)
+        findings.extend(
+            Finding(code, name, severity, p, commit=ctx.sha, subject=msg.subject or None) for p in problems
+        )
     return findings
 
 
-CONFIGS = [Config(), validate({"rules": {"CTX201": "off", "missing-ticket": "warning"},
-                               "exempt": {"bots": False}, "project-keys": ["LANG"]}, "test")]
+CONFIGS = [
+    Config(),
+    validate(
+        {
+            "rules": {"CTX201": "off", "missing-ticket": "warning"},
+            "exempt": {"bots": False},
+            "project-keys": ["LANG"],
+        },
+        "test",
+    ),
+]
 
 
 @pytest.mark.skipif(not corpus(), reason="shared corpus not present")
 def test_engine_matches_the_reference_loop_on_the_corpus() -> None:
-    messages = corpus()[:1500] + [
-        "fixup! x\n", "Revert \"x\"\n\nThis reverts commit 0123456789abcdef.\n", "x\n\nCtxlint-Skip: hotfix\n",
+    messages = [
+        *corpus()[:1500],
+        "fixup! x\n",
+        'Revert "x"\n\nThis reverts commit 0123456789abcdef.\n',
+        "x\n\nCtxlint-Skip: hotfix\n",
         "x\n\nCtxlint-Skip:\n",
     ]
     for cfg in CONFIGS:
         for i, text in enumerate(messages):
-            ctx = CommitContext(sha=f"{i:040x}", author="dependabot[bot] <x>" if i % 7 == 0 else "Dev <d@x>",
-                                parents=2 if i % 11 == 0 else 1, source="history")
+            ctx = CommitContext(
+                sha=f"{i:040x}",
+                author="dependabot[bot] <x>" if i % 7 == 0 else "Dev <d@x>",
+                parents=2 if i % 11 == 0 else 1,
+                source="history",
+            )
             got = lint(parse(text, comment_char=None), ctx, cfg).findings
             assert got == reference_lint(text, ctx, cfg), text
 
@@ -138,8 +174,16 @@ def test_engine_matches_the_reference_loop_on_the_corpus() -> None:
 def test_rationale_prefilters_never_hide_a_match() -> None:
     from linter.checks.rationale import _CAUSAL, _CAUSAL_WORDS, _DECISION_WORDS, DECISION_LINK, _may_hold
 
-    texts = [*corpus(), "see ADR-7", "docs/DECISIONS/x.md", "BECAUSE it broke prod", "decıſions/x.md",
-             "fixed \u212aeep", "To Avoid double charges", "See architecture-decisions/0001-x.md"]
+    texts = [
+        *corpus(),
+        "see ADR-7",
+        "docs/DECISIONS/x.md",
+        "BECAUSE it broke prod",
+        "dec\u0131\u017fions/x.md",
+        "fixed \u212aeep",
+        "To Avoid double charges",
+        "See architecture-decisions/0001-x.md",
+    ]
     for text in texts:
         if DECISION_LINK.search(text):
             assert _may_hold(text, _DECISION_WORDS), text
@@ -148,9 +192,37 @@ def test_rationale_prefilters_never_hide_a_match() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["ADR", "adr", "-", "7", " ", "/", "decisions", "DECISION", "-records", ".md",
-                                 "because", "To ", "avoid", "x", "since", "\u0131", "\u017f", "\u212a", "SO THAT",
-                                 "which ", "led", "caused by"]), max_size=12).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "ADR",
+                "adr",
+                "-",
+                "7",
+                " ",
+                "/",
+                "decisions",
+                "DECISION",
+                "-records",
+                ".md",
+                "because",
+                "To ",
+                "avoid",
+                "x",
+                "since",
+                "\u0131",
+                "\u017f",
+                "\u212a",
+                "SO THAT",
+                "which ",
+                "led",
+                "caused by",
+            ]
+        ),
+        max_size=12,
+    ).map("".join)
+)
 def test_rationale_prefilters_on_generated_text(text: str) -> None:
     from linter.checks.rationale import _CAUSAL, _CAUSAL_WORDS, _DECISION_WORDS, DECISION_LINK, _may_hold
 
@@ -160,7 +232,9 @@ def test_rationale_prefilters_on_generated_text(text: str) -> None:
         assert _may_hold(text, _CAUSAL_WORDS)
 
 
-def reference_parse_parts(raw: str, comment_char: str | None) -> tuple[str, list[str], list[tuple[str, str, int]]]:
+def reference_parse_parts(
+    raw: str, comment_char: str | None
+) -> tuple[str, list[str], list[tuple[str, str, int]]]:
     """clean(), paragraphs and trailers as the line-by-line helpers compute them."""
     from linter.message import SCISSORS, _line_of_paragraph, _parse_trailer_block, _split_paragraphs
 
@@ -191,8 +265,11 @@ def reference_parse_parts(raw: str, comment_char: str | None) -> tuple[str, list
 def check_parse(raw: str) -> None:
     for char in (None, "#"):
         msg = parse(raw, comment_char=char)
-        assert (msg.text, msg.paragraphs, [(t.key, t.value, t.line) for t in msg.trailers]) == \
-            reference_parse_parts(raw, char)
+        assert (
+            msg.text,
+            msg.paragraphs,
+            [(t.key, t.value, t.line) for t in msg.trailers],
+        ) == reference_parse_parts(raw, char)
 
 
 @pytest.mark.skipif(not corpus(), reason="shared corpus not present")
@@ -202,8 +279,30 @@ def test_parse_matches_the_line_by_line_reference_on_the_corpus() -> None:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(["a", "Key: v", "Signed-off-by: x", " ", "\t", "\n", "\r\n", "\r", "\x0c",
-                                 "\u00a0", "\x1c", "\u2028", "\x00", "x y", "# c", "(cherry picked from commit 1)"]),
-                max_size=30).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "a",
+                "Key: v",
+                "Signed-off-by: x",
+                " ",
+                "\t",
+                "\n",
+                "\r\n",
+                "\r",
+                "\x0c",
+                "\u00a0",
+                "\x1c",
+                "\u2028",
+                "\x00",
+                "x y",
+                "# c",
+                "(cherry picked from commit 1)",
+            ]
+        ),
+        max_size=30,
+    ).map("".join)
+)
 def test_parse_matches_the_line_by_line_reference_on_generated_text(raw: str) -> None:
     check_parse(raw)

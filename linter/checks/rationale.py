@@ -63,7 +63,7 @@ _CAUSAL_WORDS = ("because", "since", "so that", "in order to", "to ", "otherwise
 def _may_hold(text: str, words: tuple[str, ...]) -> bool:
     """False only when no match is possible: ASCII text holding none of `words` in any case.
 
-    Non-ASCII text always says True: with IGNORECASE, `i`, `s` and `k` also match `ı`, `ſ` and
+    Non-ASCII text always says True: with IGNORECASE, `i`, `s` and `k` also match dotless i, long s and
     the Kelvin sign, which lower() would not bring back to ASCII.
     """
     if not text.isascii():

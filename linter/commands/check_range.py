@@ -10,19 +10,22 @@ from linter.report.outcome import CommitRecord, Outcome
 
 
 def add_arguments(parser: object) -> None:
-    parser.add_argument("revisions", nargs="+", metavar="RANGE",  # type: ignore[attr-defined]
-                        help="revision range(s), e.g. origin/main..HEAD")
+    add = parser.add_argument  # type: ignore[attr-defined]
+    add("revisions", nargs="+", metavar="RANGE", help="revision range(s), e.g. origin/main..HEAD")
     outputs.add_arguments(parser)
 
 
-def collect(revisions: list[str], cfg: config_module.Config, cwd: str | None = None) -> tuple[list[Finding], int]:
+def collect(
+    revisions: list[str], cfg: config_module.Config, cwd: str | None = None
+) -> tuple[list[Finding], int]:
     """(findings, number of commits checked) for the range."""
     findings, records = walk(revisions, cfg, cwd)
     return findings, len(records)
 
 
-def walk(revisions: list[str], cfg: config_module.Config,
-         cwd: str | None = None) -> tuple[list[Finding], list[CommitRecord]]:
+def walk(
+    revisions: list[str], cfg: config_module.Config, cwd: str | None = None
+) -> tuple[list[Finding], list[CommitRecord]]:
     """Findings and a record of every commit the range selects (newest first), in one git log pass."""
     history.check_revisions(revisions, cwd)
     findings: list[Finding] = []
@@ -38,8 +41,9 @@ def run(args: object) -> int:
     cfg = config_module.load(root, args.config)  # type: ignore[attr-defined]
     revisions: list[str] = args.revisions  # type: ignore[attr-defined]
     findings, records = walk(revisions, cfg)
-    outcome = Outcome("check-range", findings, records, root=root, config_path=cfg.source,
-                      extra={"commits": len(records)})
+    outcome = Outcome(
+        "check-range", findings, records, root=root, config_path=cfg.source, extra={"commits": len(records)}
+    )
     if not records:
         outcome.notes.append(f"no commits in {' '.join(revisions)}: nothing was checked")
     outputs.emit(outcome, args)

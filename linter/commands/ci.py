@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from linter.errors import CtxlintError
 from linter.message import MAX_MESSAGE_BYTES
@@ -41,16 +41,32 @@ def add_arguments(parser: object) -> None:
     add("--base", metavar="REV", help="the base revision (default: from the CI); required outside CI")
     add("--head", metavar="REV", help="the PR's head revision (default: from the CI, else HEAD)")
     add("--title", metavar="TEXT", help="the PR title (default: from the CI)")
-    add("--body-file", metavar="FILE", help="a file holding the PR body, '-' for stdin (default: from the CI)")
-    add("--provider", choices=("auto", "github", "gitlab", "generic"), default="auto",
-        help="which CI to read the PR from (default: detect)")
-    add("--policy", choices=POLICIES, default=None,
+    add(
+        "--body-file", metavar="FILE", help="a file holding the PR body, '-' for stdin (default: from the CI)"
+    )
+    add(
+        "--provider",
+        choices=("auto", "github", "gitlab", "generic"),
+        default="auto",
+        help="which CI to read the PR from (default: detect)",
+    )
+    add(
+        "--policy",
+        choices=POLICIES,
+        default=None,
         help="what must comply: both (default), commits, or pr (squash-merge teams); "
-             "overrides [tool.ctxlint.ci] policy")
-    add("--deepen", action="store_true",
-        help="in a shallow clone, fetch more history (objects only) until the merge base is present")
-    add("--allow-empty", action="store_true",
-        help="accept a PR with no commits between base and head instead of failing (exit 2)")
+        "overrides [tool.ctxlint.ci] policy",
+    )
+    add(
+        "--deepen",
+        action="store_true",
+        help="in a shallow clone, fetch more history (objects only) until the merge base is present",
+    )
+    add(
+        "--allow-empty",
+        action="store_true",
+        help="accept a PR with no commits between base and head instead of failing (exit 2)",
+    )
     outputs.add_arguments(parser)
 
 
@@ -82,8 +98,9 @@ def deepen(pr: ci_module.PullRequest, cwd: str | None = None) -> list[str]:
 
     remote = gitio.default_remote(cwd)
     if remote is None:
-        raise CtxlintError("--deepen needs a remote to fetch from, and this clone has none (or several "
-                           "without an `origin`)")
+        raise CtxlintError(
+            "--deepen needs a remote to fetch from, and this clone has none (or several without an `origin`)"
+        )
     notes: list[str] = []
     for rev, ref in ((pr.head, pr.head_ref), (pr.base, pr.base_ref)):
         if gitio.resolve(rev, cwd) is not None:
@@ -121,25 +138,37 @@ def resolve_range(pr: ci_module.PullRequest, cwd: str | None = None) -> tuple[st
     if head is None:
         extra = ""
         if pr.event == "pull_request_target" and pr.number is not None:
-            extra = (f"; pull_request_target checks out the base branch: fetch the PR's commits (objects "
-                     f"only, nothing runs) with `git fetch origin refs/pull/{pr.number}/head`")
-        raise CtxlintError(f"the head commit {_short(pr.head)} of {pr.label} is not in this clone{where}; "
-                           f"{pr.fix_hint()}{extra}")
+            extra = (
+                f"; pull_request_target checks out the base branch: fetch the PR's commits (objects "
+                f"only, nothing runs) with `git fetch origin refs/pull/{pr.number}/head`"
+            )
+        raise CtxlintError(
+            f"the head commit {_short(pr.head)} of {pr.label} is not in this clone{where}; "
+            f"{pr.fix_hint()}{extra}"
+        )
     base = gitio.resolve(pr.base, cwd)
     if base is None:
         name = f" ({pr.base_ref})" if pr.base_ref else ""
-        raise CtxlintError(f"the base commit {_short(pr.base)}{name} of {pr.label} is not in this clone{where}; "
-                           f"{pr.fix_hint()}")
+        raise CtxlintError(
+            f"the base commit {_short(pr.base)}{name} of {pr.label} is not in this clone{where}; "
+            f"{pr.fix_hint()}"
+        )
     if gitio.merge_base(base, head, cwd) is None:
         if shallow:
-            raise CtxlintError(f"the merge base of {_short(pr.base)} and {_short(pr.head)} is not in this "
-                               f"shallow clone; {pr.fix_hint()}")
-        raise CtxlintError(f"base {_short(pr.base)} and head {_short(pr.head)} share no history; "
-                           "check --base (is it the branch the PR merges into?)")
+            raise CtxlintError(
+                f"the merge base of {_short(pr.base)} and {_short(pr.head)} is not in this "
+                f"shallow clone; {pr.fix_hint()}"
+            )
+        raise CtxlintError(
+            f"base {_short(pr.base)} and head {_short(pr.head)} share no history; "
+            "check --base (is it the branch the PR merges into?)"
+        )
     return base, head
 
 
-def lint_pr_text(pr: ci_module.PullRequest, cfg: config_module.Config) -> tuple[list[Finding], tuple[str, ...]]:
+def lint_pr_text(
+    pr: ci_module.PullRequest, cfg: config_module.Config
+) -> tuple[list[Finding], tuple[str, ...]]:
     """The PR's title and body through the same engine as a commit message (source "pr")."""
     from linter.checks import CommitContext
     from linter.engine import lint
@@ -153,6 +182,7 @@ def lint_pr_text(pr: ci_module.PullRequest, cfg: config_module.Config) -> tuple[
 
 
 def run(args: object) -> int:
+    opts: Any = args  # an argparse.Namespace
     from linter import ci as ci_module
     from linter import config as config_module
     from linter import gitio, history
@@ -160,44 +190,54 @@ def run(args: object) -> int:
     from linter.report.outcome import CommitRecord, Outcome
 
     root = gitio.toplevel()
-    cfg = config_module.load(root, args.config)  # type: ignore[attr-defined]
-    body_file: str | None = args.body_file  # type: ignore[attr-defined]
-    provider: str = args.provider  # type: ignore[attr-defined]
+    cfg = config_module.load(root, opts.config)
+    body_file: str | None = opts.body_file
+    provider: str = opts.provider
     overrides = ci_module.Overrides(
-        base=args.base, head=args.head, title=args.title,  # type: ignore[attr-defined]
+        base=opts.base,
+        head=opts.head,
+        title=opts.title,
         body=read_body(body_file) if body_file else None,
         provider=None if provider == "auto" else provider,
     )
     pr = ci_module.detect(os.environ, overrides)
-    policy: str = args.policy or cfg.text("policy", "ci") or "both"  # type: ignore[attr-defined]
+    policy: str = opts.policy or cfg.text("policy", "ci") or "both"
     notes = list(pr.notes)
-    if args.deepen:  # type: ignore[attr-defined]
+    if opts.deepen:
         notes.extend(deepen(pr, root))
     base, head = resolve_range(pr, root)
     if not gitio.is_ancestor(base, head, root):
-        notes.append(f"base {_short(pr.base)} is not an ancestor of head {_short(pr.head)} (the base branch "
-                     "moved on, or the PR was rebased or force-pushed): checking the PR's own commits, "
-                     "merge-base..head")
+        notes.append(
+            f"base {_short(pr.base)} is not an ancestor of head {_short(pr.head)} (the base branch "
+            "moved on, or the PR was rebased or force-pushed): checking the PR's own commits, "
+            "merge-base..head"
+        )
 
     commit_findings: list[Finding] = []
     records: list[CommitRecord] = []
     for commit, result in history.walk([head, f"^{base}"], cfg, root):
         records.append(CommitRecord(commit.sha, commit.message.split("\n", 1)[0], result.exemptions))
         commit_findings.extend(result.findings)
-    if not records and not args.allow_empty:  # type: ignore[attr-defined]
-        raise CtxlintError(f"{pr.label} has no commits between base {_short(pr.base)} and head {_short(pr.head)}: "
-                           "nothing to check (is --base right?); pass --allow-empty to accept an empty range")
+    if not records and not opts.allow_empty:
+        raise CtxlintError(
+            f"{pr.label} has no commits between base {_short(pr.base)} and head {_short(pr.head)}: "
+            "nothing to check (is --base right?); pass --allow-empty to accept an empty range"
+        )
     if not records:
         notes.append(f"{pr.label} has no commits between base and head: only its text was checked")
     if pr.commit_count is not None and pr.commit_count != len(records):
-        notes.append(f"the CI counts {pr.commit_count} commits in {pr.label}, ctxlint found {len(records)} "
-                     "in base..head")
+        notes.append(
+            f"the CI counts {pr.commit_count} commits in {pr.label}, ctxlint found {len(records)} "
+            "in base..head"
+        )
 
     findings: list[Finding] = []
     pr_exemptions: tuple[str, ...] = ()
     lint_text = policy in ("both", "pr") and pr.has_text
     if policy in ("both", "pr") and not pr.has_text:
-        notes.append("no PR title or body to check" + (": checking the commits instead" if policy == "pr" else ""))
+        notes.append(
+            "no PR title or body to check" + (": checking the commits instead" if policy == "pr" else "")
+        )
     if lint_text:
         pr_findings, pr_exemptions = lint_pr_text(pr, cfg)
         findings.extend(pr_findings)
@@ -208,19 +248,35 @@ def run(args: object) -> int:
     if policy in ("both", "commits") or not lint_text or len(records) == 1:
         findings.extend(commit_findings)
     elif commit_findings:
-        notes.append(f"policy `pr`: {len(commit_findings)} finding{'s' * (len(commit_findings) != 1)} on "
-                     "individual commits not reported (a squash merge replaces them)")
+        notes.append(
+            f"policy `pr`: {len(commit_findings)} finding{'s' * (len(commit_findings) != 1)} on "
+            "individual commits not reported (a squash merge replaces them)"
+        )
 
     outcome = Outcome(
-        "ci", findings, records, notes=notes, root=root, config_path=cfg.source,
-        pr_label=pr.label if lint_text else None, pr_title=pr.title, pr_url=pr.url, pr_number=pr.number,
+        "ci",
+        findings,
+        records,
+        notes=notes,
+        root=root,
+        config_path=cfg.source,
+        pr_label=pr.label if lint_text else None,
+        pr_title=pr.title,
+        pr_url=pr.url,
+        pr_number=pr.number,
         pr_exemptions=pr_exemptions,
         extra={
             "commits": len(records),
             "policy": policy,
             "pull_request": {
-                "provider": pr.provider, "event": pr.event, "number": pr.number, "title": pr.title,
-                "url": pr.url, "base": base, "head": head, "from_fork": pr.from_fork,
+                "provider": pr.provider,
+                "event": pr.event,
+                "number": pr.number,
+                "title": pr.title,
+                "url": pr.url,
+                "base": base,
+                "head": head,
+                "from_fork": pr.from_fork,
                 "text_checked": lint_text,
             },
             "notes": notes,

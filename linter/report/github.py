@@ -40,7 +40,7 @@ def annotation(finding: Finding, outcome: Outcome) -> str:
     return f"::{command} title={escape_property(clean(title))}::{escape_data(clean(message))}"
 
 
-def annotations(outcome: Outcome) -> tuple[list[str], int]:
+def annotation_lines(outcome: Outcome) -> tuple[list[str], int]:
     """The annotation lines (most important first, within GitHub's caps) and how many were left out."""
     lines: list[str] = []
     used = {"error": 0, "warning": 0}
@@ -57,12 +57,14 @@ def annotations(outcome: Outcome) -> tuple[list[str], int]:
 
 def write(outcome: Outcome, stream: TextIO) -> None:
     """Annotations, a notice when some were left out, and the plain list for the log."""
-    lines, left_out = annotations(outcome)
+    lines, left_out = annotation_lines(outcome)
     for line in lines:
         stream.write(line + "\n")
     if left_out:
-        stream.write(f"::notice title=ctxlint::{left_out} more finding{'s' * (left_out != 1)} not annotated "
-                     "(GitHub shows 10 errors and 10 warnings per step); the job summary lists them all\n")
+        stream.write(
+            f"::notice title=ctxlint::{left_out} more finding{'s' * (left_out != 1)} not annotated "
+            "(GitHub shows 10 errors and 10 warnings per step); the job summary lists them all\n"
+        )
     for note in outcome.notes:
         stream.write(f"::notice title=ctxlint::{escape_data(clean(note))}\n")
     from linter.report import text
@@ -77,14 +79,18 @@ def _row(finding: Finding, outcome: Outcome) -> str:
     subject = markdown(finding.subject or "")
     if len(subject) > 200:
         subject = subject[:197] + "\\.\\.\\."
-    return (f"| {mark} | `{finding.code}` {markdown(finding.name)} | {where} | {subject} | "
-            f"{markdown(finding.message)} |\n")
+    return (
+        f"| {mark} | `{finding.code}` {markdown(finding.name)} | {where} | {subject} | "
+        f"{markdown(finding.message)} |\n"
+    )
 
 
 def summary(outcome: Outcome, limit: int = SUMMARY_LIMIT) -> str:
     """The Markdown job summary: every finding, or as many as fit in `limit` bytes, saying so."""
-    head = [f"## ctxlint: {outcome.errors} error{'s' * (outcome.errors != 1)}, "
-            f"{outcome.warnings} warning{'s' * (outcome.warnings != 1)}\n\n"]
+    head = [
+        f"## ctxlint: {outcome.errors} error{'s' * (outcome.errors != 1)}, "
+        f"{outcome.warnings} warning{'s' * (outcome.warnings != 1)}\n\n"
+    ]
     checked = markdown(outcome.headline().removeprefix("ctxlint: "))
     head.append(f"{checked}\n\n")
     if outcome.pr_label and outcome.pr_title is not None:
@@ -105,8 +111,10 @@ def summary(outcome: Outcome, limit: int = SUMMARY_LIMIT) -> str:
         row_size = len(row.encode("utf-8"))
         if size + row_size + reserve > limit:
             left = len(findings) - index
-            rows.append(f"\n**{left} more finding{'s' * (left != 1)} left out**: GitHub caps a step summary "
-                        "at 1 MiB; the JSON, SARIF or JUnit report (`--json-file` etc.) has them all.\n")
+            rows.append(
+                f"\n**{left} more finding{'s' * (left != 1)} left out**: GitHub caps a step summary "
+                "at 1 MiB; the JSON, SARIF or JUnit report (`--json-file` etc.) has them all.\n"
+            )
             break
         rows.append(row)
         size += row_size

@@ -22,8 +22,9 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def _case(suite: ET.Element, classname: str, name: str, findings: list[Finding],
-          exemptions: tuple[str, ...]) -> tuple[int, int]:
+def _case(
+    suite: ET.Element, classname: str, name: str, findings: list[Finding], exemptions: tuple[str, ...]
+) -> tuple[int, int]:
     case = ET.SubElement(suite, "testcase", classname=classname, name=xml_text(name), time="0")
     failures = 0
     warnings: list[str] = []
@@ -61,8 +62,13 @@ def render(outcome: Outcome) -> str:
         f, s = _case(suite, "ctxlint.pull-request", title, pr_findings, outcome.pr_exemptions)
         tests, failures, skipped = tests + 1, failures + f, skipped + s
     for commit in reversed(outcome.commits):  # oldest first, as the PR lists them
-        f, s = _case(suite, "ctxlint.commits", f"{commit.sha[:12]} {commit.subject}",
-                     by_commit.get(commit.sha, []), commit.exemptions)
+        f, s = _case(
+            suite,
+            "ctxlint.commits",
+            f"{commit.sha[:12]} {commit.subject}",
+            by_commit.get(commit.sha, []),
+            commit.exemptions,
+        )
         tests, failures, skipped = tests + 1, failures + f, skipped + s
     for element in (root, suite):
         element.set("tests", str(tests))

@@ -31,14 +31,37 @@ class Outcome:
     commit nor a path are about that text. `extra` goes into the JSON report as it is.
     """
 
-    __slots__ = ("command", "commits", "config_path", "extra", "findings", "notes", "pr_exemptions", "pr_label",
-                 "pr_number", "pr_title", "pr_url", "root")
+    __slots__ = (
+        "command",
+        "commits",
+        "config_path",
+        "extra",
+        "findings",
+        "notes",
+        "pr_exemptions",
+        "pr_label",
+        "pr_number",
+        "pr_title",
+        "pr_url",
+        "root",
+    )
 
-    def __init__(self, command: str, findings: list[Finding], commits: list[CommitRecord] | None = None, *,
-                 notes: list[str] | None = None, root: str = ".", config_path: str | None = None,
-                 pr_label: str | None = None, pr_title: str | None = None, pr_url: str | None = None,
-                 pr_number: int | None = None, pr_exemptions: tuple[str, ...] = (),
-                 extra: dict[str, object] | None = None) -> None:
+    def __init__(
+        self,
+        command: str,
+        findings: list[Finding],
+        commits: list[CommitRecord] | None = None,
+        *,
+        notes: list[str] | None = None,
+        root: str = ".",
+        config_path: str | None = None,
+        pr_label: str | None = None,
+        pr_title: str | None = None,
+        pr_url: str | None = None,
+        pr_number: int | None = None,
+        pr_exemptions: tuple[str, ...] = (),
+        extra: dict[str, object] | None = None,
+    ) -> None:
         self.command = command
         self.findings = findings
         self.commits = commits if commits is not None else []
@@ -82,8 +105,12 @@ class Outcome:
         order = {c.sha: i for i, c in enumerate(reversed(self.commits))}
         return sorted(
             self.findings,
-            key=lambda f: (SEVERITY_RANK.get(f.severity, 2), f.commit is not None,
-                           order.get(f.commit or "", len(order)), f.code),
+            key=lambda f: (
+                SEVERITY_RANK.get(f.severity, 2),
+                f.commit is not None,
+                order.get(f.commit or "", len(order)),
+                f.code,
+            ),
         )
 
     def anchor(self) -> str:
@@ -106,5 +133,7 @@ class Outcome:
         count = len(self.commits)
         parts.append(f"{count} commit{'s' * (count != 1)}")
         errors, warnings = self.errors, self.warnings
-        return (f"ctxlint: {' and '.join(parts)} checked, {errors} error{'s' * (errors != 1)}, "
-                f"{warnings} warning{'s' * (warnings != 1)}")
+        return (
+            f"ctxlint: {' and '.join(parts)} checked, {errors} error{'s' * (errors != 1)}, "
+            f"{warnings} warning{'s' * (warnings != 1)}"
+        )

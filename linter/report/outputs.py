@@ -23,16 +23,24 @@ FILE_OPTIONS = {"sarif": "sarif_file", "junit": "junit_file", "gitlab": "gitlab_
 def add_arguments(parser: object) -> None:
     """--format and the file options, on any command that produces an Outcome."""
     add = parser.add_argument  # type: ignore[attr-defined]
-    add("--format", choices=FORMATS, default="text",
+    add(
+        "--format",
+        choices=FORMATS,
+        default="text",
         help="what to print on stdout: text, json, github (workflow annotations), gitlab (Code Quality), "
-             "sarif or junit")
+        "sarif or junit",
+    )
     add("--sarif-file", metavar="FILE", help="also write SARIF 2.1.0 to FILE (for code scanning upload)")
     add("--junit-file", metavar="FILE", help="also write JUnit XML to FILE (for a CI's test tab)")
     add("--gitlab-file", metavar="FILE", help="also write a GitLab Code Quality report to FILE")
     add("--json-file", metavar="FILE", help="also write the JSON report to FILE")
-    add("--summary-file", metavar="FILE", default=None,
+    add(
+        "--summary-file",
+        metavar="FILE",
+        default=None,
         help="append a Markdown summary to FILE (default on GitHub Actions: $GITHUB_STEP_SUMMARY; "
-             "'' to turn it off)")
+        "'' to turn it off)",
+    )
 
 
 def render(fmt: str, outcome: Outcome) -> str:

@@ -28,15 +28,20 @@ def rules() -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
     for rule in catalogue():
         help_text = f"{rule.summary}\n\n{rule.rationale}\n\nMore: `ctxlint explain {rule.code}`"
-        out.append({
-            "id": rule.code,
-            "name": rule.name,
-            "shortDescription": {"text": rule.summary},
-            "fullDescription": {"text": rule.rationale},
-            "help": {"text": help_text, "markdown": help_text},
-            "defaultConfiguration": {"level": LEVELS.get(rule.severity, "none"), "enabled": rule.severity != "off"},
-            "properties": {"tags": ["ctxlint", rule.scope], "precision": "high"},
-        })
+        out.append(
+            {
+                "id": rule.code,
+                "name": rule.name,
+                "shortDescription": {"text": rule.summary},
+                "fullDescription": {"text": rule.rationale},
+                "help": {"text": help_text, "markdown": help_text},
+                "defaultConfiguration": {
+                    "level": LEVELS.get(rule.severity, "none"),
+                    "enabled": rule.severity != "off",
+                },
+                "properties": {"tags": ["ctxlint", rule.scope], "precision": "high"},
+            }
+        )
     return out
 
 
@@ -44,13 +49,17 @@ def _logical(finding: Finding, outcome: Outcome) -> dict[str, object]:
     if finding.commit:
         return {"name": finding.commit, "fullyQualifiedName": f"commit/{finding.commit}", "kind": "object"}
     if outcome.pr_number is not None:
-        return {"name": outcome.pr_label or "pull request", "fullyQualifiedName": f"pull/{outcome.pr_number}",
-                "kind": "object"}
+        return {
+            "name": outcome.pr_label or "pull request",
+            "fullyQualifiedName": f"pull/{outcome.pr_number}",
+            "kind": "object",
+        }
     return {"name": outcome.pr_label or "message", "kind": "object"}
 
 
-def _result(finding: Finding, outcome: Outcome, index: dict[str, int], anchor: str,
-            fingerprint: str) -> dict[str, object]:
+def _result(
+    finding: Finding, outcome: Outcome, index: dict[str, int], anchor: str, fingerprint: str
+) -> dict[str, object]:
     where = outcome.target(finding)
     text = f"{finding.message} ({where}"
     text += f": {finding.subject})" if finding.subject else ")"
@@ -58,13 +67,15 @@ def _result(finding: Finding, outcome: Outcome, index: dict[str, int], anchor: s
         "ruleId": finding.code,
         "level": LEVELS.get(finding.severity, "note"),
         "message": {"text": clean(text)},
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": {"uri": finding.path or anchor, "uriBaseId": "%SRCROOT%"},
-                "region": {"startLine": finding.line or 1},
-            },
-            "logicalLocations": [_logical(finding, outcome)],
-        }],
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": finding.path or anchor, "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": finding.line or 1},
+                },
+                "logicalLocations": [_logical(finding, outcome)],
+            }
+        ],
         "partialFingerprints": {"ctxlintFinding/v1": fingerprint},
     }
     if finding.code in index:
@@ -77,14 +88,28 @@ def document(outcome: Outcome) -> dict[str, object]:
     driver_rules = rules()
     index = {str(r["id"]): i for i, r in enumerate(driver_rules)}
     anchor = outcome.anchor()
-    results = [_result(f, outcome, index, anchor, fp) for f, fp in zip(outcome.findings, fingerprints(outcome))]
+    results = [
+        _result(f, outcome, index, anchor, fp) for f, fp in zip(outcome.findings, fingerprints(outcome))
+    ]
     run: dict[str, object] = {
-        "tool": {"driver": {"name": "ctxlint", "version": __version__, "semanticVersion": __version__,
-                            "informationUri": INFORMATION_URI, "rules": driver_rules}},
+        "tool": {
+            "driver": {
+                "name": "ctxlint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": driver_rules,
+            }
+        },
         "automationDetails": {"id": f"ctxlint/{outcome.command}/"},
-        "invocations": [{"executionSuccessful": True,
-                         "toolExecutionNotifications": [{"message": {"text": clean(n)}, "level": "note"}
-                                                        for n in outcome.notes]}],
+        "invocations": [
+            {
+                "executionSuccessful": True,
+                "toolExecutionNotifications": [
+                    {"message": {"text": clean(n)}, "level": "note"} for n in outcome.notes
+                ],
+            }
+        ],
         "results": results,
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}

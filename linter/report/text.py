@@ -47,7 +47,8 @@ def _plain(findings: list[Finding], stream: TextIO, header: str | None) -> None:
             out.append(f"{where}\n")
             last = where
         indent = "  " if where else ""
-        out.append(f"{indent}{_MARK.get(f.severity, f.severity)} {f.code} {f.name}: {clean_line(f.message)}\n")
+        mark = _MARK.get(f.severity, f.severity)
+        out.append(f"{indent}{mark} {f.code} {f.name}: {clean_line(f.message)}\n")
     stream.write("".join(out))
 
 
