@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from linter.errors import CtxlintError
 
@@ -153,24 +154,17 @@ def iter_log(rev_args: Sequence[str], cwd: str | None = None, extra: Sequence[st
     except FileNotFoundError:
         raise CtxlintError("git is not installed or not on PATH") from None
     assert proc.stdout is not None and proc.stderr is not None
-    fields: list[bytes] = []
-    pending = b""
-    width = len(_LOG_FIELDS)
-    try:
+    stdout = proc.stdout
+
+    def chunks() -> Iterator[bytes]:
         while True:
-            chunk = proc.stdout.read(chunk_size)
+            chunk = stdout.read(chunk_size)
             if not chunk:
-                break
-            parts = (pending + chunk).split(b"\0")
-            pending = parts.pop()
-            for part in parts:
-                fields.append(part)
-                if len(fields) == width:
-                    yield _commit(fields)
-                    fields = []
-        if pending:
-            fields.append(pending)
-        if len(fields) == width:
+                return
+            yield chunk
+
+    try:
+        for fields in split_fields(chunks(), len(_LOG_FIELDS)):
             yield _commit(fields)
     finally:
         proc.stdout.close()
@@ -182,16 +176,33 @@ def iter_log(rev_args: Sequence[str], cwd: str | None = None, extra: Sequence[st
         raise CtxlintError(f"git log failed: {first[0].removeprefix('fatal: ') if first else code}")
 
 
-def _commit(fields: list[bytes]) -> Commit:
+def split_fields(chunks: Iterable[bytes], width: int) -> Iterator[list[str]]:
+    """NUL-separated fields, `width` per record, decoded as UTF-8 (bad bytes become U+FFFD).
+
+    The stream is decoded as it comes, not field by field: NUL is never part of a UTF-8 sequence,
+    so the text and the U+FFFD replacements are the same either way, and it is several times faster.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    fields: list[str] = []
+    pending = ""
+    for chunk in chunks:
+        parts = (pending + decoder.decode(chunk)).split("\0")
+        pending = parts.pop()
+        for part in parts:
+            fields.append(part)
+            if len(fields) == width:
+                yield fields
+                fields = []
+    pending += decoder.decode(b"", final=True)
+    if pending:
+        fields.append(pending)
+    if len(fields) == width:
+        yield fields
+
+
+def _commit(fields: list[str]) -> Commit:
     sha, parents, name, email, stamp, message = fields
-    return Commit(
-        _decode(sha).lstrip("\n"),
-        tuple(_decode(parents).split()),
-        _decode(name),
-        _decode(email),
-        int(stamp or b"0"),
-        _decode(message),
-    )
+    return Commit(sha.lstrip("\n"), tuple(parents.split()), name, email, int(stamp or "0"), message)
 
 
 def succeeds(args: Sequence[str], cwd: str | None = None) -> bool:

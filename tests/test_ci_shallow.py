@@ -87,3 +87,28 @@ def test_full_clone_passes_the_same_pr(repo: Repo, tmp_path: Path) -> None:
     env = github_env(tmp_path, "pull_request", github_pr_event(main_tip, head, commits=3))
     proc = run_ctxlint("ci", "--format", "json", cwd=full, env=env)
     assert proc.returncode == 1 and json.loads(proc.stdout)["commits"] == 3
+
+
+def test_fork_pr_under_pull_request_target_with_deepen(repo: Repo, tmp_path: Path) -> None:
+    """A fork's commits exist upstream only under refs/pull/N/head; the workflow checked out the
+    base branch at depth 1. --deepen fetches the PR's commits as objects, checks nothing out."""
+    for n in range(3):
+        repo.commit(GOOD.format(n=n + 1))
+    base = repo.git("rev-parse", "HEAD").strip()
+    fork = tmp_path / "fork"
+    git(tmp_path, "clone", "-q", f"file://{repo.path}", str(fork))
+    fork_repo = Repo(fork)
+    fork_repo.commit(GOOD.format(n=50), {"fork-a.txt": "a\n"})
+    head = fork_repo.commit(BAD, {"fork-b.txt": "b\n"})
+    repo.git("fetch", "-q", str(fork), f"+{head}:refs/pull/42/head")  # what GitHub does for a fork PR
+    clone = shallow_clone(repo, tmp_path / "clone")  # actions/checkout of the base, depth 1
+    env = github_env(tmp_path, "pull_request_target", github_pr_event(base, head, commits=2, fork=True))
+    proc = run_ctxlint("ci", cwd=clone.path, env=env)
+    assert proc.returncode == 2 and "refs/pull/42/head" in proc.stderr
+    proc = run_ctxlint("ci", "--deepen", "--format", "json", cwd=clone.path, env=env)
+    assert proc.returncode == 1, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["commits"] == 2 and data["pull_request"]["from_fork"]
+    assert {f["commit"] for f in data["findings"]} == {head}
+    assert clone.git("rev-parse", "HEAD").strip() == base  # still the base: the PR was never checked out
+    assert not (clone.path / "fork-a.txt").exists()

@@ -306,3 +306,29 @@ def test_parse_matches_the_line_by_line_reference_on_the_corpus() -> None:
 )
 def test_parse_matches_the_line_by_line_reference_on_generated_text(raw: str) -> None:
     check_parse(raw)
+
+
+def reference_fields(data: bytes, width: int) -> list[list[str]]:
+    """The original reading: split the bytes on NUL, then decode each field on its own."""
+    parts = data.split(b"\0")
+    if parts and parts[-1] == b"":
+        parts.pop()
+    decoded = [p.decode("utf-8", "replace") for p in parts]
+    return [decoded[i : i + width] for i in range(0, len(decoded) - width + 1, width)]
+
+
+STREAM = (
+    "\0".join(["a" * 40, "", "Zoë", "z@x", "1700000000", "caf\u00e9 \u2603 \U0001f600 msg\n"]).encode()
+    + b"\0"
+)
+BROKEN = b"\n" + b"b" * 40 + b"\0p\0N\xc3\0e\0" + b"1\0bad \xe2\x82\0"  # truncated sequences before NUL
+
+
+@pytest.mark.parametrize("data", [STREAM * 3, BROKEN + STREAM, STREAM + b"\xff\xfe", b"\xe2\x82"])
+def test_stream_decoding_matches_field_by_field_decoding_at_any_chunk_size(data: bytes) -> None:
+    from linter.gitio import split_fields
+
+    expected = reference_fields(data, 6)
+    for size in range(1, len(data) + 1):
+        chunks = [data[i : i + size] for i in range(0, len(data), size)]
+        assert list(split_fields(chunks, 6)) == expected, size
