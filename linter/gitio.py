@@ -246,9 +246,3 @@ def fetch(remote: str, revisions: Sequence[str], cwd: str | None = None, *, dept
     if deepen is not None:
         args.append(f"--deepen={deepen}")
     return try_run([*args, "--end-of-options", remote, *revisions], cwd) is not None
-
-
-def subject_of(sha: str, cwd: str | None = None) -> str:
-    """One commit's subject line (for messages about a revision, not for linting)."""
-    out = try_run(["log", "-1", "--format=%s", "--end-of-options", sha], cwd)
-    return out.decode("utf-8", "replace").strip() if out else ""

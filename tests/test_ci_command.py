@@ -199,10 +199,14 @@ def test_subject_revert_is_not_a_real_revert(repo: Repo, tmp_path: Path) -> None
     base, bad = make_pr(repo, [BAD])
     real = repo.commit(f'Revert "fix stuff"\n\nThis reverts commit {bad}.\n')
     fake = repo.commit("Revert the cache change\n")
-    env = github_env(tmp_path, "pull_request", github_pr_event(base, fake, commits=3))
+    fixup = repo.commit(f"fixup! {BAD}")
+    env = github_env(tmp_path, "pull_request", github_pr_event(base, fixup, commits=4))
     _, data, _ = ci_json(repo, env)
     flagged = {c for c, _ in codes(data)}
-    assert real not in flagged and fake in flagged and bad in flagged
+    assert real not in flagged and fixup not in flagged  # exempt: a real revert, a fixup
+    assert fake in flagged and bad in flagged  # a subject starting with "Revert" is not a revert
+    proc = run_ctxlint("ci", "--format", "junit", cwd=repo.path, env=env)
+    assert "exempt: revert" in proc.stdout and "exempt: fixup" in proc.stdout
 
 
 @pytest.mark.parametrize(
