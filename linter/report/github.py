@@ -67,9 +67,9 @@ def write(outcome: Outcome, stream: TextIO) -> None:
         )
     for note in outcome.notes:
         stream.write(f"::notice title=ctxlint::{escape_data(clean(note))}\n")
-    from linter.report import text
+    from linter.report.outputs import write_listing
 
-    text.write(outcome.ranked(), stream)
+    write_listing(outcome, stream, outcome.ranked())
     stream.write(outcome.headline() + "\n")
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 from linter.errors import CtxlintError
 
 if TYPE_CHECKING:
+    from linter.findings import Finding
     from linter.report.outcome import Outcome
 
 FORMATS = ("text", "json", "github", "gitlab", "sarif", "junit")
@@ -64,17 +65,23 @@ def render(fmt: str, outcome: Outcome) -> str:
     raise ValueError(fmt)
 
 
-def write_text(outcome: Outcome, stream: TextIO, err: TextIO) -> None:
-    """Human text: the PR's findings under its title, then each commit's; the tally on stderr."""
+def write_listing(outcome: Outcome, stream: TextIO, findings: list[Finding] | None = None) -> None:
+    """The findings as human text: the PR's under its title, then each commit's."""
     from linter.report import text
     from linter.report.safety import clean_line
 
-    pr = [f for f in outcome.findings if not f.commit and not f.path]
-    rest = [f for f in outcome.findings if f.commit or f.path]
+    chosen = outcome.findings if findings is None else findings
+    pr = [f for f in chosen if not f.commit and not f.path]
+    rest = [f for f in chosen if f.commit or f.path]
     if pr:
         title = clean_line(outcome.pr_title or "")
         text.write(pr, stream, f"{outcome.pr_label or 'pull request'}: {title}".rstrip(": "))
     text.write(rest, stream)
+
+
+def write_text(outcome: Outcome, stream: TextIO, err: TextIO) -> None:
+    """Human text on stdout; notes and the tally on stderr."""
+    write_listing(outcome, stream)
     for note in outcome.notes:
         err.write(f"ctxlint: note: {clean_line(note)}\n")
     err.write(outcome.headline() + "\n")
