@@ -81,6 +81,8 @@ def write_listing(outcome: Outcome, stream: TextIO, findings: list[Finding] | No
 
 def write_text(outcome: Outcome, stream: TextIO, err: TextIO) -> None:
     """Human text on stdout; notes and the tally on stderr."""
+    from linter.report.safety import clean_line
+
     write_listing(outcome, stream)
     for note in outcome.notes:
         err.write(f"ctxlint: note: {clean_line(note)}\n")
