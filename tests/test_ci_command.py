@@ -69,7 +69,7 @@ def test_one_commit_pr_checks_the_commit_in_pr_policy(repo: Repo, tmp_path: Path
     env = github_env(tmp_path, "pull_request", github_pr_event(base, head))
     code, data, err = ci_json(repo, env, "--policy", "pr")
     assert code == 1 and codes(data) == [(head, "CTX101"), (head, "CTX201")]
-    assert "exactly one commit" in err and "commit's message" in err
+    assert "exactly one commit" in err and "commit's message" in err and "checked too" in err
 
 
 def test_merge_group_lints_the_queued_commits_only(repo: Repo, tmp_path: Path) -> None:

@@ -31,8 +31,8 @@ DEEPEN_FIRST = 50
 DEEPEN_ROUNDS = 6
 
 ONE_COMMIT_NOTE = (
-    "the PR has exactly one commit: a squash merge records that commit's message, not the PR title "
-    "and body, so the commit is checked too"
+    "the PR has exactly one commit: by default GitHub's squash merge records that commit's message, "
+    "not the PR title and body"
 )
 
 
@@ -241,10 +241,10 @@ def run(args: object) -> int:
     if lint_text:
         pr_findings, pr_exemptions = lint_pr_text(pr, cfg)
         findings.extend(pr_findings)
-    if policy == "pr" and lint_text and len(records) == 1:
-        notes.append(ONE_COMMIT_NOTE)
-    elif policy == "both" and lint_text and len(records) == 1:
-        notes.append(ONE_COMMIT_NOTE.replace(", so the commit is checked too", ", which is checked too"))
+    if lint_text and len(records) == 1:
+        notes.append(
+            ONE_COMMIT_NOTE + (", so the commit is checked too" if policy == "pr" else "; both are checked")
+        )
     if policy in ("both", "commits") or not lint_text or len(records) == 1:
         findings.extend(commit_findings)
     elif commit_findings:
