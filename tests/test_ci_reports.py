@@ -252,3 +252,17 @@ def test_empty_check_range_says_so(repo: Repo) -> None:
     proc = run_ctxlint("check-range", "HEAD..HEAD", cwd=repo.path, env=clean_env())
     assert proc.returncode == 0 and "no commits in HEAD..HEAD" in proc.stderr
     assert "0 commits checked" in proc.stderr
+
+
+def test_sarif_keeps_the_most_important_results_within_the_cap(
+    sarif_validator: jsonschema.Draft4Validator,
+) -> None:
+    warnings = [finding(severity="warning", commit=f"{i:040x}", code="CTX202") for i in range(30)]
+    errors = [finding(commit=f"{i:040x}") for i in range(5)]
+    log = sarif.document(outcome_with(warnings + errors), limit=10)
+    assert not list(sarif_validator.iter_errors(log))
+    run = log["runs"][0]
+    levels = [r["level"] for r in run["results"]]
+    assert levels == ["error"] * 5 + ["warning"] * 5
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert any("25 more findings left out" in n["message"]["text"] for n in notes)

@@ -19,6 +19,8 @@ from linter.report.safety import clean
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/ctxlint/ctxlint"
 LEVELS = {"error": "error", "warning": "warning"}
+#: GitHub code scanning's limit of results per run; a larger file is rejected.
+MAX_RESULTS = 25_000
 
 
 def rules() -> list[dict[str, object]]:
@@ -83,14 +85,21 @@ def _result(
     return result
 
 
-def document(outcome: Outcome) -> dict[str, object]:
-    """The SARIF log as a dict."""
+def document(outcome: Outcome, limit: int = MAX_RESULTS) -> dict[str, object]:
+    """The SARIF log as a dict: at most `limit` results, the most important ones, saying so."""
     driver_rules = rules()
     index = {str(r["id"]): i for i, r in enumerate(driver_rules)}
     anchor = outcome.anchor()
-    results = [
-        _result(f, outcome, index, anchor, fp) for f, fp in zip(outcome.findings, fingerprints(outcome))
-    ]
+    prints = dict(zip(map(id, outcome.findings), fingerprints(outcome)))
+    chosen = outcome.findings if len(outcome.findings) <= limit else outcome.ranked()[:limit]
+    results = [_result(f, outcome, index, anchor, prints[id(f)]) for f in chosen]
+    notes = list(outcome.notes)
+    if len(chosen) < len(outcome.findings):
+        left = len(outcome.findings) - len(chosen)
+        notes.append(
+            f"{left} more findings left out: code scanning accepts at most {limit} results per run; "
+            "the JSON report has them all"
+        )
     run: dict[str, object] = {
         "tool": {
             "driver": {
@@ -106,7 +115,7 @@ def document(outcome: Outcome) -> dict[str, object]:
             {
                 "executionSuccessful": True,
                 "toolExecutionNotifications": [
-                    {"message": {"text": clean(n)}, "level": "note"} for n in outcome.notes
+                    {"message": {"text": clean(n)}, "level": "note"} for n in notes
                 ],
             }
         ],
