@@ -205,6 +205,8 @@ def main() -> int:
         f"range benchmark: {total} commits in {repo} (built or reused in {build_time:.1f} s); "
         f"best of {runs} runs"
     )
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"machine: {os.cpu_count()} CPUs, load average {load:.1f} (timings inflate above the CPU count)")
     print(f"{'what':<46} {'wall s':>8} {'x floor':>8} {'CPU s':>8} {'x floor':>8}")
     for name, (wall, cpu) in rows:
         print(f"{name:<46} {wall:>8.3f} {wall / git_log[0]:>7.1f}x {cpu:>8.3f} {cpu / git_log[1]:>7.1f}x")
