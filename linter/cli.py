@@ -24,7 +24,22 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _parser() -> object:
+def _chosen_command(argv: Sequence[str]) -> str | None:
+    """The subcommand named in argv (skipping the global options and their values), if known."""
+    takes_value = False
+    for arg in argv:
+        if takes_value:
+            takes_value = False
+        elif arg in ("-C", "--config"):
+            takes_value = True
+        elif not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
+
+
+def _parser(chosen: str | None = None) -> object:
+    """The argument parser; with `chosen`, only that command's module is imported for its options
+    (every command is still listed), so one command's start-up never pays for the others'."""
     import argparse
 
     from linter import __version__
@@ -42,7 +57,8 @@ def _parser() -> object:
 
     for name, (module, help_text) in COMMANDS.items():
         command = sub.add_parser(name, help=help_text, description=help_text)
-        importlib.import_module(f"linter.commands.{module}").add_arguments(command)
+        if chosen is None or name == chosen:
+            importlib.import_module(f"linter.commands.{module}").add_arguments(command)
     return parser
 
 
@@ -64,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         fast = _fast_check_msg(args_list)
         if fast is not None:
             return fast
-        parser = _parser()
+        parser = _parser(_chosen_command(args_list))
         args = parser.parse_args(args_list)  # type: ignore[attr-defined]
         if args.cwd:
             import os
