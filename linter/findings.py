@@ -58,7 +58,7 @@ class Finding:
 class Result:
     """What the engine says of one message: its findings and the exemptions that applied."""
 
-    __slots__ = ("exemptions", "findings", "has_rationale", "skip_reason", "tickets")
+    __slots__ = ("exemptions", "findings", "skip_reason", "tickets", "has_rationale")
 
     def __init__(
         self,
