@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from linter.checks import Check, CommitContext, message_checks
+from linter.checks import REGISTRY, Check, CommitContext, message_checks
 from linter.checks.rationale import assess
 from linter.checks.tickets import found_tickets
 from linter.config import Config
@@ -19,8 +19,18 @@ class _Plan:
     """What the config decides once for every message: the checks to run with their names and
     severities, and the exemptions in force. A range of 10,000 commits asks it 10,000 times."""
 
-    __slots__ = ("bot_patterns", "bots", "checks", "fixups", "known_authors", "merges", "release", "reverts",
-                 "skip_key")
+    __slots__ = (
+        "bot_patterns",
+        "bots",
+        "checks",
+        "fixups",
+        "known_authors",
+        "merges",
+        "registered",
+        "release",
+        "reverts",
+        "skip_key",
+    )
 
     def __init__(self, cfg: Config) -> None:
         self.merges = cfg.flag("merges", "exempt")
@@ -33,7 +43,9 @@ class _Plan:
         #: author -> is a bot; a history has far fewer authors than commits
         self.known_authors: dict[str, bool] = {}
         self.checks: list[tuple[str, Check, str, str]] = []
-        for code, entry in sorted(message_checks().items()):
+        registry = message_checks()
+        self.registered = len(registry)  # a check registered later makes a new plan
+        for code, entry in sorted(registry.items()):
             name, severity = severity_of(code, cfg)
             if severity != "off":  # an "off" rule's findings would be dropped: skip the work
                 self.checks.append((code, entry, name, severity))
@@ -47,7 +59,7 @@ class _Plan:
 
 def _plan(cfg: Config) -> _Plan:
     plan = cfg.memo.get("engine-plan")
-    if not isinstance(plan, _Plan):
+    if not isinstance(plan, _Plan) or plan.registered != len(REGISTRY):
         plan = cfg.memo["engine-plan"] = _Plan(cfg)
     return plan
 

@@ -332,3 +332,27 @@ def test_stream_decoding_matches_field_by_field_decoding_at_any_chunk_size(data:
     for size in range(1, len(data) + 1):
         chunks = [data[i : i + size] for i in range(0, len(data), size)]
         assert list(split_fields(chunks, 6)) == expected, size
+
+
+def test_a_check_registered_after_the_first_lint_still_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine's plan is cached per config; a check registered later must not be missed."""
+    import linter.rulebook as rulebook
+    from linter.checks import REGISTRY, check
+
+    cfg = Config()
+    msg = "PAY-1: retry payments\n\nThe gateway drops idle connections after 30 s, charging twice.\n"
+    ctx = CommitContext(sha="a" * 40, source="history")
+    assert lint(parse(msg, comment_char=None), ctx, cfg).findings == []
+    late = rulebook.Rule("CTX999", "late-check", "warning", "s", "r", [], "message")
+    rules = (*rulebook.catalogue(), late)
+    monkeypatch.setattr(rulebook, "catalogue", lambda: rules)
+
+    @check("CTX999")
+    def always(m: object, c: object, k: object) -> list[str]:
+        return ["late check"]
+
+    try:
+        found = lint(parse(msg, comment_char=None), ctx, cfg).findings
+        assert [(f.code, f.message) for f in found] == [("CTX999", "late check")]
+    finally:
+        REGISTRY.pop("CTX999", None)
