@@ -31,9 +31,15 @@ def walk(
     findings: list[Finding] = []
     records: list[CommitRecord] = []
     for commit, result in history.walk(revisions, cfg, cwd):
-        records.append(CommitRecord(commit.sha, commit.message.split("\n", 1)[0], result.exemptions))
+        records.append(CommitRecord(commit.sha, first_line(commit.message), result.exemptions))
         findings.extend(result.findings)
     return findings, records
+
+
+def first_line(text: str) -> str:
+    """The text up to its first line break, without copying the rest (messages can be long)."""
+    end = text.find("\n")
+    return text if end < 0 else text[:end]
 
 
 def run(args: object) -> int:

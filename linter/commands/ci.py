@@ -186,6 +186,7 @@ def run(args: object) -> int:
     from linter import ci as ci_module
     from linter import config as config_module
     from linter import gitio, history
+    from linter.commands.check_range import first_line
     from linter.findings import exit_code
     from linter.report.outcome import CommitRecord, Outcome
 
@@ -216,7 +217,7 @@ def run(args: object) -> int:
     commit_findings: list[Finding] = []
     records: list[CommitRecord] = []
     for commit, result in history.walk([head, f"^{base}"], cfg, root):
-        records.append(CommitRecord(commit.sha, commit.message.split("\n", 1)[0], result.exemptions))
+        records.append(CommitRecord(commit.sha, first_line(commit.message), result.exemptions))
         commit_findings.extend(result.findings)
     if not records and not opts.allow_empty:
         raise CtxlintError(
