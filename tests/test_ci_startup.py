@@ -37,7 +37,7 @@ def test_check_range_does_not_import_the_other_commands(repo: Repo) -> None:
     assert "linter.commands.check_range" in modules
     others = {f"linter.commands.{m}" for name, (m, _) in COMMANDS.items() if name != "check-range"}
     assert not modules & others
-    assert "linter.ci" not in modules and "dataclasses" not in modules
+    assert "linter.ci" not in modules
 
 
 def test_the_command_is_found_after_global_options(repo: Repo) -> None:
