@@ -105,8 +105,11 @@ def _git_env() -> dict[str, str]:
 
 
 def _run_env() -> dict[str, str]:
-    # this checkout's linter, installed or not
+    # this checkout's linter, installed or not; with its bytecode cached as an installed package
+    # has it (a PYTHONDONTWRITEBYTECODE left in the environment would recompile every module on
+    # every run, a cost no user pays)
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
     return env
 
