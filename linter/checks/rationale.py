@@ -76,10 +76,12 @@ def _may_hold(text: str, words: tuple[str, ...]) -> bool:
 
 
 def _words(text: str, cfg: Config) -> list[str]:
-    text = _URL.sub(" ", text)
+    if "://" in text:  # every URL match holds one; most paragraphs have none
+        text = _URL.sub(" ", text)
     for ref in cfg.tickets.find(text):
         text = text.replace(ref, " ")
-    text = _REF_LINE.sub(" ", text)
+    if ":" in text:  # likewise for `Key: value` reference lines
+        text = _REF_LINE.sub(" ", text)
     return _WORD.findall(text.lower())
 
 
