@@ -90,8 +90,8 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
 class TicketMatcher:
     """Finds ticket references in text, per the configured trackers, keys and patterns."""
 
-    __slots__ = ("_by_need", "_custom", "_key_re", "_needles", "_other_re", "_others", "project_keys",
-                 "trackers")
+    __slots__ = ("_any_needle", "_by_need", "_custom", "_key_re", "_needles", "_other_re", "_others",
+                 "project_keys", "trackers")
 
     def __init__(
         self,
@@ -112,11 +112,14 @@ class TicketMatcher:
         self._other_re = re.compile("|".join(f"(?:{p})" for p in others)) if others else None
         self._others = [(p, _NEEDLES[p]) for p in others]
         self._needles = sorted({n for p in others for n in _NEEDLES[p]})
+        self._any_needle = re.compile("|".join(re.escape(n) for n in self._needles)) if others else None
         self._by_need: dict[tuple[bool, ...], re.Pattern[str] | None] = {}
 
     def _others_for(self, word: str) -> re.Pattern[str] | None:
         """The combined pattern of the alternatives that can match in `word`, kept in their
         original order so that the leftmost-first choice among them is unchanged."""
+        if self._any_needle is None or self._any_needle.search(word) is None:
+            return None  # the usual case (a plain URL): one scan says no pattern can match
         present = tuple([n in word for n in self._needles])
         pattern = self._by_need.get(present, False)
         if pattern is False:
