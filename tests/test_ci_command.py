@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from ci_support import BAD, GOOD, clean_env, github_env, github_merge_group_event, github_pr_event, gitlab_env
-from conftest import Repo, run_ctxlint
+from conftest import Repo, git, run_ctxlint
 
 
 def make_pr(repo: Repo, messages: list[str]) -> tuple[str, str]:
@@ -236,3 +236,22 @@ def test_crafted_pr_title_cannot_inject_workflow_commands(repo: Repo, tmp_path: 
     assert "PR \\#42" in summary or "PR \\\\#42" in summary or "#42" in summary
     assert not any(line.startswith("::") for line in summary.splitlines())
     assert not list(tmp_path.rglob("pwned*")) and not list(repo.path.glob("pwned*"))
+
+
+def test_github_checkout_of_the_pr_merge_ref(repo: Repo, tmp_path: Path) -> None:
+    """actions/checkout on pull_request checks out refs/pull/N/merge, detached; the PR's commits
+    are its second parent's side, and the temporary merge commit itself is not linted."""
+    base, head = make_pr(repo, [GOOD.format(n=2), BAD])
+    repo.git("checkout", "-q", "--detach", base)
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge abc into def", head)
+    repo.git("update-ref", "refs/pull/42/merge", "HEAD")
+    repo.git("checkout", "-q", "main")
+    work = tmp_path / "work"
+    git(tmp_path, "clone", "-q", "--no-checkout", f"file://{repo.path}", str(work))
+    clone = Repo(work)
+    clone.git("fetch", "-q", "origin", "+refs/pull/42/merge:refs/remotes/pull/42/merge")
+    clone.git("checkout", "-q", "--detach", "refs/remotes/pull/42/merge")
+    env = github_env(tmp_path, "pull_request", github_pr_event(base, head, commits=2))
+    code, data, _ = ci_json(clone, env)
+    assert code == 1 and data["commits"] == 2
+    assert codes(data) == [(head, "CTX101"), (head, "CTX201")]
