@@ -143,7 +143,7 @@ def clean(text: str, comment_char: str | None = "#") -> str:
     if not comment_char:
         # History's messages have no comments: the same result with the loops done in C.
         joined = "\n".join([line.rstrip() for line in lines])
-        return _BLANK_RUN.sub("\n\n", joined).strip("\n") if "\n\n" in joined else joined.strip("\n")
+        return _BLANK_RUN.sub("\n\n", joined).strip("\n") if "\n\n\n" in joined else joined.strip("\n")
     out: list[str] = []
     scissors = f"{comment_char} {SCISSORS}" if comment_char else None
     for line in lines:
