@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "prepare-msg": ("prepare_msg", "add the branch's ticket and a rationale prompt (prepare-commit-msg hook)"),
     "pre-push": ("pre_push", "lint the commits being pushed (the pre-push hook)"),
     "check-range": ("check_range", "lint every commit in a revision range, e.g. origin/main..HEAD"),
+    "ci": ("ci", "the pull request gate: lint the PR title/body and its commits, with native CI output"),
     "audit": ("audit", "report how much of the history carries a ticket and a rationale"),
     "decisions": ("decisions", "list the decision records (ADRs) and the health of the decision log"),
     "why": ("why", "find the decision records (and commits) that say why, for a topic, path or ticket"),
@@ -27,7 +28,22 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _parser(chosen: str | None) -> object:
+def _chosen_command(argv: Sequence[str]) -> str | None:
+    """The subcommand named in argv (skipping the global options and their values), if known."""
+    takes_value = False
+    for arg in argv:
+        if takes_value:
+            takes_value = False
+        elif arg in ("-C", "--config"):
+            takes_value = True
+        elif not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
+
+
+def _parser(chosen: str | None = None) -> object:
+    """The argument parser; with `chosen`, only that command's module is imported for its options
+    (every command is still listed), so one command's start-up never pays for the others'."""
     import argparse
 
     from linter import __version__
@@ -45,7 +61,7 @@ def _parser(chosen: str | None) -> object:
 
     for name, (module, help_text) in COMMANDS.items():
         command = sub.add_parser(name, help=help_text, description=help_text)
-        if name == chosen:  # only the chosen command's module is imported
+        if chosen is None or name == chosen:
             importlib.import_module(f"linter.commands.{module}").add_arguments(command)
     return parser
 
@@ -68,8 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         fast = _fast_check_msg(args_list)
         if fast is not None:
             return fast
-        chosen = next((a for a in args_list if a in COMMANDS), None)
-        parser = _parser(chosen)
+        parser = _parser(_chosen_command(args_list))
         args = parser.parse_args(args_list)  # type: ignore[attr-defined]
         if args.cwd:
             import os

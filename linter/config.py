@@ -89,7 +89,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
                                "Trailers whose ADR reference acknowledges a reopening (with a new rationale)."),
     },
     # Filled in by the CI gate (issue #3).
-    "ci": {},
+    "ci": {
+        "policy": Key("choice", "both", "What `ctxlint ci` requires to comply: `both` the PR title/body and "
+                      "every commit, `commits` every commit only, or `pr` the PR title/body only "
+                      "(squash-merge teams; a one-commit PR's commit is checked too).",
+                      ("both", "commits", "pr")),
+    },
     # Filled in by the audit (issue #5).
     "audit": {
         "trend": Key("choice", "month", "Trend granularity in text, Markdown and HTML reports: week or month.",
@@ -114,12 +119,14 @@ def _did_you_mean(word: str, options: list[str]) -> str:
 class Config:
     """Validated settings with defaults filled in. `Config()` is the zero-config default."""
 
-    __slots__ = ("_matcher", "_values", "source")
+    __slots__ = ("_matcher", "_values", "memo", "source")
 
     def __init__(self, values: dict[str, object] | None = None, source: str | None = None) -> None:
         self._values = values or {}
         self.source = source
         self._matcher: TicketMatcher | None = None
+        #: Values derived from the settings (the engine's plan), computed once per config.
+        self.memo: dict[str, object] = {}
 
     def get(self, key: str, section: str = "") -> object:
         """The value of `key` in `section`, or its default."""
@@ -150,8 +157,14 @@ class Config:
         return value if isinstance(value, str) else ""
 
     def strings(self, key: str, section: str = "") -> list[str]:
-        value = self.get(key, section)
-        return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+        """The list value of `key` (shared: callers must not change it)."""
+        memo_key = f"strings:{section}.{key}"
+        cached = self.memo.get(memo_key)
+        if cached is None:
+            value = self.get(key, section)
+            cached = [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+            self.memo[memo_key] = cached
+        return cached  # type: ignore[return-value]
 
     def patterns(self, key: str, section: str = "") -> list[re.Pattern[str]]:
         value = self.get(key, section)
@@ -160,6 +173,11 @@ class Config:
     def pattern(self, key: str, section: str = "") -> re.Pattern[str] | None:
         value = self.get(key, section)
         return value if isinstance(value, re.Pattern) else None
+
+    @property
+    def has_rule_overrides(self) -> bool:
+        """Whether the config sets any rule's severity."""
+        return any(key.startswith("rules.") for key in self._values)
 
     def severity_override(self, code: str, name: str) -> str | None:
         """The configured severity of a rule, by code or by name, if any."""

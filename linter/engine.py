@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from linter.checks import CommitContext, message_checks
+from linter.checks import REGISTRY, Check, CommitContext, message_checks
+from linter.checks.rationale import assess
+from linter.checks.tickets import found_tickets
 from linter.config import Config
 from linter.findings import Finding, Result
 from linter.message import Message
@@ -13,22 +15,85 @@ _REVERT = re.compile(r"^This reverts commit [0-9a-f]{7,64}\b", re.MULTILINE)
 _FIXUP_PREFIXES = ("fixup! ", "squash! ", "amend! ")
 
 
+class _Plan:
+    """What the config decides once for every message: the checks to run with their names and
+    severities, and the exemptions in force. A range of 10,000 commits asks it 10,000 times."""
+
+    __slots__ = (
+        "_severities",
+        "bot_patterns",
+        "bots",
+        "checks",
+        "fixups",
+        "known_authors",
+        "merges",
+        "registered",
+        "release",
+        "reverts",
+        "skip_key",
+    )
+
+    def __init__(self, cfg: Config) -> None:
+        self.merges = cfg.flag("merges", "exempt")
+        self.reverts = cfg.flag("reverts", "exempt")
+        self.fixups = cfg.flag("fixups", "exempt")
+        self.bots = cfg.flag("bots", "exempt")
+        self.bot_patterns = cfg.patterns("bot-authors", "exempt")
+        self.release = cfg.pattern("release-pattern", "exempt") if cfg.flag("releases", "exempt") else None
+        self.skip_key = cfg.text("skip-trailer")
+        #: author -> is a bot; a history has far fewer authors than commits
+        self.known_authors: dict[str, bool] = {}
+        self._severities: dict[str, tuple[str, str]] = {}
+        self.checks: list[tuple[str, Check]] = []
+        registry = message_checks()
+        self.registered = len(registry)  # a check registered later makes a new plan
+        # The rule catalogue (TOML files) is read only when the config overrides severities (it was
+        # read to validate them anyway) or once a finding needs describing: a passing commit on the
+        # hook's hot path never pays for it.
+        overrides = cfg.has_rule_overrides
+        for code, entry in sorted(registry.items()):
+            if overrides and self.severity(code, cfg)[1] == "off":
+                continue  # an "off" rule's findings would be dropped: skip the work
+            self.checks.append((code, entry))
+
+    def severity(self, code: str, cfg: Config) -> tuple[str, str]:
+        """(name, severity) of a rule under this config, looked up once."""
+        known = self._severities.get(code)
+        if known is None:
+            known = self._severities[code] = severity_of(code, cfg)
+        return known
+
+    def is_bot(self, author: str) -> bool:
+        known = self.known_authors.get(author)
+        if known is None:
+            known = self.known_authors[author] = any(p.search(author) for p in self.bot_patterns)
+        return known
+
+
+def _plan(cfg: Config) -> _Plan:
+    plan = cfg.memo.get("engine-plan")
+    if not isinstance(plan, _Plan) or plan.registered != len(REGISTRY):
+        plan = cfg.memo["engine-plan"] = _Plan(cfg)
+    return plan
+
+
 def exemptions(msg: Message, ctx: CommitContext, cfg: Config) -> tuple[str, ...]:
     """The exemption kinds that apply to this commit, as configured."""
+    return _exemptions(msg, ctx, _plan(cfg))
+
+
+def _exemptions(msg: Message, ctx: CommitContext, plan: _Plan) -> tuple[str, ...]:
     found: list[str] = []
-    if ctx.parents > 1 and cfg.flag("merges", "exempt"):
+    if ctx.parents > 1 and plan.merges:
         found.append("merge")
-    if cfg.flag("reverts", "exempt") and _REVERT.search(msg.body):
+    if plan.reverts and "This reverts commit " in msg.body and _REVERT.search(msg.body):
         found.append("revert")
-    if cfg.flag("fixups", "exempt") and msg.subject.startswith(_FIXUP_PREFIXES):
+    if plan.fixups and msg.subject.startswith(_FIXUP_PREFIXES):
         found.append("fixup")
-    if ctx.author and cfg.flag("bots", "exempt"):
-        if any(p.search(ctx.author) for p in cfg.patterns("bot-authors", "exempt")):
-            found.append("bot")
-    if cfg.flag("releases", "exempt"):
-        release = cfg.pattern("release-pattern", "exempt")
-        if release is not None and release.search(msg.subject[:1024]):
-            found.append("release")
+    if ctx.author and plan.bots and plan.is_bot(ctx.author):
+        found.append("bot")
+    if plan.release is not None and plan.release.search(msg.subject[:1024]):
+        found.append("release")
     return tuple(found)
 
 
@@ -50,27 +115,24 @@ def severity_of(code: str, cfg: Config) -> tuple[str, str]:
 
 def lint(msg: Message, ctx: CommitContext, cfg: Config) -> Result:
     """Every finding for one message, with the exemptions and skip that applied."""
-    applied = exemptions(msg, ctx, cfg)
-    skipped = skip_reason(msg, cfg)
+    plan = _plan(cfg)
+    applied = _exemptions(msg, ctx, plan)
+    skipped = skip_reason(msg, cfg) if msg.trailers else None
     if skipped:
         applied = (*applied, "skip")
     findings: list[Finding] = []
-    for code, entry in sorted(message_checks().items()):
+    subject = msg.subject or None
+    for code, entry in plan.checks:
         if skipped and entry.exempt_by:
             continue
-        if any(kind in entry.exempt_by for kind in applied):
+        if applied and any(kind in entry.exempt_by for kind in applied):
             continue
-        problems = list(entry.function(msg, ctx, cfg))
-        if not problems:
-            continue
-        name, severity = severity_of(code, cfg)
-        if severity == "off":
-            continue
-        for text in problems:
-            findings.append(Finding(code, name, severity, str(text), commit=ctx.sha, subject=msg.subject or None,
+        for text in entry.function(msg, ctx, cfg):
+            name, severity = plan.severity(code, cfg)
+            if severity == "off":
+                break
+            findings.append(Finding(code, name, severity, str(text), commit=ctx.sha, subject=subject,
                                     decision=getattr(text, "decision", None)))
-    tickets = tuple(cfg.tickets.find(msg.text))
-    from linter.checks.rationale import assess
-
+    tickets = tuple(found_tickets(msg, cfg))
     has_rationale = assess(msg, cfg)[0] == "ok"
     return Result(findings, applied, skipped, tickets, has_rationale)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Optional
 
 from linter.errors import CtxlintError
@@ -238,50 +239,103 @@ def iter_log(rev_args: Sequence[str], cwd: str | None = None, extra: Sequence[st
     args = ["git", "log", "-z", f"--format={fmt}", *(notes_args or ()), *extra, *_revision_tail(rev_args)]
     proc = _open_log(args, cwd)
     assert proc.stdout is not None and proc.stderr is not None
-    fields: list[bytes] = []
-    pending = b""
+    stdout = proc.stdout
     width = len(_LOG_FIELDS) + (notes_args is not None)
-    try:
+
+    def chunks() -> Iterator[bytes]:
         while True:
-            chunk = proc.stdout.read(chunk_size)
+            chunk = stdout.read(chunk_size)
             if not chunk:
-                break
-            parts = (pending + chunk).split(b"\0")
-            pending = parts.pop()
-            for part in parts:
-                fields.append(part)
-                if len(fields) == width:
-                    yield _commit(fields)
-                    fields = []
-        if pending:
-            fields.append(pending)
-        if len(fields) == width:
+                return
+            yield chunk
+
+    completed = False
+    try:
+        for fields in split_fields(chunks(), width):
             yield _commit(fields)
+        completed = True
     finally:
-        proc.stdout.close()
-        stderr = proc.stderr.read()
-        proc.stderr.close()
-        code = proc.wait()
-    if code != 0:
-        first = _decode(stderr).strip().splitlines()
-        raise CtxlintError(f"git log failed: {first[0].removeprefix('fatal: ') if first else code}")
+        if completed:
+            _close_log(proc)
+        else:  # the reader stopped early (or failed): stop git without reporting its SIGPIPE
+            proc.kill()
+            proc.communicate()
 
 
-def _commit(fields: list[bytes]) -> Commit:
+def split_fields(chunks: Iterable[bytes], width: int) -> Iterator[list[str]]:
+    """NUL-separated fields, `width` per record, decoded as UTF-8 (bad bytes become U+FFFD).
+
+    The stream is decoded as it comes, not field by field: NUL is never part of a UTF-8 sequence,
+    so the text and the U+FFFD replacements are the same either way, and it is several times faster.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    fields: list[str] = []
+    pending = ""
+    for chunk in chunks:
+        parts = (pending + decoder.decode(chunk)).split("\0")
+        pending = parts.pop()
+        for part in parts:
+            fields.append(part)
+            if len(fields) == width:
+                yield fields
+                fields = []
+    pending += decoder.decode(b"", final=True)
+    if pending:
+        fields.append(pending)
+    if len(fields) == width:
+        yield fields
+
+
+def _commit(fields: list[str]) -> Commit:
     if len(fields) == 7:
         sha, parents, name, email, stamp, note, message = fields
     else:
         sha, parents, name, email, stamp, message = fields
-        note = b""
-    return Commit(
-        _decode(sha).lstrip("\n"),
-        tuple(_decode(parents).split()),
-        _decode(name),
-        _decode(email),
-        int(stamp or b"0"),
-        _decode(message),
-        _decode(note),
-    )
+        note = ""
+    return Commit(sha.lstrip("\n"), tuple(parents.split()), name, email, int(stamp or "0"), message, note)
+
+
+def succeeds(args: Sequence[str], cwd: str | None = None) -> bool:
+    """Whether `git args` exits 0 (for yes/no questions git answers by exit code)."""
+    try:
+        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise CtxlintError("git is not installed or not on PATH") from None
+    return proc.returncode == 0
+
+
+def is_ancestor(ancestor: str, descendant: str, cwd: str | None = None) -> bool:
+    """Whether `ancestor` is reachable from `descendant` (both must be in the clone)."""
+    return succeeds(["merge-base", "--is-ancestor", ancestor, descendant], cwd)
+
+
+def remotes(cwd: str | None = None) -> list[str]:
+    out = try_run(["remote"], cwd)
+    return out.decode("utf-8", "replace").split() if out else []
+
+
+def default_remote(cwd: str | None = None) -> str | None:
+    """`origin` when present, else the only remote, else None."""
+    names = remotes(cwd)
+    if "origin" in names:
+        return "origin"
+    return names[0] if len(names) == 1 else None
+
+
+def fetch(remote: str, revisions: Sequence[str], cwd: str | None = None, *, depth: int | None = None,
+          deepen: int | None = None) -> bool:
+    """Fetch objects (never a checkout, never a hook that runs code) for `revisions`; False on failure.
+
+    Nothing is written to the working tree and no ref of ours moves: the objects land in the
+    object store and FETCH_HEAD, which is all `git log` needs. Submodules are left alone so a
+    `.gitmodules` in the checked-out tree cannot send us to another server.
+    """
+    args = ["fetch", "--quiet", "--no-tags", "--no-recurse-submodules"]
+    if depth is not None:
+        args.append(f"--depth={depth}")
+    if deepen is not None:
+        args.append(f"--deepen={deepen}")
+    return try_run([*args, "--end-of-options", remote, *revisions], cwd) is not None
 
 
 #: One changed file from `--numstat`: (path, lines added, lines deleted); counts are None for binary files.
@@ -376,7 +430,3 @@ def count_commits(rev_args: Sequence[str], cwd: str | None = None, extra: Sequen
     out = run(["rev-list", "--count", *extra, *_revision_tail(rev_args)], cwd)
     return int(out.strip() or b"0")
 
-
-def is_ancestor(ancestor: str, descendant: str, cwd: str | None = None) -> bool:
-    """True when `ancestor` is reachable from `descendant` (False too when either is unknown)."""
-    return try_run(["merge-base", "--is-ancestor", ancestor, descendant], cwd) is not None

@@ -16,6 +16,8 @@ from linter.errors import CtxlintError
 from linter.findings import Result
 from linter.message import MAX_MESSAGE_BYTES, parse
 
+SHALLOW_FIX = "fetch the history first (actions/checkout: `fetch-depth: 0`, or `git fetch --deepen=200`)"
+
 
 #: A note line that reads as a trailer (`Refs: ABC-123`, `Why: ...`).
 _NOTE_LINE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*[ \t]*:[ \t]*\S")
@@ -65,9 +67,14 @@ def check_revisions(revisions: Sequence[str], cwd: str | None = None) -> None:
             if gitio.resolve(end, cwd) is None:
                 hint = ""
                 if gitio.is_shallow(cwd):
-                    hint = ("; this is a shallow clone: fetch the history first (actions/checkout: "
-                            "`fetch-depth: 0`, or `git fetch --deepen=200`)")
+                    hint = f"; this is a shallow clone: {SHALLOW_FIX}"
                 raise CtxlintError(f"revision {end!r} is not in this repository{hint}")
+        if (len(ends) == 2 and all(ends) and gitio.is_shallow(cwd)
+                and gitio.merge_base(ends[0], ends[1], cwd) is None):
+            # Both ends are here but their common history is cut off: `git log A..B` would walk B
+            # down to the shallow boundary and lint commits that are not in the range at all.
+            raise CtxlintError(f"the merge base of {ends[0]!r} and {ends[1]!r} is not in this shallow clone; "
+                               f"{SHALLOW_FIX}")
 
 
 def walk(revisions: Sequence[str], cfg: Config, cwd: str | None = None,

@@ -15,6 +15,7 @@ MAX_MESSAGE_BYTES = 256 * 1024
 AUTO_COMMENT_CHARS = "#;@!$%^&|:"
 
 SCISSORS = "------------------------ >8 ------------------------"
+_BLANK_RUN = re.compile(r"\n{3,}")
 
 # git's trailer token (trailer.c find_separator): ASCII letters, digits and '-', no white space
 # inside, followed (maybe after spaces) by the separator.
@@ -89,6 +90,8 @@ class Message:
 
     def trailer_values(self, *keys: str) -> list[str]:
         """Values of the trailers whose key is one of `keys` (case-insensitive), in order."""
+        if not self.trailers:  # most messages have none: skip building the key set
+            return []
         wanted = {k.lower() for k in keys}
         return [t.value for t in self.trailers if t.key.lower() in wanted]
 
@@ -159,6 +162,10 @@ def clean(text: str, comment_char: str | None = "#") -> str:
     """git's `cleanup=strip` (plus scissors): drop comments and the diff below the scissors line."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
+    if not comment_char:
+        # History's messages have no comments: the same result with the loops done in C.
+        joined = "\n".join([line.rstrip() for line in lines])
+        return _BLANK_RUN.sub("\n\n", joined).strip("\n") if "\n\n\n" in joined else joined.strip("\n")
     out: list[str] = []
     scissors = f"{comment_char} {SCISSORS}" if comment_char else None
     for line in lines:
@@ -238,11 +245,13 @@ def parse(raw: str, comment_char: str | None = "#", *, decode_errors: bool = Fal
           truncated: bool = False) -> Message:
     """Parse message text. Never raises, whatever the input."""
     text = clean(raw.replace("\x00", "\ufffd"), comment_char)
-    paragraphs = _split_paragraphs(text)
+    # clean() leaves no blank line at either end, no run of blank lines and no line of white space
+    # only, so paragraphs are exactly what lies between single blank lines.
+    paragraphs = text.split("\n\n") if text else []
     trailers: list[Trailer] = []
     block_index: int | None = None
     if len(paragraphs) > 1:
-        first_line = _line_of_paragraph(text, len(paragraphs) - 1)
+        first_line = text.count("\n", 0, len(text) - len(paragraphs[-1])) + 1
         parsed = _parse_trailer_block(paragraphs[-1], first_line)
         if parsed is not None:
             trailers = parsed

@@ -16,7 +16,39 @@ NOT_PROJECT_KEYS = frozenset(
 #: pattern that backtracks polynomially stays fast.
 MAX_CUSTOM_LINE = 1024
 
-_KEY = r"(?<![A-Za-z0-9_./-])([A-Z][A-Z0-9_]{1,14})-([1-9][0-9]{0,8})(?![A-Za-z0-9_-]|\.[0-9])"
+_SPACE = re.compile(r"\s")
+
+
+def _candidate_tokens(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each white-space-free token holding a `#`, a `!` or a `://`, in order.
+
+    str.find does the scanning (in C); Python only looks at the few places that qualify.
+    """
+    hits: list[int] = []
+    for needle in ("#", "!", "://"):
+        at = text.find(needle)
+        while at != -1:
+            hits.append(at)
+            at = text.find(needle, at + 1)
+    if not hits:
+        return []
+    hits.sort()
+    spans: list[tuple[int, int]] = []
+    covered = -1
+    for at in hits:
+        if at < covered:
+            continue  # inside the token already taken
+        start = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at), text.rfind("\t", 0, at)) + 1
+        for space in _SPACE.finditer(text, start, at):  # rarer white space: \r, NBSP, ...
+            start = space.end()
+        after = _SPACE.search(text, at)
+        covered = after.start() if after else len(text)
+        spans.append((start, covered))
+    return spans
+# A key not glued to a word, path or version before it. The look-behind comes after the first
+# letter (and looks two back) so that the regex starts with a character class, which lets `re`
+# skip to capitals instead of trying the look-behind at every position: same matches, half the time.
+_KEY = r"([A-Z](?<![A-Za-z0-9_./-][A-Z])[A-Z0-9_]{1,14})-([1-9][0-9]{0,8})(?![A-Za-z0-9_-]|\.[0-9])"
 _BUILTIN: dict[str, list[str]] = {
     "jira": [_KEY, r"https?://[^\s/]+(?:/[^\s/]+)*/browse/[A-Z][A-Z0-9_]+-[0-9]+"],
     "linear": [_KEY, r"https?://linear\.app/[\w.-]+/issue/[A-Za-z][A-Za-z0-9]+-[0-9]+"],
@@ -38,10 +70,28 @@ _BUILTIN: dict[str, list[str]] = {
 }
 
 
+#: For each built-in pattern but the key: substrings one of which every match contains. A token
+#: holding none of them cannot match that pattern, so the pattern is left out for that token.
+_NEEDLES: dict[str, tuple[str, ...]] = {
+    _BUILTIN["jira"][1]: ("/browse/",),
+    _BUILTIN["linear"][1]: ("linear.app/",),
+    _BUILTIN["github"][0]: ("#",),
+    _BUILTIN["github"][1]: ("#",),
+    _BUILTIN["github"][2]: ("/issues/", "/pull/", "/pulls/", "/discussions/"),
+    _BUILTIN["gitlab"][0]: ("#",),
+    _BUILTIN["gitlab"][1]: ("!",),
+    _BUILTIN["gitlab"][2]: ("#",),
+    _BUILTIN["gitlab"][3]: ("/-/issues/", "/-/merge_requests/", "/-/work_items/"),
+    _BUILTIN["azure"][0]: ("AB#",),
+    _BUILTIN["azure"][1]: ("/_workitems/edit/",),
+}
+
+
 class TicketMatcher:
     """Finds ticket references in text, per the configured trackers, keys and patterns."""
 
-    __slots__ = ("_custom", "_key_re", "_other_re", "project_keys", "trackers")
+    __slots__ = ("_any_needle", "_by_need", "_custom", "_key_re", "_needles", "_other_re", "_others",
+                 "project_keys", "trackers")
 
     def __init__(
         self,
@@ -60,6 +110,24 @@ class TicketMatcher:
                 if pattern != _KEY and pattern not in others:
                     others.append(pattern)
         self._other_re = re.compile("|".join(f"(?:{p})" for p in others)) if others else None
+        self._others = [(p, _NEEDLES[p]) for p in others]
+        self._needles = sorted({n for p in others for n in _NEEDLES[p]})
+        self._any_needle = re.compile("|".join(re.escape(n) for n in self._needles)) if others else None
+        self._by_need: dict[tuple[bool, ...], re.Pattern[str] | None] = {}
+
+    def _others_for(self, word: str) -> re.Pattern[str] | None:
+        """The combined pattern of the alternatives that can match in `word`, kept in their
+        original order so that the leftmost-first choice among them is unchanged."""
+        if self._any_needle is None or self._any_needle.search(word) is None:
+            return None  # the usual case (a plain URL): one scan says no pattern can match
+        present = tuple([n in word for n in self._needles])
+        pattern = self._by_need.get(present, False)
+        if pattern is False:
+            found = {n for n, here in zip(self._needles, present) if here}
+            kept = [p for p, needles in self._others if found.intersection(needles)]
+            pattern = re.compile("|".join(f"(?:{p})" for p in kept)) if kept else None
+            self._by_need[present] = pattern
+        return pattern  # type: ignore[return-value]
 
     def _key_ok(self, project: str) -> bool:
         if self.project_keys:
@@ -73,10 +141,16 @@ class TicketMatcher:
             for m in self._key_re.finditer(text):
                 if self._key_ok(m.group(1)):
                     found.append(m.span())
-        # Every non-key form needs '#', '!' or '://'; most messages have none, and the combined
-        # pattern is slow to scan (it tries `[\w.-]+/` at every position), so skip it then.
-        if self._other_re is not None and ("#" in text or "!" in text or "://" in text):
-            found.extend(m.span() for m in self._other_re.finditer(text))
+        if self._other_re is not None:
+            # Every other pattern needs a `#`, a `!` or a `://` and none matches across white
+            # space, so only the white-space-free tokens holding one can match: scanning just those
+            # finds exactly the same references, without the quadratic backtracking of `[\w.-]+`
+            # at every position of long prose. Within a token, the alternatives whose required
+            # character is absent can never match, so dropping them changes nothing but the time.
+            for start, end in _candidate_tokens(text):
+                other = self._others_for(text[start:end])
+                if other is not None:
+                    found.extend(m.span() for m in other.finditer(text, start, end))
         if self._custom:
             offset = 0
             for line in text.split("\n"):

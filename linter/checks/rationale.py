@@ -53,25 +53,64 @@ _CAUSAL = re.compile(
     re.IGNORECASE,
 )
 
+#: Literal words every match of DECISION_LINK / _CAUSAL contains (case-insensitively), so that
+#: the regexes, which backtrack over every word of a long body, run only where one can match.
+_DECISION_WORDS = ("adr", "decision")
+_CAUSAL_WORDS = ("because", "since", "so that", "in order to", "to ", "otherwise", "due to", "caused by",
+                 "which ")
+
+
+def _may_hold(text: str, words: tuple[str, ...]) -> bool:
+    """False only when no match is possible: ASCII text holding none of `words` in any case.
+
+    Non-ASCII text always says True: with IGNORECASE, `i`, `s` and `k` also match dotless i, long s and
+    the Kelvin sign, which lower() would not bring back to ASCII.
+    """
+    if not text.isascii():
+        return True
+    lowered = text.lower()
+    for word in words:  # a plain loop: any() over a generator costs more than the search here
+        if word in lowered:
+            return True
+    return False
+
 
 def _words(text: str, cfg: Config) -> list[str]:
-    text = cfg.tickets.remove(_URL.sub(" ", text))
-    text = _REF_LINE.sub(" ", text)
+    if "://" in text:  # every URL match holds one; most paragraphs have none
+        text = _URL.sub(" ", text)
+    text = cfg.tickets.remove(text)
+    if ":" in text:  # likewise for `Key: value` reference lines
+        text = _REF_LINE.sub(" ", text)
     return _WORD.findall(text.lower())
+
+
+def _low_information(cfg: Config) -> tuple[frozenset[str], dict[str, list[str]]]:
+    """The config's extra phrases, and every phrase indexed by its first word, longest first."""
+    cached = cfg.memo.get("low-information")
+    if cached is None:
+        extra = frozenset(" ".join(w.split()) for w in cfg.strings("low-information"))
+        index: dict[str, list[str]] = {}
+        for known in sorted(_LOW_INFO | extra, key=lambda k: (-len(k.split()), k)):
+            if known:
+                index.setdefault(known.split()[0], []).append(known)
+        cached = cfg.memo["low-information"] = (extra, index)
+    return cached  # type: ignore[return-value]
 
 
 def judge(text: str, subject: str, min_words: int, cfg: Config) -> str | None:
     """None when `text` gives a reason; otherwise why it does not count, in a few words."""
     words = _words(text, cfg)
     phrase = " ".join(words)
-    extra = {" ".join(w.split()) for w in cfg.strings("low-information")}
+    extra, by_first_word = _low_information(cfg)
     if not words:
         return "holds only references"
     if phrase in _LOW_INFO or phrase in extra:
         return f"says only {phrase!r}"
     meaningful = [w for w in words if w not in _FILLER]
     remaining = " ".join(meaningful)
-    for known in (*_LOW_INFO, *extra):
+    # Strip a leading low-information phrase ("minor fix ..."): the longest that fits, so the
+    # verdict does not depend on set iteration order (which changes with every process).
+    for known in by_first_word.get(meaningful[0], ()) if meaningful else ():
         if remaining.startswith(known + " ") or remaining == known:
             meaningful = meaningful[len(known.split()):]
             break
@@ -103,7 +142,7 @@ def _assess(msg: Message, cfg: Config) -> tuple[str, str]:
         if problem is None:
             return "ok", "trailer"
         weak.append(f"the rationale trailer {problem}")
-    if DECISION_LINK.search(msg.body):
+    if _may_hold(msg.body, _DECISION_WORDS) and DECISION_LINK.search(msg.body):
         return "ok", "decision record"
     min_words = cfg.number("rationale-min-words")
     for paragraph in msg.body_paragraphs:
@@ -111,7 +150,7 @@ def _assess(msg: Message, cfg: Config) -> tuple[str, str]:
         if problem is None:
             return "ok", "body"
         weak.append(f"the body {problem}")
-    if _CAUSAL.search(msg.subject):
+    if _may_hold(msg.subject, _CAUSAL_WORDS) and _CAUSAL.search(msg.subject):
         return "ok", "subject"
     if weak:
         return "weak", weak[0]

@@ -14,9 +14,17 @@ def ticket_text(msg: Message) -> str:
     return msg.text
 
 
+def found_tickets(msg: Message, cfg: Config) -> list[str]:
+    """The message's ticket references, found once and shared by the checks and the engine."""
+    cached = msg.memo.get("tickets")
+    if not isinstance(cached, list):
+        cached = msg.memo["tickets"] = cfg.tickets.find(ticket_text(msg))
+    return cached
+
+
 @check("CTX101")
 def missing_ticket(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[str]:
-    if cfg.tickets.find(ticket_text(msg)):
+    if found_tickets(msg, cfg):
         return
     keys = cfg.strings("project-keys")
     example = f"'Refs: {keys[0]}-123'" if keys else "'Refs: ABC-123' or 'Refs: #123'"

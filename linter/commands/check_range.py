@@ -2,45 +2,55 @@
 
 from __future__ import annotations
 
-import sys
-
 from linter import config as config_module
 from linter import gitio, history
 from linter.findings import Finding, exit_code
+from linter.report import outputs
+from linter.report.outcome import CommitRecord, Outcome
 
 
 def add_arguments(parser: object) -> None:
-    parser.add_argument("revisions", nargs="+", metavar="RANGE",  # type: ignore[attr-defined]
-                        help="revision range(s), e.g. origin/main..HEAD")
-    parser.add_argument("--format", choices=("text", "json"), default="text",  # type: ignore[attr-defined]
-                        help="output format")
+    add = parser.add_argument  # type: ignore[attr-defined]
+    add("revisions", nargs="+", metavar="RANGE", help="revision range(s), e.g. origin/main..HEAD")
+    outputs.add_arguments(parser)
 
 
-def collect(revisions: list[str], cfg: config_module.Config, cwd: str | None = None) -> tuple[list[Finding], int]:
+def collect(
+    revisions: list[str], cfg: config_module.Config, cwd: str | None = None
+) -> tuple[list[Finding], int]:
     """(findings, number of commits checked) for the range."""
+    findings, records = walk(revisions, cfg, cwd)
+    return findings, len(records)
+
+
+def walk(
+    revisions: list[str], cfg: config_module.Config, cwd: str | None = None
+) -> tuple[list[Finding], list[CommitRecord]]:
+    """Findings and a record of every commit the range selects (newest first), in one git log pass."""
     history.check_revisions(revisions, cwd)
     findings: list[Finding] = []
-    count = 0
-    for _commit, result in history.walk(revisions, cfg, cwd):
-        count += 1
+    records: list[CommitRecord] = []
+    for commit, result in history.walk(revisions, cfg, cwd):
+        records.append(CommitRecord(commit.sha, first_line(commit.message), result.exemptions))
         findings.extend(result.findings)
-    return findings, count
+    return findings, records
+
+
+def first_line(text: str) -> str:
+    """The text up to its first line break, without copying the rest (messages can be long)."""
+    end = text.find("\n")
+    return text if end < 0 else text[:end]
 
 
 def run(args: object) -> int:
     root = gitio.toplevel()
     cfg = config_module.load(root, args.config)  # type: ignore[attr-defined]
-    findings, count = collect(args.revisions, cfg)  # type: ignore[attr-defined]
-    if args.format == "json":  # type: ignore[attr-defined]
-        from linter.report import json_report
-
-        json_report.write(findings, sys.stdout, {"commits": count})
-    else:
-        from linter.report import text
-
-        text.write(findings, sys.stdout)
-        errors = sum(f.severity == "error" for f in findings)
-        warnings = len(findings) - errors
-        sys.stderr.write(f"ctxlint: {count} commit{'s' * (count != 1)} checked, "
-                         f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}\n")
+    revisions: list[str] = args.revisions  # type: ignore[attr-defined]
+    findings, records = walk(revisions, cfg)
+    outcome = Outcome(
+        "check-range", findings, records, root=root, config_path=cfg.source, extra={"commits": len(records)}
+    )
+    if not records:
+        outcome.notes.append(f"no commits in {' '.join(revisions)}: nothing was checked")
+    outputs.emit(outcome, args)
     return exit_code(findings)

@@ -18,8 +18,13 @@ def clean(text: str) -> str:
     return _CONTROL.sub(_visible, text)
 
 
+_PLAIN_LINE = re.compile("[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*")
+
+
 def clean_line(text: str) -> str:
     """`clean`, with line breaks folded to spaces: for one-line output."""
+    if _PLAIN_LINE.fullmatch(text):  # the common case: nothing to fold or show
+        return text
     return clean(text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
 
 

@@ -36,16 +36,20 @@ def _location(f: Finding) -> str:
 
 
 def _plain(findings: list[Finding], stream: TextIO, header: str | None) -> None:
+    # One write for the lot: a range can hold tens of thousands of findings.
+    out: list[str] = []
     if header:
-        stream.write(header + "\n")
+        out.append(header + "\n")
     last = None
     for f in findings:
         where = _location(f)
         if where and where != last:
-            stream.write(f"{where}\n")
+            out.append(f"{where}\n")
             last = where
         indent = "  " if where else ""
-        stream.write(f"{indent}{_MARK.get(f.severity, f.severity)} {f.code} {f.name}: {clean_line(f.message)}\n")
+        mark = _MARK.get(f.severity, f.severity)
+        out.append(f"{indent}{mark} {f.code} {f.name}: {clean_line(f.message)}\n")
+    stream.write("".join(out))
 
 
 def _rich(findings: list[Finding], stream: TextIO, header: str | None) -> None:

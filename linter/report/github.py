@@ -1,0 +1,132 @@
+"""GitHub Actions: workflow-command annotations on stdout and a Markdown job summary.
+
+GitHub shows at most 10 error and 10 warning annotations per step, so the most important ones are
+annotated and the summary (capped by GitHub at 1 MiB per step) lists every finding. Commit and PR
+text is escaped so that it can never end the command it sits in and start another one.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from linter.findings import Finding
+from linter.report.outcome import Outcome
+from linter.report.safety import clean, markdown
+
+MAX_ANNOTATIONS = 10  # per severity, per step (GitHub's limit)
+SUMMARY_LIMIT = 1024 * 1024  # bytes per step summary (GitHub's limit)
+_COMMANDS = {"error": "error", "warning": "warning"}
+
+
+def escape_data(text: str) -> str:
+    """A workflow command's message: `%`, CR and LF escaped, so it stays one command."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A workflow command's property value: as data, plus `:` and `,` that end a property."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(finding: Finding, outcome: Outcome) -> str:
+    """`::error title=...::message` for one finding."""
+    command = _COMMANDS.get(finding.severity, "notice")
+    title = f"{finding.code} {finding.name} ({outcome.target(finding)})"
+    message = finding.message
+    if finding.subject:
+        message = f"{message}\n{outcome.target(finding)}: {finding.subject}"
+    # clean() shows ANSI escapes and other controls as visible text; escaping then keeps the
+    # remaining line breaks inside the one command.
+    return f"::{command} title={escape_property(clean(title))}::{escape_data(clean(message))}"
+
+
+def annotation_lines(outcome: Outcome) -> tuple[list[str], int]:
+    """The annotation lines (most important first, within GitHub's caps) and how many were left out."""
+    lines: list[str] = []
+    used = {"error": 0, "warning": 0}
+    left_out = 0
+    for finding in outcome.ranked():
+        kind = finding.severity if finding.severity in used else "warning"
+        if used[kind] >= MAX_ANNOTATIONS:
+            left_out += 1
+            continue
+        used[kind] += 1
+        lines.append(annotation(finding, outcome))
+    return lines, left_out
+
+
+def write(outcome: Outcome, stream: TextIO) -> None:
+    """Annotations, a notice when some were left out, and the plain list for the log."""
+    lines, left_out = annotation_lines(outcome)
+    for line in lines:
+        stream.write(line + "\n")
+    if left_out:
+        stream.write(
+            f"::notice title=ctxlint::{left_out} more finding{'s' * (left_out != 1)} not annotated "
+            "(GitHub shows 10 errors and 10 warnings per step); the job summary lists them all\n"
+        )
+    for note in outcome.notes:
+        stream.write(f"::notice title=ctxlint::{escape_data(clean(note))}\n")
+    from linter.report.outputs import write_listing
+
+    write_listing(outcome, stream, outcome.ranked())
+    stream.write(outcome.headline() + "\n")
+
+
+def _row(finding: Finding, outcome: Outcome) -> str:
+    mark = "❌ error" if finding.severity == "error" else "⚠️ warning"
+    where = markdown(outcome.target(finding))
+    subject = markdown(finding.subject or "")
+    if len(subject) > 200:
+        subject = subject[:197] + "\\.\\.\\."
+    return (
+        f"| {mark} | `{finding.code}` {markdown(finding.name)} | {where} | {subject} | "
+        f"{markdown(finding.message)} |\n"
+    )
+
+
+def summary(outcome: Outcome, limit: int = SUMMARY_LIMIT) -> str:
+    """The Markdown job summary: every finding, or as many as fit in `limit` bytes, saying so."""
+    head = [
+        f"## ctxlint: {outcome.errors} error{'s' * (outcome.errors != 1)}, "
+        f"{outcome.warnings} warning{'s' * (outcome.warnings != 1)}\n\n"
+    ]
+    checked = markdown(outcome.headline().removeprefix("ctxlint: "))
+    head.append(f"{checked}\n\n")
+    if outcome.pr_label and outcome.pr_title is not None:
+        head.append(f"**{markdown(outcome.pr_label)}**: {markdown(outcome.pr_title)}\n\n")
+    for note in outcome.notes:
+        head.append(f"> {markdown(note)}\n\n")
+    findings = outcome.ranked()
+    if not findings:
+        head.append("No findings.\n")
+        return "".join(head)
+    head.append("| Severity | Rule | Where | Subject | Problem |\n| --- | --- | --- | --- | --- |\n")
+    text = "".join(head)
+    size = len(text.encode("utf-8"))
+    reserve = 300  # room for the "left out" line
+    rows: list[str] = []
+    for index, finding in enumerate(findings):
+        row = _row(finding, outcome)
+        row_size = len(row.encode("utf-8"))
+        if size + row_size + reserve > limit:
+            left = len(findings) - index
+            rows.append(
+                f"\n**{left} more finding{'s' * (left != 1)} left out**: GitHub caps a step summary "
+                "at 1 MiB; the JSON, SARIF or JUnit report (`--json-file` etc.) has them all.\n"
+            )
+            break
+        rows.append(row)
+        size += row_size
+    return text + "".join(rows)
+
+
+def append_summary(outcome: Outcome, path: str) -> None:
+    """Append the summary to `path` ($GITHUB_STEP_SUMMARY is shared by a job's steps)."""
+    from linter.errors import CtxlintError
+
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(summary(outcome) + "\n")
+    except OSError as exc:
+        raise CtxlintError(f"{path}: cannot write the summary: {exc.strerror}") from None

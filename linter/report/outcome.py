@@ -1,0 +1,139 @@
+"""What one `check-range` or `ci` run found: the input of every CI-facing reporter.
+
+Reporters read an Outcome and only write; the exit code comes from the findings (findings.py).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import NamedTuple
+
+from linter.findings import Finding
+
+#: Files a physical location may point at when a finding has no file of its own (it is about a
+#: commit message): the config file first, since that is where the policy lives.
+_ANCHOR_CANDIDATES = (".ctxlint.toml", "pyproject.toml", "README.md", "README.rst", "README", ".gitignore")
+SEVERITY_RANK = {"error": 0, "warning": 1}
+
+
+class CommitRecord(NamedTuple):
+    """One commit that was checked, findings or not (JUnit shows passing commits too)."""
+
+    sha: str
+    subject: str
+    exemptions: tuple[str, ...] = ()
+
+
+class Outcome:
+    """Findings plus the context that reporters need to place them.
+
+    `pr_label` (`PR #12`) is set when the PR's title and body were linted; findings with neither a
+    commit nor a path are about that text. `extra` goes into the JSON report as it is.
+    """
+
+    __slots__ = (
+        "command",
+        "commits",
+        "config_path",
+        "extra",
+        "findings",
+        "notes",
+        "pr_exemptions",
+        "pr_label",
+        "pr_number",
+        "pr_title",
+        "pr_url",
+        "root",
+    )
+
+    def __init__(
+        self,
+        command: str,
+        findings: list[Finding],
+        commits: list[CommitRecord] | None = None,
+        *,
+        notes: list[str] | None = None,
+        root: str = ".",
+        config_path: str | None = None,
+        pr_label: str | None = None,
+        pr_title: str | None = None,
+        pr_url: str | None = None,
+        pr_number: int | None = None,
+        pr_exemptions: tuple[str, ...] = (),
+        extra: dict[str, object] | None = None,
+    ) -> None:
+        self.command = command
+        self.findings = findings
+        self.commits = commits if commits is not None else []
+        self.notes = notes if notes is not None else []
+        self.root = root
+        self.config_path = config_path
+        self.pr_label = pr_label
+        self.pr_title = pr_title
+        self.pr_url = pr_url
+        self.pr_number = pr_number
+        self.pr_exemptions = pr_exemptions
+        self.extra = extra if extra is not None else {}
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == "warning" for f in self.findings)
+
+    def target(self, finding: Finding) -> str:
+        """What a finding is about, in a few words: `commit 1a2b3c4d5e` or `PR #12`."""
+        if finding.commit:
+            return f"commit {finding.commit[:10]}"
+        if finding.path:
+            return f"{finding.path}:{finding.line}" if finding.line else finding.path
+        return self.pr_label or "message"
+
+    def target_key(self, finding: Finding) -> str:
+        """A stable identity of what a finding is about, for fingerprints."""
+        if finding.commit:
+            return f"commit:{finding.commit}"
+        if finding.path:
+            return f"path:{finding.path}:{finding.line or 0}"
+        return f"pr:{self.pr_number}" if self.pr_number is not None else "pr"
+
+    def ranked(self) -> list[Finding]:
+        """Most important first: errors before warnings, the PR text (what a squash merge records)
+        before commits, then commits oldest first, then by rule code."""
+        order = {c.sha: i for i, c in enumerate(reversed(self.commits))}
+        return sorted(
+            self.findings,
+            key=lambda f: (
+                SEVERITY_RANK.get(f.severity, 2),
+                f.commit is not None,
+                order.get(f.commit or "", len(order)),
+                f.code,
+            ),
+        )
+
+    def anchor(self) -> str:
+        """A real file (relative to the root, `/` separated) to hang message findings on."""
+        if self.config_path:
+            config = os.path.abspath(self.config_path)
+            rel = os.path.relpath(config, os.path.abspath(self.root))
+            if not rel.startswith(".."):
+                return rel.replace(os.sep, "/")
+        for name in _ANCHOR_CANDIDATES:
+            if os.path.isfile(os.path.join(self.root, name)):
+                return name
+        return _ANCHOR_CANDIDATES[0]
+
+    def headline(self) -> str:
+        """One line: what was checked and what was found."""
+        parts = []
+        if self.pr_label:
+            parts.append(f"{self.pr_label} title and body")
+        count = len(self.commits)
+        parts.append(f"{count} commit{'s' * (count != 1)}")
+        errors, warnings = self.errors, self.warnings
+        return (
+            f"ctxlint: {' and '.join(parts)} checked, {errors} error{'s' * (errors != 1)}, "
+            f"{warnings} warning{'s' * (warnings != 1)}"
+        )

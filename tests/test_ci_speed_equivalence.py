@@ -1,0 +1,358 @@
+"""The range path was sped up (benchmarks/bench_range.py); these pin that it finds exactly what the
+straightforward versions found: ticket search and the engine loop, on the shared corpus and on
+generated text."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from linter.checks import CommitContext, message_checks
+from linter.config import Config, validate
+from linter.engine import exemptions, lint, severity_of, skip_reason
+from linter.findings import Finding
+from linter.message import parse
+from linter.tickets import _BUILTIN, _KEY, TicketMatcher
+
+#: The key pattern as first written (look-behind first), the reference for the faster form.
+ORIGINAL_KEY = r"(?<![A-Za-z0-9_./-])([A-Z][A-Z0-9_]{1,14})-([1-9][0-9]{0,8})(?![A-Za-z0-9_-]|\.[0-9])"
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def corpus() -> list[str]:
+    base = Path(os.environ.get("CTXLINT_CORPORA", ROOT.parent / "shared" / "corpora"))
+    path = base / "commit-messages.txt"
+    if not path.is_file():
+        return []
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line)["message"] for line in handle if line.strip()]
+
+
+def reference_find(matcher: TicketMatcher, text: str) -> list[str]:
+    """The original search: every non-key pattern as one alternation over the whole text."""
+    others: list[str] = []
+    for tracker in matcher.trackers:
+        for pattern in _BUILTIN.get(tracker, ()):
+            if pattern != _KEY and pattern not in others:
+                others.append(pattern)
+    found: list[tuple[int, str]] = []
+    if "jira" in matcher.trackers or "linear" in matcher.trackers:
+        for m in re.finditer(ORIGINAL_KEY, text):
+            if matcher._key_ok(m.group(1)):
+                found.append((m.start(), m.group(0)))
+    if others:
+        found.extend((m.start(), m.group(0)) for m in re.finditer("|".join(f"(?:{p})" for p in others), text))
+    found.sort()
+    seen: list[str] = []
+    for _, ref in found:
+        if ref not in seen:
+            seen.append(ref)
+    return seen
+
+
+MATCHERS = [
+    TicketMatcher(),
+    TicketMatcher(["github"]),
+    TicketMatcher(["gitlab", "azure"]),
+    TicketMatcher(["jira"], ["PAY"]),
+]
+
+TRICKY = [
+    "ABC-1 xABC-1 .ABC-12 ABC-12.3 -AB-3 AB-3x (AB-3) \u00c4AB-3 aAB-3 BB-4 UTF-8 PAY-7",
+    "see owner/repo#12, group/sub/proj!34 and https://gitlab.com/g/p/-/issues/5#note_1",
+    "x#1 &#2 /#3 (#4) #0 AB#77 ab#7 https://dev.azure.com/o/p/_workitems/edit/9",
+    "https://github.com/o/r/pull/3#issuecomment-1 https://github.com/o/r/issues/4",
+    "https://jira.example.com/browse/PAY-1\thttps://linear.app/acme/issue/ENG-12\u00a0#9",
+    "a!1 b/c!2 !3\r\n#5\x0b#6 http://x/-/merge_requests/7!8 [#9](https://x/y/z/pulls/10)",
+]
+
+
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_ticket_search_matches_the_reference_on_tricky_text(matcher: TicketMatcher) -> None:
+    for text in TRICKY:
+        assert matcher.find(text) == reference_find(matcher, text), text
+
+
+@pytest.mark.skipif(not corpus(), reason="shared corpus not present")
+@pytest.mark.parametrize("matcher", MATCHERS)
+def test_ticket_search_matches_the_reference_on_the_corpus(matcher: TicketMatcher) -> None:
+    for text in corpus():
+        assert matcher.find(text) == reference_find(matcher, text), text
+
+
+ALPHABET = st.sampled_from(
+    [
+        *"aZ09_-./#!:&@ \n\t\r\u00a0AB1",
+        "ABC-",
+        "-1",
+        ".5",
+        "://",
+        "http",
+        "https://",
+        "AB#",
+        "/-/issues/",
+        "/pull/",
+        "/browse/",
+        "PAY-",
+        "linear.app/",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(ALPHABET, max_size=40).map("".join))
+def test_ticket_search_matches_the_reference_on_generated_text(text: str) -> None:
+    for matcher in MATCHERS:
+        assert matcher.find(text) == reference_find(matcher, text)
+
+
+def reference_lint(text: str, ctx: CommitContext, cfg: Config) -> list[Finding]:
+    """The original engine loop: every check, then its severity looked up."""
+    msg = parse(text, comment_char=None)
+    applied = exemptions(msg, ctx, cfg)
+    skipped = skip_reason(msg, cfg)
+    if skipped:
+        applied = (*applied, "skip")
+    findings = []
+    for code, entry in sorted(message_checks().items()):
+        if skipped and entry.exempt_by:
+            continue
+        if any(kind in entry.exempt_by for kind in applied):
+            continue
+        problems = list(entry.function(msg, ctx, cfg))
+        name, severity = severity_of(code, cfg)
+        if severity == "off":
+            continue
+        findings.extend(
+            Finding(code, name, severity, p, commit=ctx.sha, subject=msg.subject or None) for p in problems
+        )
+    return findings
+
+
+CONFIGS = [
+    Config(),
+    validate(
+        {
+            "rules": {"CTX201": "off", "missing-ticket": "warning"},
+            "exempt": {"bots": False},
+            "project-keys": ["LANG"],
+        },
+        "test",
+    ),
+]
+
+
+@pytest.mark.skipif(not corpus(), reason="shared corpus not present")
+def test_engine_matches_the_reference_loop_on_the_corpus() -> None:
+    messages = [
+        *corpus()[:1500],
+        "fixup! x\n",
+        'Revert "x"\n\nThis reverts commit 0123456789abcdef.\n',
+        "x\n\nCtxlint-Skip: hotfix\n",
+        "x\n\nCtxlint-Skip:\n",
+    ]
+    for cfg in CONFIGS:
+        for i, text in enumerate(messages):
+            ctx = CommitContext(
+                sha=f"{i:040x}",
+                author="dependabot[bot] <x>" if i % 7 == 0 else "Dev <d@x>",
+                parents=2 if i % 11 == 0 else 1,
+                source="history",
+            )
+            got = lint(parse(text, comment_char=None), ctx, cfg).findings
+            assert got == reference_lint(text, ctx, cfg), text
+
+
+@pytest.mark.skipif(not corpus(), reason="shared corpus not present")
+def test_rationale_prefilters_never_hide_a_match() -> None:
+    from linter.checks.rationale import _CAUSAL, _CAUSAL_WORDS, _DECISION_WORDS, DECISION_LINK, _may_hold
+
+    texts = [
+        *corpus(),
+        "see ADR-7",
+        "docs/DECISIONS/x.md",
+        "BECAUSE it broke prod",
+        "dec\u0131\u017fions/x.md",
+        "fixed \u212aeep",
+        "To Avoid double charges",
+        "See architecture-decisions/0001-x.md",
+    ]
+    for text in texts:
+        if DECISION_LINK.search(text):
+            assert _may_hold(text, _DECISION_WORDS), text
+        if _CAUSAL.search(text):
+            assert _may_hold(text, _CAUSAL_WORDS), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "ADR",
+                "adr",
+                "-",
+                "7",
+                " ",
+                "/",
+                "decisions",
+                "DECISION",
+                "-records",
+                ".md",
+                "because",
+                "To ",
+                "avoid",
+                "x",
+                "since",
+                "\u0131",
+                "\u017f",
+                "\u212a",
+                "SO THAT",
+                "which ",
+                "led",
+                "caused by",
+            ]
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_rationale_prefilters_on_generated_text(text: str) -> None:
+    from linter.checks.rationale import _CAUSAL, _CAUSAL_WORDS, _DECISION_WORDS, DECISION_LINK, _may_hold
+
+    if DECISION_LINK.search(text):
+        assert _may_hold(text, _DECISION_WORDS)
+    if _CAUSAL.search(text):
+        assert _may_hold(text, _CAUSAL_WORDS)
+
+
+def reference_parse_parts(
+    raw: str, comment_char: str | None
+) -> tuple[str, list[str], list[tuple[str, str, int]]]:
+    """clean(), paragraphs and trailers as the line-by-line helpers compute them."""
+    from linter.message import SCISSORS, _line_of_paragraph, _parse_trailer_block, _split_paragraphs
+
+    text = raw.replace("\x00", "\ufffd").replace("\r\n", "\n").replace("\r", "\n")
+    out: list[str] = []
+    for line in text.split("\n"):
+        if comment_char and line == f"{comment_char} {SCISSORS}":
+            break
+        if comment_char and line.startswith(comment_char):
+            continue
+        out.append(line.rstrip())
+    result: list[str] = []
+    for line in out:
+        if not line and (not result or not result[-1]):
+            continue
+        result.append(line)
+    while result and not result[-1]:
+        result.pop()
+    cleaned = "\n".join(result)
+    paragraphs = _split_paragraphs(cleaned)
+    trailers: list[tuple[str, str, int]] = []
+    if len(paragraphs) > 1:
+        block = _parse_trailer_block(paragraphs[-1], _line_of_paragraph(cleaned, len(paragraphs) - 1))
+        trailers = [(t.key, t.value, t.line) for t in block or []]
+    return cleaned, paragraphs, trailers
+
+
+def check_parse(raw: str) -> None:
+    for char in (None, "#"):
+        msg = parse(raw, comment_char=char)
+        assert (
+            msg.text,
+            msg.paragraphs,
+            [(t.key, t.value, t.line) for t in msg.trailers],
+        ) == reference_parse_parts(raw, char)
+
+
+@pytest.mark.skipif(not corpus(), reason="shared corpus not present")
+def test_parse_matches_the_line_by_line_reference_on_the_corpus() -> None:
+    for raw in corpus():
+        check_parse(raw)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "a",
+                "Key: v",
+                "Signed-off-by: x",
+                " ",
+                "\t",
+                "\n",
+                "\r\n",
+                "\r",
+                "\x0c",
+                "\u00a0",
+                "\x1c",
+                "\u2028",
+                "\x00",
+                "x y",
+                "# c",
+                "(cherry picked from commit 1)",
+            ]
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_parse_matches_the_line_by_line_reference_on_generated_text(raw: str) -> None:
+    check_parse(raw)
+
+
+def reference_fields(data: bytes, width: int) -> list[list[str]]:
+    """The original reading: split the bytes on NUL, then decode each field on its own."""
+    parts = data.split(b"\0")
+    if parts and parts[-1] == b"":
+        parts.pop()
+    decoded = [p.decode("utf-8", "replace") for p in parts]
+    return [decoded[i : i + width] for i in range(0, len(decoded) - width + 1, width)]
+
+
+STREAM = (
+    "\0".join(["a" * 40, "", "Zoë", "z@x", "1700000000", "caf\u00e9 \u2603 \U0001f600 msg\n"]).encode()
+    + b"\0"
+)
+BROKEN = b"\n" + b"b" * 40 + b"\0p\0N\xc3\0e\0" + b"1\0bad \xe2\x82\0"  # truncated sequences before NUL
+
+
+@pytest.mark.parametrize("data", [STREAM * 3, BROKEN + STREAM, STREAM + b"\xff\xfe", b"\xe2\x82"])
+def test_stream_decoding_matches_field_by_field_decoding_at_any_chunk_size(data: bytes) -> None:
+    from linter.gitio import split_fields
+
+    expected = reference_fields(data, 6)
+    for size in range(1, len(data) + 1):
+        chunks = [data[i : i + size] for i in range(0, len(data), size)]
+        assert list(split_fields(chunks, 6)) == expected, size
+
+
+def test_a_check_registered_after_the_first_lint_still_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine's plan is cached per config; a check registered later must not be missed."""
+    import linter.rulebook as rulebook
+    from linter.checks import REGISTRY, check
+
+    cfg = Config()
+    msg = "PAY-1: retry payments\n\nThe gateway drops idle connections after 30 s, charging twice.\n"
+    ctx = CommitContext(sha="a" * 40, source="history")
+    assert lint(parse(msg, comment_char=None), ctx, cfg).findings == []
+    late = rulebook.Rule("CTX999", "late-check", "warning", "s", "r", [], "message")
+    rules = (*rulebook.catalogue(), late)
+    monkeypatch.setattr(rulebook, "catalogue", lambda: rules)
+
+    @check("CTX999")
+    def always(m: object, c: object, k: object) -> list[str]:
+        return ["late check"]
+
+    try:
+        found = lint(parse(msg, comment_char=None), ctx, cfg).findings
+        assert [(f.code, f.message) for f in found] == [("CTX999", "late check")]
+    finally:
+        REGISTRY.pop("CTX999", None)

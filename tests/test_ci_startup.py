@@ -1,0 +1,58 @@
+"""Start-up of the range commands: one command's run imports only its own module."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ci_support import GOOD, clean_env
+from conftest import ROOT, Repo, run_ctxlint
+
+from linter.cli import COMMANDS, _chosen_command
+
+SCRIPT = """
+import sys
+from linter.cli import main
+code = main(sys.argv[1:])
+sys.stdout.flush()
+print("MODULES", " ".join(sorted(sys.modules)))
+"""
+
+
+def imported_modules(*args: str, cwd: Path) -> set[str]:
+    """The modules loaded once a real run of `ctxlint args` has finished."""
+    env = dict(clean_env(), PYTHONPATH=str(ROOT))
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT, *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("MODULES "))
+    return set(line.split()[1:])
+
+
+def test_check_range_does_not_import_the_other_commands(repo: Repo) -> None:
+    repo.commit(GOOD.format(n=1))
+    modules = imported_modules("check-range", "HEAD", cwd=repo.path)
+    assert "linter.commands.check_range" in modules
+    others = {f"linter.commands.{m}" for name, (m, _) in COMMANDS.items() if name != "check-range"}
+    assert not modules & others
+    assert "linter.ci" not in modules
+
+
+def test_the_command_is_found_after_global_options(repo: Repo) -> None:
+    assert _chosen_command(["-C", "check-range", "ci"]) == "ci"
+    assert _chosen_command(["--config", "x.toml", "check-range", "HEAD"]) == "check-range"
+    assert _chosen_command(["--version"]) is None and _chosen_command(["nope"]) is None
+    repo.commit(GOOD.format(n=1))
+    proc = run_ctxlint("-C", str(repo.path), "check-range", "HEAD", cwd=os.getcwd(), env=clean_env())
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_help_still_lists_every_command(tmp_path: Path) -> None:
+    proc = run_ctxlint("--help", cwd=tmp_path)
+    assert all(name in proc.stdout for name in COMMANDS)
+    proc = run_ctxlint("ci", "--help", cwd=tmp_path)
+    assert "--deepen" in proc.stdout and "--sarif-file" in proc.stdout
+    proc = run_ctxlint("bogus", cwd=tmp_path)
+    assert proc.returncode == 2 and "invalid choice" in proc.stderr
