@@ -685,3 +685,13 @@ def test_pre_push_root_push_under_pre_commit_lints_the_pushed_branch(repo: Repo,
     result = run_ctxlint("pre-push", cwd=repo.path, input="", env=env)
     assert result.returncode == 1 and pushed["bad"][:10] in result.stdout
     assert pushed["old_bad"][:10] not in result.stdout
+
+
+def test_prepare_keeps_a_line_ending_in_a_lone_cr() -> None:
+    """Found by hypothesis: an added LF after a lone CR turned `0\\r` into a CRLF-ended `0`."""
+    from linter.commands.prepare_msg import prepare
+    from linter.config import Config
+
+    out = prepare("0\r", None, None, Config(), None)
+    assert out.startswith("0\r") and out.replace("\r\n", "\n").split("\n")[0] == "0\r"
+    assert prepare(out, None, None, Config(), None) == out

@@ -85,11 +85,13 @@ def prepare(text: str, source: str | None, branch: str | None, cfg: Config,
     """
     if source in UNTOUCHED_SOURCES:
         return text
-    newline = "\r\n" if "\r\n" in text else "\n"
     comment = detect_comment_char(text, configured_comment) or "#"
     if not editor:
         comment = NO_COMMENTS
     lines = text.replace("\r\n", "\n").split("\n")
+    # A line that ends in a lone CR must not meet an added LF: together they would read as one CRLF
+    # line break, and the user's line would lose its last character.
+    newline = "\r\n" if "\r\n" in text or any(line.endswith("\r") for line in lines) else "\n"
     trailing_newline = lines and lines[-1] == ""
     if trailing_newline:
         lines.pop()
