@@ -178,6 +178,52 @@ def _check(tree: object) -> str | None:
     return None
 
 
+_SAMPLE = [chr(c) for c in range(32, 127)] + ["\t", "\u00e9", "\u4e2d"]
+
+
+def _sample_set(op: object, av: object) -> frozenset[str]:
+    return frozenset(c for c in _SAMPLE if _item_matches(op, av, c))
+
+
+def _walk_run(tree: object, run: list[frozenset[str]]) -> str | None:
+    """Follow a sequence, keeping the run of unbounded repeats that nothing mandatory separates."""
+    for op, av in _items(tree):
+        name = str(op)
+        if name in _REPEATS and isinstance(av, tuple):
+            if not (av[1] == MAXREPEAT or av[1] > 1000):
+                continue
+            if _separated(av[2]):
+                run.clear()  # each round starts with a literal the run cannot eat: linear
+                continue
+            inner = _items(av[2])
+            run.append(_sample_set(*inner[0]) if len(inner) == 1 else frozenset(_SAMPLE))
+            for char in _SAMPLE:
+                if sum(1 for matched in run if char in matched) >= 3:
+                    return (f"three unbounded repeats in a row can all match {char!r} with nothing between "
+                            "them to pin them down, e.g. \\S+/\\S+/\\d+")
+        elif name in ("LITERAL", "IN", "NOT_LITERAL", "ANY"):
+            needed = _sample_set(op, av)
+            if not any(needed & matched for matched in run):
+                run.clear()  # a character none of the repeats can take separates them
+        elif name == "SUBPATTERN" and isinstance(av, tuple):
+            problem = _walk_run(av[-1], run)
+            if problem:
+                return problem
+        elif name == "BRANCH" and isinstance(av, tuple):
+            for branch in av[1]:
+                problem = _walk_run(branch, list(run))
+                if problem:
+                    return problem
+    return None
+
+
+def _chained_repeats(tree: object) -> str | None:
+    """Three or more unbounded repeats that can all eat the same character, with nothing mandatory
+    between them that they cannot eat, backtrack polynomially (n^3 and worse): `\\S+/\\S+/\\d+`
+    takes seconds on one long line even with the line length capped."""
+    return _walk_run(tree, [])
+
+
 def compile_safe(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """Compile `pattern`, raising UnsafePattern with a one-line reason when it is unusable."""
     if len(pattern) > MAX_PATTERN_LENGTH:
@@ -187,7 +233,7 @@ def compile_safe(pattern: str, flags: int = 0) -> re.Pattern[str]:
         tree = _sre_parse.parse(pattern, flags)
     except re.error as exc:
         raise UnsafePattern(f"invalid regex: {exc}") from None
-    problem = _check(tree)
+    problem = _check(tree) or _chained_repeats(tree)
     if problem:
         raise UnsafePattern(f"regex may backtrack catastrophically: {problem}")
     return compiled
