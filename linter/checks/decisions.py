@@ -14,14 +14,28 @@ from linter.config import Config, find_root
 from linter.message import Message
 
 
+def _decision_root(cfg: Config) -> str | None:
+    """The repository root when it has decision folders, else None; looked up once per config
+    and working directory, since a range check asks for every commit."""
+    import os
+
+    key = f"decision-root:{os.getcwd()}"
+    if key not in cfg.memo:
+        root = find_root()
+        if root is not None:
+            from linter.decisions import discover
+
+            if not discover.folders(root, cfg):
+                root = None
+        cfg.memo[key] = root
+    cached = cfg.memo[key]
+    return cached if isinstance(cached, str) else None
+
+
 @check("CTX301")
 def reopened_decision(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[str]:
-    root = find_root()
+    root = _decision_root(cfg)
     if root is None:
-        return
-    from linter.decisions import discover
-
-    if not discover.folders(root, cfg):
         return
     from linter.decisions.reopening import check_message
 
