@@ -228,6 +228,16 @@ def _close_log(proc: subprocess.Popen[bytes]) -> None:
         raise CtxlintError(f"git log failed: {first[0].removeprefix('fatal: ') if first else code}")
 
 
+def _end_log(proc: subprocess.Popen[bytes], completed: bool) -> None:
+    """Finish a log stream: report git's failure when it was read to the end, and stop git
+    quietly (no SIGPIPE error) when the reader stopped early or failed."""
+    if completed:
+        _close_log(proc)
+    else:
+        proc.kill()
+        proc.communicate()
+
+
 def iter_log(rev_args: Sequence[str], cwd: str | None = None, extra: Sequence[str] = (),
              chunk_size: int = 1 << 16, notes: bool = False) -> Iterator[Commit]:
     """Stream commits from one `git log -z` process; memory stays flat however long the history.
@@ -255,11 +265,7 @@ def iter_log(rev_args: Sequence[str], cwd: str | None = None, extra: Sequence[st
             yield _commit(fields)
         completed = True
     finally:
-        if completed:
-            _close_log(proc)
-        else:  # the reader stopped early (or failed): stop git without reporting its SIGPIPE
-            proc.kill()
-            proc.communicate()
+        _end_log(proc, completed)
 
 
 def split_fields(chunks: Iterable[bytes], width: int) -> Iterator[list[str]]:
@@ -411,11 +417,7 @@ def iter_log_stats(rev_args: Sequence[str], cwd: str | None = None, extra: Seque
             yield _stat_commit(header), files
         completed = True
     finally:
-        if completed:
-            _close_log(proc)
-        else:  # the reader stopped early (or failed): stop git without reporting its SIGPIPE
-            proc.kill()
-            proc.communicate()
+        _end_log(proc, completed)
 
 
 def _stat_commit(fields: list[bytes]) -> Commit:
