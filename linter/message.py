@@ -144,6 +144,18 @@ def editor_runs() -> bool:
     return os.environ.get("GIT_EDITOR") != ":"
 
 
+def cleanup_mode(configured: str | None, editor: bool) -> str:
+    """How git will clean this message, per `commit.cleanup` (git-commit(1)): `default` strips
+    comments when an editor runs and only trims white space otherwise; `scissors` cuts at the
+    scissors line only when an editor runs."""
+    mode = (configured or "default").strip().lower()
+    if mode in ("strip", "whitespace", "verbatim"):
+        return mode
+    if mode == "scissors":
+        return "scissors" if editor else "whitespace"
+    return "strip" if editor else "whitespace"
+
+
 def needs_comment_char(text: str) -> bool:
     """Whether any line starts with a character git could use as comment char.
 
@@ -158,8 +170,11 @@ def needs_comment_char(text: str) -> bool:
     return _ANY_CHAR_TEMPLATE.search(text) is not None
 
 
-def clean(text: str, comment_char: str | None = "#") -> str:
-    """git's `cleanup=strip` (plus scissors): drop comments and the diff below the scissors line."""
+def clean(text: str, comment_char: str | None = "#", keep_comments: bool = False) -> str:
+    """git's `cleanup=strip` (plus scissors): drop comments and the diff below the scissors line.
+
+    With `keep_comments`, git's `cleanup=scissors`: only the scissors line and what follows go.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     if not comment_char:
@@ -171,7 +186,7 @@ def clean(text: str, comment_char: str | None = "#") -> str:
     for line in lines:
         if scissors is not None and line == scissors:
             break
-        if comment_char and line.startswith(comment_char):
+        if comment_char and not keep_comments and line.startswith(comment_char):
             continue
         out.append(line.rstrip())
     # Collapse runs of blank lines and trim both ends, as git stripspace does.
@@ -242,9 +257,9 @@ def _parse_trailer_block(paragraph: str, first_line: int) -> list[Trailer] | Non
 
 
 def parse(raw: str, comment_char: str | None = "#", *, decode_errors: bool = False,
-          truncated: bool = False) -> Message:
+          truncated: bool = False, keep_comments: bool = False) -> Message:
     """Parse message text. Never raises, whatever the input."""
-    text = clean(raw.replace("\x00", "\ufffd"), comment_char)
+    text = clean(raw.replace("\x00", "\ufffd"), comment_char, keep_comments)
     # clean() leaves no blank line at either end, no run of blank lines and no line of white space
     # only, so paragraphs are exactly what lies between single blank lines.
     paragraphs = text.split("\n\n") if text else []

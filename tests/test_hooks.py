@@ -695,3 +695,27 @@ def test_prepare_keeps_a_line_ending_in_a_lone_cr() -> None:
     out = prepare("0\r", None, None, Config(), None)
     assert out.startswith("0\r") and out.replace("\r\n", "\n").split("\n")[0] == "0\r"
     assert prepare(out, None, None, Config(), None) == out
+
+
+def test_commit_cleanup_whitespace_keeps_hash_lines_and_gets_no_prompt(recorded: Repo, tmp_path: Path) -> None:
+    """commit.cleanup=whitespace: git keeps `#` lines even with an editor, so a `#412` line is a
+    ticket, not a comment, and a prompt written as comments would land in the commit."""
+    recorded.git("config", "commit.cleanup", "whitespace")
+    stage(recorded)
+    env = {"GIT_EDITOR": editor(tmp_path, "Retry payments on gateway timeouts\n\n#412 " + REASON + "\n")}
+    result = run_git(recorded.path, "commit", "-q", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    stored = last_message(recorded)
+    assert "#412 " in stored
+    assert "ctxlint:" not in stored
+
+
+def test_commit_cleanup_strip_applies_to_message_commits_too(recorded: Repo) -> None:
+    """commit.cleanup=strip drops `#` lines even from `-m`: a ticket only there does not count."""
+    recorded.git("config", "commit.cleanup", "strip")
+    recorded.git("checkout", "-q", "-b", "no-ticket-here")
+    stage(recorded)
+    result = run_git(recorded.path, "commit", "-q", "-m", "Retry payments on gateway timeouts", "-m",
+                     "#412", "-m", REASON)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "CTX101" in result.stdout + result.stderr

@@ -14,6 +14,7 @@ from linter.engine import lint
 from linter.errors import CtxlintError
 from linter.message import (
     MAX_MESSAGE_BYTES,
+    cleanup_mode,
     decode,
     detect_comment_char,
     editor_runs,
@@ -44,17 +45,17 @@ def read_message_file(path: str) -> bytes:
         raise CtxlintError(f"{path}: cannot read: {exc.strerror}") from None
 
 
-def git_settings(text: str, had_errors: bool, cwd: str | None) -> tuple[str | None, str | None]:
-    """(core.commentChar, i18n.commitEncoding), asking git only when the answer matters."""
+def git_settings(text: str, had_errors: bool, cwd: str | None) -> tuple[str | None, str | None, str | None]:
+    """(core.commentChar, i18n.commitEncoding, commit.cleanup), asking git only when the answer matters."""
     if not needs_comment_char(text) and not had_errors:
-        return None, None
+        return None, None, None
     from linter import gitio
 
     try:
-        values = gitio.config_values(["core.commentChar", "i18n.commitEncoding"], cwd)
+        values = gitio.config_values(["core.commentChar", "i18n.commitEncoding", "commit.cleanup"], cwd)
     except CtxlintError:
-        return None, None
-    return values.get("core.commentchar"), values.get("i18n.commitencoding")
+        return None, None, None
+    return values.get("core.commentchar"), values.get("i18n.commitencoding"), values.get("commit.cleanup")
 
 
 def commit_context(path: str, root: str | None) -> CommitContext:
@@ -78,11 +79,13 @@ def run_check(path: str, fmt: str, config_path: str | None) -> int:
     truncated = len(data) > MAX_MESSAGE_BYTES
     data = data[:MAX_MESSAGE_BYTES]
     text, had_errors = decode(data)
-    configured_char, encoding = git_settings(text, had_errors, root)
+    configured_char, encoding, cleanup = git_settings(text, had_errors, root)
     if had_errors and encoding and encoding.lower().replace("-", "") != "utf8":
         text, had_errors = decode(data, encoding)
-    comment_char = detect_comment_char(text, configured_char) if editor_runs() else None
-    msg = parse(text, comment_char, decode_errors=had_errors, truncated=truncated)
+    # Read the message as git will store it: commit.cleanup decides whether comments go.
+    mode = cleanup_mode(cleanup, editor_runs())
+    comment_char = detect_comment_char(text, configured_char) if mode in ("strip", "scissors") else None
+    msg = parse(text, comment_char, decode_errors=had_errors, truncated=truncated, keep_comments=mode == "scissors")
     # git itself aborts an empty message; adding our voice would only be noise. JSON readers
     # still get a document.
     findings = [] if msg.is_empty else lint(msg, commit_context(path, root), cfg).findings

@@ -12,7 +12,7 @@ import os
 
 from linter import config as config_module
 from linter.config import Config
-from linter.message import MAX_MESSAGE_BYTES, SCISSORS, detect_comment_char, editor_runs, parse
+from linter.message import MAX_MESSAGE_BYTES, SCISSORS, cleanup_mode, detect_comment_char, editor_runs, parse
 
 #: Commit sources (git's second hook argument) whose message must not be touched.
 UNTOUCHED_SOURCES = ("merge", "squash", "commit", "template")
@@ -78,10 +78,13 @@ def add_ticket(lines: list[str], end: int, ticket: str, cfg: Config, comment: st
 
 
 def prepare(text: str, source: str | None, branch: str | None, cfg: Config,
-            configured_comment: str | None, *, editor: bool = True) -> str:
+            configured_comment: str | None, *, editor: bool = True, with_prompt: bool = True) -> str:
     """The new message text; `text` itself when nothing should change.
 
-    `editor` is False when git will not open an editor (see `message.editor_runs`).
+    `editor` is False when git keeps every line as written (no editor opens, see
+    `message.editor_runs`, or commit.cleanup is whitespace or verbatim). `with_prompt` is False when
+    git would keep comment lines in the commit (any cleanup but strip): the rationale prompt
+    would then end up in the message.
     """
     if source in UNTOUCHED_SOURCES:
         return text
@@ -101,7 +104,7 @@ def prepare(text: str, source: str | None, branch: str | None, cfg: Config,
     if ticket and not cfg.tickets.find(message.text):
         lines = add_ticket(lines, _content_end(lines, comment), ticket, cfg, comment)
         changed = True
-    editor_opens = source is None
+    editor_opens = source is None and editor and with_prompt
     if editor_opens and not any(line.startswith(f"{comment} {PROMPT_MARKER}") for line in lines):
         end = _content_end(lines, comment)
         prompt = _prompt(comment, ticket, branch, cfg)
@@ -148,11 +151,15 @@ def run(args: object) -> int:
     root = config_module.find_root()
     cfg = config_module.load(root, args.config)  # type: ignore[attr-defined]
     try:
-        comment = gitio.config_values(["core.commentChar"], root).get("core.commentchar")
+        values = gitio.config_values(["core.commentChar", "commit.cleanup"], root)
     except Exception:
-        comment = None
+        values = {}
+    comment = values.get("core.commentchar")
+    # Comments are only ours to add when git strips them: commit.cleanup=whitespace, verbatim or
+    # scissors would keep the prompt in the commit.
+    mode = cleanup_mode(values.get("commit.cleanup"), editor_runs())
     branch = gitio.current_branch(root)
-    new = prepare(text, source, branch, cfg, comment, editor=editor_runs())
+    new = prepare(text, source, branch, cfg, comment, editor=mode in ("strip", "scissors"), with_prompt=mode == "strip")
     if new != text:
         write_atomically(path, new.encode("utf-8", "surrogateescape"))
     return 0
