@@ -49,6 +49,7 @@ def _candidate_tokens(text: str) -> list[tuple[int, int]]:
 # letter (and looks two back) so that the regex starts with a character class, which lets `re`
 # skip to capitals instead of trying the look-behind at every position: same matches, half the time.
 _KEY = r"([A-Z](?<![A-Za-z0-9_./-][A-Z])[A-Z0-9_]{1,14})-([1-9][0-9]{0,8})(?![A-Za-z0-9_-]|\.[0-9])"
+_URL_KEY = re.compile(r"/(?:browse|issue)/([A-Za-z][A-Za-z0-9_]*)-[0-9]+")
 _BUILTIN: dict[str, list[str]] = {
     "jira": [_KEY, r"https?://[^\s/]+(?:/[^\s/]+)*/browse/[A-Z][A-Z0-9_]+-[0-9]+"],
     "linear": [_KEY, r"https?://linear\.app/[\w.-]+/issue/[A-Za-z][A-Za-z0-9]+-[0-9]+"],
@@ -129,6 +130,13 @@ class TicketMatcher:
             self._by_need[present] = pattern
         return pattern  # type: ignore[return-value]
 
+    def _url_key_ok(self, ref: str) -> bool:
+        """A Jira or Linear URL names a key too: with project keys configured, it must be one."""
+        if not self.project_keys or ("/browse/" not in ref and "linear.app/" not in ref):
+            return True
+        key = _URL_KEY.search(ref)
+        return key is None or key.group(1).upper() in self.project_keys
+
     def _key_ok(self, project: str) -> bool:
         if self.project_keys:
             return project in self.project_keys
@@ -150,7 +158,9 @@ class TicketMatcher:
             for start, end in _candidate_tokens(text):
                 other = self._others_for(text[start:end])
                 if other is not None:
-                    found.extend(m.span() for m in other.finditer(text, start, end))
+                    for m in other.finditer(text, start, end):
+                        if self._url_key_ok(m.group(0)):
+                            found.append(m.span())
         if self._custom:
             offset = 0
             for line in text.split("\n"):

@@ -48,7 +48,11 @@ def reference_find(matcher: TicketMatcher, text: str) -> list[str]:
             if matcher._key_ok(m.group(1)):
                 found.append((m.start(), m.group(0)))
     if others:
-        found.extend((m.start(), m.group(0)) for m in re.finditer("|".join(f"(?:{p})" for p in others), text))
+        found.extend(
+            (m.start(), m.group(0))
+            for m in re.finditer("|".join(f"(?:{p})" for p in others), text)
+            if matcher._url_key_ok(m.group(0))  # tracker URLs obey project keys as bare keys do
+        )
     found.sort()
     seen: list[str] = []
     for _, ref in found:

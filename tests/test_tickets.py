@@ -148,3 +148,14 @@ def test_branch_pattern_takes_group_one_or_the_match() -> None:
 
 def test_every_tracker_has_a_name() -> None:
     assert set(TRACKERS) == {"jira", "github", "gitlab", "linear", "azure"}
+
+
+def test_tracker_urls_name_keys_that_must_be_configured_projects() -> None:
+    """With project-keys set, a Jira or Linear URL for another project is no ticket either."""
+    matcher = TicketMatcher(project_keys=["PAY"])
+    text = ("see https://acme.atlassian.net/browse/OPS-12, https://acme.atlassian.net/browse/PAY-3 "
+            "and https://linear.app/acme/issue/ENG-4/retry")
+    assert matcher.find(text) == ["https://acme.atlassian.net/browse/PAY-3"]
+    assert TicketMatcher().find("https://acme.atlassian.net/browse/OPS-12") == [
+        "https://acme.atlassian.net/browse/OPS-12"
+    ]
