@@ -66,6 +66,8 @@ def check_revisions(revisions: Sequence[str], cwd: str | None = None) -> None:
                     continue
             if gitio.resolve(end, cwd) is None:
                 hint = ""
+                if not gitio.has_commits(cwd):
+                    raise CtxlintError(f"revision {end!r} does not exist yet: this repository has no commits")
                 if gitio.is_shallow(cwd):
                     hint = f"; this is a shallow clone: {SHALLOW_FIX}"
                 raise CtxlintError(f"revision {end!r} is not in this repository{hint}")

@@ -149,8 +149,10 @@ def test_check_range_in_a_bare_repository(tmp_path: Path) -> None:
 
 
 def test_check_range_without_commits_and_outside_a_repo(repo: Repo, tmp_path: Path) -> None:
-    one_line_error(run_ctxlint("check-range", "HEAD", cwd=repo.path), "'HEAD' is not in this repository")
-    one_line_error(run_ctxlint("check-range", "main..HEAD", cwd=repo.path), "not in this repository")
+    one_line_error(run_ctxlint("check-range", "HEAD", cwd=repo.path), "this repository has no commits")
+    one_line_error(run_ctxlint("check-range", "main..HEAD", cwd=repo.path), "this repository has no commits")
+    repo.commit(GOOD)
+    one_line_error(run_ctxlint("check-range", "nope..HEAD", cwd=repo.path), "'nope' is not in this repository")
     outside = tmp_path / "plain"
     outside.mkdir()
     one_line_error(run_ctxlint("check-range", "HEAD", cwd=outside), "not a git repository")
