@@ -6,7 +6,11 @@ report against the truth, not against the implementation's own arithmetic.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
+
+from conftest import run_ctxlint
 
 HOSTILE_SUBJECT = "<script>alert(1)</script> | a | b | [bold]B[/bold] **x** \x1b[31mred"
 HOSTILE_NAME = "Bob [red]R[/red] | &amp; *y*"
@@ -151,3 +155,11 @@ TRUTH: dict[str, Any] = {
     "exempt": {"merge": 1, "revert": 1, "fixup": 0, "bot": 1, "release": 0, "skip": 1},
     "missing_order": ["c4", "c2", "c3"],
 }
+
+
+def audit_report(cwd: Path, *args: str) -> dict[str, Any]:
+    """`ctxlint audit --format json ARGS` run as a real process; fails the test on a non-zero exit."""
+    proc = run_ctxlint("audit", "--format", "json", *args, cwd=cwd)
+    assert proc.returncode == 0, proc.stderr
+    data: dict[str, Any] = json.loads(proc.stdout)
+    return data

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from audit_history import build
+from audit_history import audit_report, build
 from conftest import Repo, run_ctxlint
 
 
 def audit(cwd: Path, *args: str) -> dict[str, Any]:
-    proc = run_ctxlint("audit", "--format", "json", *args, cwd=cwd)
-    assert proc.returncode == 0, proc.stderr
-    data: dict[str, Any] = json.loads(proc.stdout)
-    return data
+    return audit_report(cwd, *args)
 
 
 def figures(report: dict[str, Any]) -> dict[str, Any]:

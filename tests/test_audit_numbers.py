@@ -7,15 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from audit_history import TRUTH, build
+from audit_history import TRUTH, audit_report, build
 from conftest import Repo, git, run_ctxlint
 
 
 def audit_json(cwd: Path, *args: str) -> dict[str, Any]:
-    proc = run_ctxlint("audit", "--format", "json", "--no-cache", *args, cwd=cwd)
-    assert proc.returncode == 0, proc.stderr
-    data: dict[str, Any] = json.loads(proc.stdout)
-    return data
+    return audit_report(cwd, "--no-cache", *args)
 
 
 def counts(bucket: dict[str, Any]) -> dict[str, int]:
