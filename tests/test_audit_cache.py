@@ -10,10 +10,6 @@ from audit_history import audit_report, build
 from conftest import Repo, run_ctxlint
 
 
-def audit(cwd: Path, *args: str) -> dict[str, Any]:
-    return audit_report(cwd, *args)
-
-
 def figures(report: dict[str, Any]) -> dict[str, Any]:
     """Everything but what says how the report was made."""
     return {k: v for k, v in report.items() if k not in ("cache", "generated_at")}
@@ -25,10 +21,10 @@ def history(repo: Repo) -> dict[str, str]:
 
 
 def test_second_run_reads_only_new_commits(repo: Repo, history: dict[str, str]) -> None:
-    cold = audit(repo.path)
+    cold = audit_report(repo.path)
     assert cold["cache"] == {"used": False, "cached_commits": 0, "new_commits": 9, "relinted": 0}
     assert list((repo.path / ".git" / "ctxlint" / "audit").iterdir())
-    again = audit(repo.path)
+    again = audit_report(repo.path)
     assert again["cache"] == {"used": True, "cached_commits": 9, "new_commits": 0, "relinted": 0}
     assert figures(again) == figures(cold)
     repo.commit(
@@ -37,39 +33,39 @@ def test_second_run_reads_only_new_commits(repo: Repo, history: dict[str, str]) 
         date="2026-03-04T10:00:00Z",
     )
     repo.commit("wip again\n", {"lib/f.py": "y\n" * 30}, date="2026-03-05T10:00:00Z")
-    warm = audit(repo.path)
+    warm = audit_report(repo.path)
     assert warm["cache"] == {"used": True, "cached_commits": 9, "new_commits": 2, "relinted": 0}
-    assert figures(warm) == figures(audit(repo.path, "--no-cache"))
+    assert figures(warm) == figures(audit_report(repo.path, "--no-cache"))
     assert warm["totals"]["commits"] == 11 and warm["totals"]["with_both"] == 3
     assert warm["missing"][0]["subject"] == "wip again"
-    third = audit(repo.path)
+    third = audit_report(repo.path)
     assert third["cache"] == {"used": True, "cached_commits": 11, "new_commits": 0, "relinted": 0}
 
 
 def test_periods_and_ranges_from_the_cache_match_a_cold_run(repo: Repo, history: dict[str, str]) -> None:
-    audit(repo.path)  # fill the cache with the whole walk
+    audit_report(repo.path)  # fill the cache with the whole walk
     repo.commit("wip 2\n", date="2026-03-06T00:00:00Z")
     for args in (
         ["--since", "2026-02-01", "--until", "2026-03-01"],
         ["--since", "2026-03-01"],
         ["--until", "2026-02-01"],
     ):
-        warm = audit(repo.path, *args)
+        warm = audit_report(repo.path, *args)
         assert warm["cache"]["used"] is True
-        assert figures(warm) == figures(audit(repo.path, "--no-cache", *args))
+        assert figures(warm) == figures(audit_report(repo.path, "--no-cache", *args))
 
 
 def test_config_change_invalidates(repo: Repo, history: dict[str, str]) -> None:
-    first = audit(repo.path)
+    first = audit_report(repo.path)
     assert first["totals"]["with_ticket"] == 3
     (repo.path / ".ctxlint.toml").write_text('project-keys = ["PAY"]\n')  # OPS-2 stops counting
-    changed = audit(repo.path)
+    changed = audit_report(repo.path)
     assert changed["cache"]["used"] is False
     assert changed["totals"]["with_ticket"] == 2
 
 
 def test_a_new_note_relints_only_that_commit(repo: Repo, history: dict[str, str]) -> None:
-    assert audit(repo.path)["totals"]["with_both"] == 2
+    assert audit_report(repo.path)["totals"]["with_both"] == 2
     proc = run_ctxlint(
         "annotate",
         history["c4"],
@@ -80,52 +76,52 @@ def test_a_new_note_relints_only_that_commit(repo: Repo, history: dict[str, str]
         cwd=repo.path,
     )
     assert proc.returncode == 0, proc.stderr
-    after = audit(repo.path)
+    after = audit_report(repo.path)
     assert after["cache"] == {"used": True, "cached_commits": 9, "new_commits": 0, "relinted": 1}
     assert after["totals"]["with_both"] == 3
-    assert figures(after) == figures(audit(repo.path, "--no-cache"))
-    again = audit(repo.path)
+    assert figures(after) == figures(audit_report(repo.path, "--no-cache"))
+    again = audit_report(repo.path)
     assert again["cache"]["relinted"] == 0 and figures(again) == figures(after)
     period = ["--since", "2026-02-01", "--until", "2026-03-01"]
     repo.git("notes", "--ref", "ctxlint", "remove", history["c4"])
-    removed = audit(repo.path, *period)
+    removed = audit_report(repo.path, *period)
     assert removed["cache"]["relinted"] == 1 and removed["totals"]["with_both"] == 0
-    assert figures(removed) == figures(audit(repo.path, "--no-cache", *period))
-    assert audit(repo.path)["totals"]["with_both"] == 2
+    assert figures(removed) == figures(audit_report(repo.path, "--no-cache", *period))
+    assert audit_report(repo.path)["totals"]["with_both"] == 2
 
 
 def test_rewritten_history_starts_over(repo: Repo, history: dict[str, str]) -> None:
-    audit(repo.path)
+    audit_report(repo.path)
     repo.git("reset", "-q", "--hard", history["c3"])
-    report = audit(repo.path)
+    report = audit_report(repo.path)
     assert report["cache"]["used"] is False
     assert report["totals"]["commits"] == 3
 
 
 def test_corrupt_cache_is_ignored(repo: Repo, history: dict[str, str]) -> None:
-    audit(repo.path)
+    audit_report(repo.path)
     for folder in (repo.path / ".git" / "ctxlint" / "audit").iterdir():
         (folder / "meta").write_bytes(b"\x00garbage")
-    report = audit(repo.path)
+    report = audit_report(repo.path)
     assert report["cache"]["used"] is False and report["totals"]["commits"] == 9
-    assert audit(repo.path)["cache"]["used"] is True
+    assert audit_report(repo.path)["cache"]["used"] is True
 
 
 def test_no_cache_writes_nothing(repo: Repo, history: dict[str, str]) -> None:
-    audit(repo.path, "--no-cache")
+    audit_report(repo.path, "--no-cache")
     assert not (repo.path / ".git" / "ctxlint").exists()
 
 
 def test_a_range_is_cached_apart_from_the_whole_history(repo: Repo, history: dict[str, str]) -> None:
-    whole = audit(repo.path)
+    whole = audit_report(repo.path)
     ranged = f"{history['c2']}..main"
-    first = audit(repo.path, ranged)
+    first = audit_report(repo.path, ranged)
     assert first["cache"]["used"] is False and first["totals"]["commits"] == 7
     repo.commit("wip 3\n", date="2026-03-07T00:00:00Z")
-    second = audit(repo.path, ranged)
+    second = audit_report(repo.path, ranged)
     assert second["cache"] == {"used": True, "cached_commits": 7, "new_commits": 1, "relinted": 0}
-    assert figures(second) == figures(audit(repo.path, "--no-cache", ranged))
-    assert audit(repo.path)["cache"]["cached_commits"] == whole["totals"]["commits"]
+    assert figures(second) == figures(audit_report(repo.path, "--no-cache", ranged))
+    assert audit_report(repo.path)["cache"]["cached_commits"] == whole["totals"]["commits"]
 
 
 def test_period_reads_skip_chunks_outside_the_period(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
