@@ -99,7 +99,11 @@ def _exemptions(msg: Message, ctx: CommitContext, plan: _Plan) -> tuple[str, ...
 
 def skip_reason(msg: Message, cfg: Config) -> str | None:
     """The reason given by the skip trailer, if the message carries one with a reason."""
-    for value in msg.trailer_values(cfg.text("skip-trailer")):
+    return _skip_reason(msg, cfg.text("skip-trailer"))
+
+
+def _skip_reason(msg: Message, key: str) -> str | None:
+    for value in msg.trailer_values(key):
         if value.strip():
             return value.strip()
     return None
@@ -113,26 +117,51 @@ def severity_of(code: str, cfg: Config) -> tuple[str, str]:
     return entry.name, cfg.severity_override(code, entry.name) or entry.severity
 
 
+class Linter:
+    """The engine bound to one config for one run (a hook call, a range, an audit).
+
+    Checks that cannot find anything here (`Check.active`: no project keys, no decision records)
+    are dropped once, at the start; a check whose message attribute (`Check.needs`) is empty is
+    skipped per message. Neither changes a verdict, only what is asked. Build one per run: a
+    check's `active` test reads the repository as it is when the run starts.
+    """
+
+    __slots__ = ("_cfg", "_checks", "_plan")
+
+    def __init__(self, cfg: Config) -> None:
+        self._cfg = cfg
+        self._plan = plan = _plan(cfg)
+        self._checks = [(code, entry) for code, entry in plan.checks if entry.active is None or entry.active(cfg)]
+
+    def lint(self, msg: Message, ctx: CommitContext) -> Result:
+        """Every finding for one message, with the exemptions and skip that applied."""
+        cfg = self._cfg
+        applied = _exemptions(msg, ctx, self._plan)
+        skipped = _skip_reason(msg, self._plan.skip_key) if msg.trailers else None
+        if skipped:
+            applied = (*applied, "skip")
+        findings: list[Finding] = []
+        subject = msg.subject or None
+        sha = ctx.sha
+        for code, entry in self._checks:
+            if entry.needs is not None and not getattr(msg, entry.needs):
+                continue
+            if skipped and entry.exempt_by:
+                continue
+            if applied and any(kind in entry.exempt_by for kind in applied):
+                continue
+            for text in entry.function(msg, ctx, cfg):
+                name, severity = self._plan.severity(code, cfg)
+                if severity == "off":
+                    break
+                findings.append(Finding(code, name, severity, str(text), sha, subject, None, None,
+                                        getattr(text, "decision", None)))
+        tickets = tuple(found_tickets(msg, cfg))
+        has_rationale = assess(msg, cfg)[0] == "ok"
+        return Result(findings, applied, skipped, tickets, has_rationale)
+
+
 def lint(msg: Message, ctx: CommitContext, cfg: Config) -> Result:
-    """Every finding for one message, with the exemptions and skip that applied."""
-    plan = _plan(cfg)
-    applied = _exemptions(msg, ctx, plan)
-    skipped = skip_reason(msg, cfg) if msg.trailers else None
-    if skipped:
-        applied = (*applied, "skip")
-    findings: list[Finding] = []
-    subject = msg.subject or None
-    for code, entry in plan.checks:
-        if skipped and entry.exempt_by:
-            continue
-        if applied and any(kind in entry.exempt_by for kind in applied):
-            continue
-        for text in entry.function(msg, ctx, cfg):
-            name, severity = plan.severity(code, cfg)
-            if severity == "off":
-                break
-            findings.append(Finding(code, name, severity, str(text), commit=ctx.sha, subject=subject,
-                                    decision=getattr(text, "decision", None)))
-    tickets = tuple(found_tickets(msg, cfg))
-    has_rationale = assess(msg, cfg)[0] == "ok"
-    return Result(findings, applied, skipped, tickets, has_rationale)
+    """Every finding for one message, with the exemptions and skip that applied (one message:
+    a run over many builds one `Linter` and asks it for each)."""
+    return Linter(cfg).lint(msg, ctx)

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from linter import gitio
 from linter.checks import CommitContext
 from linter.config import Config
-from linter.engine import lint
+from linter.engine import Linter
 from linter.errors import CtxlintError
 from linter.findings import Result
 from linter.message import MAX_MESSAGE_BYTES, parse
@@ -39,10 +39,11 @@ def with_note(message: str, note: str) -> str:
     return body + ("\n" if ends_with_trailers else "\n\n") + "\n".join(lines) + "\n"
 
 
-def lint_commit(commit: gitio.Commit, cfg: Config) -> Result:
+def lint_commit(commit: gitio.Commit, cfg: Config, linter: Linter | None = None) -> Result:
     """Lint one commit from history (its message as stored: no comment stripping).
 
-    A ctxlint note on the commit (`ctxlint annotate`) counts as part of its message.
+    A ctxlint note on the commit (`ctxlint annotate`) counts as part of its message. A walk over
+    many commits passes one `linter` for them all.
     """
     text = with_note(commit.message, commit.note) if commit.note else commit.message
     truncated = len(text) > MAX_MESSAGE_BYTES
@@ -50,7 +51,7 @@ def lint_commit(commit: gitio.Commit, cfg: Config) -> Result:
                 truncated=truncated)
     ctx = CommitContext(sha=commit.sha, author=commit.author, parents=len(commit.parents), source="history",
                         timestamp=commit.timestamp)
-    return lint(msg, ctx, cfg)
+    return (linter or Linter(cfg)).lint(msg, ctx)
 
 
 def check_revisions(revisions: Sequence[str], cwd: str | None = None) -> None:
@@ -82,5 +83,6 @@ def check_revisions(revisions: Sequence[str], cwd: str | None = None) -> None:
 def walk(revisions: Sequence[str], cfg: Config, cwd: str | None = None,
          extra: Sequence[str] = ()) -> Iterator[tuple[gitio.Commit, Result]]:
     """Every commit the revisions select, newest first, with its lint result (notes honoured)."""
+    linter = Linter(cfg)
     for commit in gitio.iter_log(revisions, cwd, extra, notes=True):
-        yield commit, lint_commit(commit, cfg)
+        yield commit, lint_commit(commit, cfg, linter)

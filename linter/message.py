@@ -40,10 +40,12 @@ _ANY_CHAR_TEMPLATE = re.compile(
 class Trailer:
     """One `Token: value` trailer line, continuation lines folded in."""
 
-    __slots__ = ("key", "line", "value")
+    __slots__ = ("folded", "key", "line", "value")
 
     def __init__(self, key: str, value: str, line: int) -> None:
         self.key = key
+        #: The key in lower case: trailer keys are matched case-insensitively, as git does.
+        self.folded = key.lower()
         self.value = value
         self.line = line
 
@@ -77,11 +79,12 @@ class Message:
     ) -> None:
         self.text = text
         self.paragraphs = paragraphs
-        self.subject = " ".join(paragraphs[0].split("\n")) if paragraphs else ""
+        self.subject = paragraphs[0].replace("\n", " ") if paragraphs else ""
         self.body = "\n\n".join(paragraphs[1:])
-        self.body_paragraphs = [
-            p for i, p in enumerate(paragraphs[1:], start=1) if i != trailer_block_index
-        ]
+        self.body_paragraphs = (
+            paragraphs[1:] if trailer_block_index is None
+            else paragraphs[1:trailer_block_index] + paragraphs[trailer_block_index + 1:]
+        )
         self.trailers = trailers
         self.decode_errors = decode_errors
         self.truncated = truncated
@@ -92,8 +95,11 @@ class Message:
         """Values of the trailers whose key is one of `keys` (case-insensitive), in order."""
         if not self.trailers:  # most messages have none: skip building the key set
             return []
+        if len(keys) == 1:
+            key = keys[0].lower()
+            return [t.value for t in self.trailers if t.folded == key]
         wanted = {k.lower() for k in keys}
-        return [t.value for t in self.trailers if t.key.lower() in wanted]
+        return [t.value for t in self.trailers if t.folded in wanted]
 
     @property
     def is_empty(self) -> bool:

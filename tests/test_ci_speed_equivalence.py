@@ -135,7 +135,9 @@ def reference_lint(text: str, ctx: CommitContext, cfg: Config) -> list[Finding]:
         if severity == "off":
             continue
         findings.extend(
-            Finding(code, name, severity, p, commit=ctx.sha, subject=msg.subject or None) for p in problems
+            Finding(code, name, severity, p, commit=ctx.sha, subject=msg.subject or None,
+                    decision=getattr(p, "decision", None))
+            for p in problems
         )
     return findings
 
@@ -360,3 +362,85 @@ def test_a_check_registered_after_the_first_lint_still_runs(monkeypatch: pytest.
         assert [(f.code, f.message) for f in found] == [("CTX999", "late check")]
     finally:
         REGISTRY.pop("CTX999", None)
+
+
+def test_a_check_needing_an_unknown_message_attribute_is_refused() -> None:
+    from linter.checks import check
+
+    with pytest.raises(ValueError, match="no attribute 'trailer'"):
+        check("CTX998", needs="trailer")(lambda m, c, k: [])
+
+
+def test_checks_are_asked_only_when_active_and_when_the_message_has_what_they_need() -> None:
+    from linter.checks import REGISTRY, check
+    from linter.engine import Linter
+
+    calls: list[str] = []
+
+    @check("CTX996", active=lambda cfg: False)
+    def never(m: object, c: object, k: object) -> list[str]:
+        calls.append("inactive")
+        return []
+
+    @check("CTX997", needs="trailers")
+    def with_trailers(m: object, c: object, k: object) -> list[str]:
+        calls.append("trailers")
+        return []
+
+    try:
+        linter = Linter(Config())
+        ctx = CommitContext(sha="a" * 40, source="history")
+        linter.lint(parse("Fix the login\n\nThe session expired too early for some users.\n", None), ctx)
+        assert calls == []
+        linter.lint(parse("Fix the login\n\nThe session expired too early.\n\nRefs: #4\n", None), ctx)
+        assert calls == ["trailers"]
+    finally:
+        REGISTRY.pop("CTX996", None)
+        REGISTRY.pop("CTX997", None)
+
+
+ADR = """# 1. Use PostgreSQL as the job queue
+
+Date: 2025-03-02
+
+## Status
+
+Accepted
+
+## Context
+
+Jobs need a durable queue; Redis and RabbitMQ were considered as the job queue.
+
+## Decision
+
+Keep jobs in a PostgreSQL table with SELECT ... FOR UPDATE SKIP LOCKED polling.
+
+## Consequences
+
+No second datastore to run.
+"""
+
+
+def test_engine_matches_the_reference_loop_where_decision_records_exist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With records present the reopened-decision check is active: same findings as every check run."""
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "docs" / "adr").mkdir(parents=True)
+    (tmp_path / "docs" / "adr" / "0001-use-postgresql-as-the-job-queue.md").write_text(ADR)
+    monkeypatch.chdir(tmp_path)
+    messages = [
+        "Switch the job queue from PostgreSQL to Redis\n\nThe polling loads the primary database.\n",
+        "Fix the login form\n\nThe session expired too early for some users.\n\nRefs: #4\n",
+        "Move the job queue to Redis\n\nReopens: ADR-1\nWhy: polling now costs a third of the database.\n",
+    ]
+    found = set()
+    for cfg in CONFIGS:
+        for i, text in enumerate(messages):
+            ctx = CommitContext(sha=f"{i:040x}", source="history")
+            got = lint(parse(text, comment_char=None), ctx, cfg).findings
+            assert got == reference_lint(text, ctx, cfg), text
+            found.update(f.code for f in got)
+    assert "CTX301" in found  # the records were really read

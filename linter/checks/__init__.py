@@ -42,27 +42,44 @@ class Problem(str):
 
 
 CheckFunction = Callable[[Message, CommitContext, Config], Iterable[str]]
+#: Whether a check can say anything at all under a config, in the current repository.
+ActiveFunction = Callable[[Config], bool]
 
 
 class Check:
-    __slots__ = ("code", "exempt_by", "function")
+    """A registered check, with what it needs before it can find anything.
 
-    def __init__(self, code: str, function: CheckFunction, exempt_by: tuple[str, ...]) -> None:
+    `needs` names a Message attribute (`trailers`, `decode_errors`, ...) that is empty or false on
+    every message the check would pass; `active` says once per run, from the config and the
+    repository, whether the check can find anything there at all. Both only let the engine skip
+    calls that would yield nothing: they never change a verdict.
+    """
+
+    __slots__ = ("active", "code", "exempt_by", "function", "needs")
+
+    def __init__(self, code: str, function: CheckFunction, exempt_by: tuple[str, ...],
+                 needs: str | None = None, active: ActiveFunction | None = None) -> None:
         self.code = code
         self.function = function
         self.exempt_by = exempt_by
+        self.needs = needs
+        self.active = active
 
 
 REGISTRY: dict[str, Check] = {}
 
 
-def check(code: str, exempt_by: tuple[str, ...] = EXEMPTIONS) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a check function under a rule code, with the exemptions that lift it."""
+def check(code: str, exempt_by: tuple[str, ...] = EXEMPTIONS, *, needs: str | None = None,
+          active: ActiveFunction | None = None) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check function under a rule code, with the exemptions that lift it (and,
+    optionally, the message attribute it `needs` and the test of whether it is `active`)."""
 
     def register(function: CheckFunction) -> CheckFunction:
         if code in REGISTRY:
             raise ValueError(f"duplicate check for {code}")
-        REGISTRY[code] = Check(code, function, exempt_by)
+        if needs is not None and needs not in Message.__slots__:
+            raise ValueError(f"{code}: a message has no attribute {needs!r}")
+        REGISTRY[code] = Check(code, function, exempt_by, needs, active)
         return function
 
     return register

@@ -32,7 +32,11 @@ def _decision_root(cfg: Config) -> str | None:
     return cached if isinstance(cached, str) else None
 
 
-@check("CTX301")
+def _has_decisions(cfg: Config) -> bool:
+    return _decision_root(cfg) is not None
+
+
+@check("CTX301", active=_has_decisions)
 def reopened_decision(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[str]:
     root = _decision_root(cfg)
     if root is None:

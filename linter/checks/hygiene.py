@@ -9,7 +9,7 @@ from linter.config import Config
 from linter.message import MAX_MESSAGE_BYTES, Message
 
 
-@check("CTX901", exempt_by=())
+@check("CTX901", exempt_by=(), needs="trailers")
 def skip_without_reason(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[str]:
     key = cfg.text("skip-trailer")
     values = msg.trailer_values(key)
@@ -17,13 +17,13 @@ def skip_without_reason(msg: Message, ctx: CommitContext, cfg: Config) -> Iterat
         yield f"'{key}:' needs a reason after the colon; a skip without one is not honoured"
 
 
-@check("CTX902", exempt_by=())
+@check("CTX902", exempt_by=(), needs="decode_errors")
 def undecodable_message(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[str]:
     if msg.decode_errors:
         yield "the message is not valid in its encoding; undecodable bytes were read as U+FFFD"
 
 
-@check("CTX903", exempt_by=())
+@check("CTX903", exempt_by=(), needs="truncated")
 def oversized_message(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[str]:
     if msg.truncated:
         yield f"the message is larger than {MAX_MESSAGE_BYTES // 1024} KiB; only its start was checked"

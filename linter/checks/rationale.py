@@ -8,7 +8,6 @@ record, or a subject whose own clause gives the reason ("... because ...").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from linter.checks import CommitContext, check
 from linter.config import Config
@@ -134,17 +133,29 @@ def assess(msg: Message, cfg: Config) -> tuple[str, str]:
     return cached
 
 
+def _policy(cfg: Config) -> tuple[tuple[str, ...], int]:
+    """(rationale trailer keys, minimum words of a body paragraph), read once per config."""
+    cached = cfg.memo.get("rationale-policy")
+    if cached is None:
+        cached = cfg.memo["rationale-policy"] = (
+            tuple(cfg.strings("rationale-trailers")),
+            cfg.number("rationale-min-words"),
+        )
+    return cached  # type: ignore[return-value]
+
+
 def _assess(msg: Message, cfg: Config) -> tuple[str, str]:
     weak: list[str] = []
-    trailer_keys = cfg.strings("rationale-trailers")
-    for value in msg.trailer_values(*trailer_keys):
-        problem = judge(value, msg.subject, 2, cfg)
-        if problem is None:
-            return "ok", "trailer"
-        weak.append(f"the rationale trailer {problem}")
-    if _may_hold(msg.body, _DECISION_WORDS) and DECISION_LINK.search(msg.body):
+    trailer_keys, min_words = _policy(cfg)
+    if msg.trailers:
+        for value in msg.trailer_values(*trailer_keys):
+            problem = judge(value, msg.subject, 2, cfg)
+            if problem is None:
+                return "ok", "trailer"
+            weak.append(f"the rationale trailer {problem}")
+    body = msg.body
+    if body and _may_hold(body, _DECISION_WORDS) and DECISION_LINK.search(body):
         return "ok", "decision record"
-    min_words = cfg.number("rationale-min-words")
     for paragraph in msg.body_paragraphs:
         problem = judge(paragraph, msg.subject, min_words, cfg)
         if problem is None:
@@ -162,18 +173,20 @@ def _trailer_hint(cfg: Config) -> str:
     return f"a '{keys[0]}:' trailer" if keys else "a body paragraph"
 
 
+# Tuples, not generators: these run for every commit of a range.
 @check("CTX201")
-def missing_rationale(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[str]:
-    status, _ = assess(msg, cfg)
-    if status == "missing":
-        yield (
-            "no rationale recorded; add a body paragraph that says why this change is needed, "
-            f"{_trailer_hint(cfg)}, or a link to a decision record"
-        )
+def missing_rationale(msg: Message, ctx: CommitContext, cfg: Config) -> tuple[str, ...]:
+    if assess(msg, cfg)[0] != "missing":
+        return ()
+    return (
+        "no rationale recorded; add a body paragraph that says why this change is needed, "
+        f"{_trailer_hint(cfg)}, or a link to a decision record",
+    )
 
 
 @check("CTX202")
-def low_information_rationale(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[str]:
+def low_information_rationale(msg: Message, ctx: CommitContext, cfg: Config) -> tuple[str, ...]:
     status, detail = assess(msg, cfg)
-    if status == "weak":
-        yield f"the rationale does not say why: {detail}; write the reason itself, not a pointer to it"
+    if status != "weak":
+        return ()
+    return (f"the rationale does not say why: {detail}; write the reason itself, not a pointer to it",)

@@ -23,15 +23,20 @@ def found_tickets(msg: Message, cfg: Config) -> list[str]:
 
 
 @check("CTX101")
-def missing_ticket(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[str]:
+def missing_ticket(msg: Message, ctx: CommitContext, cfg: Config) -> tuple[str, ...]:
+    # A tuple, not a generator: this runs for every commit of a range, and most pass.
     if found_tickets(msg, cfg):
-        return
+        return ()
     keys = cfg.strings("project-keys")
     example = f"'Refs: {keys[0]}-123'" if keys else "'Refs: ABC-123' or 'Refs: #123'"
-    yield f"no ticket reference found; name the ticket in the subject or add a trailer such as {example}"
+    return (f"no ticket reference found; name the ticket in the subject or add a trailer such as {example}",)
 
 
-@check("CTX102")
+def _has_project_keys(cfg: Config) -> bool:
+    return bool(cfg.tickets.project_keys)
+
+
+@check("CTX102", active=_has_project_keys)
 def unknown_project_key(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[str]:
     keys = cfg.strings("project-keys")
     for ref in cfg.tickets.foreign_keys(ticket_text(msg)):
