@@ -25,6 +25,7 @@ from linter import __version__, gitio, history
 from linter.audit_cache import Cache, config_fingerprint
 from linter.codeowners import UNOWNED, Owners
 from linter.config import Config
+from linter.engine import Linter
 from linter.errors import CtxlintError
 
 SCHEMA_VERSION = 1
@@ -210,19 +211,20 @@ def make_record(
 
 #: What the workers send back per commit: (exemptions, skip reason, tickets, has rationale, codes).
 LintOutcome = tuple[tuple[str, ...], Optional[str], tuple[str, ...], bool, tuple[str, ...]]
-_Job = tuple[str, int, str, str, str]  # sha, parent count, author, message, note
+_Job = tuple[str, int, str, int, str, str]  # sha, parent count, author, timestamp, message, note
 
-_WORKER_CFG: Config | None = None
+#: The config and engine of this walk: set before the pool forks, so every worker has them.
+_WORKER: tuple[Config, Linter] | None = None
 
 
 def _lint_jobs(jobs: list[_Job]) -> list[LintOutcome]:
-    cfg = _WORKER_CFG
-    assert cfg is not None
+    assert _WORKER is not None
+    cfg, linter = _WORKER
     out: list[LintOutcome] = []
-    for sha, parents, author, message, note in jobs:
+    for sha, parents, author, timestamp, message, note in jobs:
         name, _, email = author.partition("\0")
-        commit = gitio.Commit(sha, ("",) * parents, name, email, 0, message, note)
-        result = history.lint_commit(commit, cfg)
+        commit = gitio.Commit(sha, ("",) * parents, name, email, timestamp, message, note)
+        result = history.lint_commit(commit, cfg, linter)
         out.append(
             (
                 result.exemptions,
@@ -240,6 +242,7 @@ def _job(commit: gitio.Commit) -> _Job:
         commit.sha,
         len(commit.parents),
         f"{commit.author_name}\0{commit.author_email}",
+        commit.timestamp,
         commit.message,
         commit.note,
     )
@@ -254,8 +257,8 @@ def lint_stream(
     here, without forking), and at most a few batches are in flight, so a fast git stream cannot
     pile up in memory.
     """
-    global _WORKER_CFG
-    _WORKER_CFG = cfg
+    global _WORKER
+    _WORKER = (cfg, Linter(cfg))
     if workers <= 1:
         for commit, files in stream:
             yield commit, files, _lint_jobs([_job(commit)])[0]

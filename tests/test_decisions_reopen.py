@@ -380,3 +380,16 @@ def test_history_is_only_checked_against_decisions_made_before_each_commit(repo:
     reopened = {f["commit"] for f in json.loads(result.stdout)["findings"] if f["code"] == "CTX301"}
     assert late in reopened
     assert early not in reopened
+
+
+def test_audit_counts_a_reopening_only_against_decisions_made_before_it(repo: Repo) -> None:
+    """The audit's workers get each commit's date too: without it, no commit reopened anything."""
+    repo.commit("Record decisions\n\nRefs: #4\nWhy: the team agreed on these.\n", RECORDS, date="2025-06-01T12:00:00")
+    reopening = (
+        "Switch the job queue from PostgreSQL to Redis\n\n"
+        "The jobs table polling loads the primary database.\n\nRefs: #9\n"
+    )
+    repo.commit(reopening, date="2024-01-10T12:00:00")
+    repo.commit(reopening, date="2026-02-10T12:00:00")
+    result = run_ctxlint("audit", "--format", "json", "--no-cache", cwd=repo.path)
+    assert json.loads(result.stdout)["by_rule"].get("CTX301") == 1
