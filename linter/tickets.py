@@ -17,6 +17,8 @@ NOT_PROJECT_KEYS = frozenset(
 MAX_CUSTOM_LINE = 1024
 
 _SPACE = re.compile(r"\s")
+#: What every Jira/Linear key holds: the dash before a number that does not start with 0.
+_KEY_DASH = re.compile(r"-[1-9]")
 
 
 def _candidate_tokens(text: str) -> list[tuple[int, int]]:
@@ -39,12 +41,16 @@ def _candidate_tokens(text: str) -> list[tuple[int, int]]:
         if at < covered:
             continue  # inside the token already taken
         start = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at), text.rfind("\t", 0, at)) + 1
-        for space in _SPACE.finditer(text, start, at):  # rarer white space: \r, NBSP, ...
-            start = space.end()
+        # Rarer white space (\r, NBSP, ...) is never printable, and nearly every token is.
+        if not text[start:at].isprintable():
+            for space in _SPACE.finditer(text, start, at):
+                start = space.end()
         after = _SPACE.search(text, at)
         covered = after.start() if after else len(text)
         spans.append((start, covered))
     return spans
+
+
 # A key not glued to a word, path or version before it. The look-behind comes after the first
 # letter (and looks two back) so that the regex starts with a character class, which lets `re`
 # skip to capitals instead of trying the look-behind at every position: same matches, half the time.
@@ -71,6 +77,8 @@ _BUILTIN: dict[str, list[str]] = {
 }
 
 
+#: How every URL pattern starts: none can match a token without `://`.
+_URL_START = "https?://"
 #: For each built-in pattern but the key: substrings one of which every match contains. A token
 #: holding none of them cannot match that pattern, so the pattern is left out for that token.
 _NEEDLES: dict[str, tuple[str, ...]] = {
@@ -92,7 +100,7 @@ class TicketMatcher:
     """Finds ticket references in text, per the configured trackers, keys and patterns."""
 
     __slots__ = ("_any_needle", "_by_need", "_custom", "_key_re", "_needles", "_other_re", "_others",
-                 "project_keys", "trackers")
+                 "_plain_needles", "project_keys", "trackers")
 
     def __init__(
         self,
@@ -113,21 +121,35 @@ class TicketMatcher:
         self._other_re = re.compile("|".join(f"(?:{p})" for p in others)) if others else None
         self._others = [(p, _NEEDLES[p]) for p in others]
         self._needles = sorted({n for p in others for n in _NEEDLES[p]})
+        #: The needles of the patterns that are not URLs: all a token without `://` can match.
+        self._plain_needles = sorted({n for p in others if not p.startswith(_URL_START) for n in _NEEDLES[p]})
         self._any_needle = re.compile("|".join(re.escape(n) for n in self._needles)) if others else None
-        self._by_need: dict[tuple[bool, ...], re.Pattern[str] | None] = {}
+        self._by_need: dict[tuple[bool, tuple[bool, ...]], re.Pattern[str] | None] = {}
 
     def _others_for(self, word: str) -> re.Pattern[str] | None:
         """The combined pattern of the alternatives that can match in `word`, kept in their
         original order so that the leftmost-first choice among them is unchanged."""
-        if self._any_needle is None or self._any_needle.search(word) is None:
-            return None  # the usual case (a plain URL): one scan says no pattern can match
-        present = tuple([n in word for n in self._needles])
-        pattern = self._by_need.get(present, False)
+        url = "://" in word
+        if not url:
+            # The usual token, `(#123)`: URL patterns start with `https?://` and cannot match it,
+            # so only the few needles of the other patterns need looking for.
+            needles = self._plain_needles
+            present = tuple([n in word for n in needles])
+            if True not in present:
+                return None
+        elif self._any_needle is None or self._any_needle.search(word) is None:
+            return None  # a plain URL: one scan says no pattern can match
+        else:
+            needles = self._needles
+            present = tuple([n in word for n in needles])
+        key = (url, present)
+        pattern = self._by_need.get(key, False)
         if pattern is False:
-            found = {n for n, here in zip(self._needles, present) if here}
-            kept = [p for p, needles in self._others if found.intersection(needles)]
+            found = {n for n, here in zip(needles, present) if here}
+            kept = [p for p, wanted in self._others
+                    if found.intersection(wanted) and (url or not p.startswith(_URL_START))]
             pattern = re.compile("|".join(f"(?:{p})" for p in kept)) if kept else None
-            self._by_need[present] = pattern
+            self._by_need[key] = pattern
         return pattern  # type: ignore[return-value]
 
     def _url_key_ok(self, ref: str) -> bool:
@@ -145,7 +167,7 @@ class TicketMatcher:
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every ticket reference in `text`, in order of appearance."""
         found: list[tuple[int, int]] = []
-        if self._key_re is not None:
+        if self._key_re is not None and _KEY_DASH.search(text) is not None:
             for m in self._key_re.finditer(text):
                 if self._key_ok(m.group(1)):
                     found.append(m.span())
@@ -175,8 +197,11 @@ class TicketMatcher:
 
     def find(self, text: str) -> list[str]:
         """Every ticket reference in `text`, in order of appearance, without duplicates."""
+        spans = self.spans(text)
+        if len(spans) < 2:  # the usual case: no reference or one
+            return [text[start:end] for start, end in spans]
         # A dict keeps the order and dedupes in linear time: a pasted log can hold 50,000 keys.
-        return list(dict.fromkeys(text[start:end] for start, end in self.spans(text)))
+        return list(dict.fromkeys(text[start:end] for start, end in spans))
 
     def remove(self, text: str) -> str:
         """`text` with every ticket reference blanked out, in one pass."""
