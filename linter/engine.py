@@ -111,10 +111,10 @@ def _skip_reason(msg: Message, key: str) -> str | None:
 
 def severity_of(code: str, cfg: Config) -> tuple[str, str]:
     """(name, severity) of a rule: the config's override, else the catalogue's default."""
-    from linter.rulebook import rule
+    from linter.rulebook import essentials
 
-    entry = rule(code)
-    return entry.name, cfg.severity_override(code, entry.name) or entry.severity
+    name, default = essentials(code)
+    return name, cfg.severity_override(code, name) or default
 
 
 class Linter:

@@ -12,6 +12,7 @@ from conftest import ROOT, run_ctxlint
 from linter.checks import CommitContext, message_checks
 from linter.config import Config, validate
 from linter.engine import lint
+from linter.errors import CtxlintError
 from linter.message import parse
 from linter.rulebook import Rule, catalogue
 
@@ -31,6 +32,16 @@ def test_catalogue_is_not_empty_and_every_file_loads() -> None:
         code = path.name.split("-", 1)[0]
         rule = by_code(code)
         assert path.name == f"{rule.code}-{rule.name}.toml"
+
+
+def test_essentials_read_without_toml_agree_with_the_catalogue() -> None:
+    """The fast reader of name and severity must say what the TOML parser says, for every rule."""
+    from linter.rulebook import essentials
+
+    for rule in RULES:
+        assert essentials(rule.code) == (rule.name, rule.severity)
+    with pytest.raises(CtxlintError, match="unknown rule"):
+        essentials("CTX000")
 
 
 def test_every_message_rule_has_a_check_and_every_check_a_rule() -> None:
