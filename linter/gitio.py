@@ -6,7 +6,6 @@ import codecs
 import os
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Optional
 
 from linter.errors import CtxlintError
 
@@ -91,6 +90,16 @@ def toplevel(cwd: str | None = None) -> str:
     if (try_run(["rev-parse", "--is-bare-repository"], cwd) or b"").strip() == b"true":
         raise CtxlintError(f"{where} is a bare repository; run ctxlint in a clone with a working tree")
     raise CtxlintError(f"not a git repository: {where}")
+
+
+def toplevel_and_shallow(cwd: str | None = None) -> tuple[str, bool]:
+    """(the working tree's root, whether the clone is shallow), from one git process."""
+    out = try_run(["rev-parse", "--is-shallow-repository", "--show-toplevel"], cwd)
+    if out is None:
+        toplevel(cwd)  # raises the error that fits (not a repository, a bare one)
+        raise CtxlintError("git rev-parse failed")  # pragma: no cover - toplevel() raised already
+    shallow, _, root = out.decode("utf-8", "replace").rstrip("\n").partition("\n")
+    return root, shallow == "true"
 
 
 def git_dir(cwd: str | None = None) -> str:
@@ -187,10 +196,11 @@ def write_note(rev: str, text: str, cwd: str | None = None) -> None:
         stdin=text.encode("utf-8"))
 
 
-def _notes_args(cwd: str | None) -> list[str] | None:
-    # Only ask for notes when the ref exists: git warns on stderr about a missing notes ref.
-    # `--no-notes` first so that a user's notes.displayRef cannot mix other notes into %N.
-    return ["--no-notes", f"--notes={NOTES_REF}"] if notes_tip(cwd) else None
+#: `--no-notes` first so that a user's notes.displayRef cannot mix other notes into %N. When no
+#: commit has been annotated yet the ref is missing: git then warns on stderr and %N is empty, which
+#: costs less than a process asking whether the ref exists (_failure skips the warning).
+_NOTES_ARGS = ("--no-notes", f"--notes={NOTES_REF}")
+_MISSING_NOTES_WARNING = f"warning: notes ref {NOTES_REF} is invalid"
 
 
 def _revision_tail(rev_args: Sequence[str]) -> list[str]:
@@ -224,8 +234,8 @@ def _close_log(proc: subprocess.Popen[bytes]) -> None:
     proc.stderr.close()
     code = proc.wait()
     if code not in (0, -13):  # -13: SIGPIPE when the reader stopped early on purpose
-        first = _decode(stderr).strip().splitlines()
-        raise CtxlintError(f"git log failed: {first[0].removeprefix('fatal: ') if first else code}")
+        lines = [line for line in _decode(stderr).strip().splitlines() if line != _MISSING_NOTES_WARNING]
+        raise CtxlintError(f"git log failed: {lines[0].removeprefix('fatal: ') if lines else code}")
 
 
 def _end_log(proc: subprocess.Popen[bytes], completed: bool) -> None:
@@ -244,13 +254,13 @@ def iter_log(rev_args: Sequence[str], cwd: str | None = None, extra: Sequence[st
 
     With `notes`, each commit's ctxlint note comes in the same stream (`%N`), not one process each.
     """
-    notes_args = _notes_args(cwd) if notes else None
-    fmt = LOG_FORMAT if notes_args is None else LOG_FORMAT.replace("%B", "%N%x00%B")
-    args = ["git", "log", "-z", f"--format={fmt}", *(notes_args or ()), *extra, *_revision_tail(rev_args)]
+    fmt = LOG_FORMAT.replace("%B", "%N%x00%B") if notes else LOG_FORMAT
+    args = ["git", "log", "-z", f"--format={fmt}", *(_NOTES_ARGS if notes else ()), *extra,
+            *_revision_tail(rev_args)]
     proc = _open_log(args, cwd)
     assert proc.stdout is not None and proc.stderr is not None
     stdout = proc.stdout
-    width = len(_LOG_FIELDS) + (notes_args is not None)
+    width = len(_LOG_FIELDS) + notes
 
     def chunks() -> Iterator[bytes]:
         while True:
@@ -345,7 +355,7 @@ def fetch(remote: str, revisions: Sequence[str], cwd: str | None = None, *, dept
 
 
 #: One changed file from `--numstat`: (path, lines added, lines deleted); counts are None for binary files.
-FileStat = tuple[str, Optional[int], Optional[int]]
+FileStat = tuple[str, "int | None", "int | None"]  # strings: `typing` stays off the startup path
 
 #: %aN/%aE: author identities through .mailmap, so one person's aliases count as one author.
 _STAT_FIELDS = ("%H", "%P", "%aN", "%aE", "%ct")
@@ -368,10 +378,9 @@ def iter_log_stats(rev_args: Sequence[str], cwd: str | None = None, extra: Seque
     of a commit follows a newline. A header item is a bare sha and never holds a tab, so the
     reader tells a new commit from another numstat entry without guessing.
     """
-    notes_args = _notes_args(cwd) if notes else None
-    fields_fmt = [*_STAT_FIELDS, *(("%N",) if notes_args is not None else ()), "%B"]
+    fields_fmt = [*_STAT_FIELDS, *(("%N",) if notes else ()), "%B"]
     args = ["git", "log", "-z", "--numstat", *_STAT_OPTIONS, f"--format={'%x00'.join(fields_fmt)}",
-            *(notes_args or ()), *extra, *_revision_tail(rev_args)]
+            *(_NOTES_ARGS if notes else ()), *extra, *_revision_tail(rev_args)]
     width = len(fields_fmt)
     proc = _open_log(args, cwd)
     assert proc.stdout is not None

@@ -54,11 +54,16 @@ def lint_commit(commit: gitio.Commit, cfg: Config, linter: Linter | None = None)
     return (linter or Linter(cfg)).lint(msg, ctx)
 
 
-def check_revisions(revisions: Sequence[str], cwd: str | None = None) -> None:
-    """Fail with one line (and the fix) when a revision named in a range is not in this clone."""
+def _refuse_options(revisions: Sequence[str]) -> None:
     for spec in revisions:
         if spec.startswith("-"):
             raise CtxlintError(f"{spec!r} is not a revision range (options go before the range)")
+
+
+def check_revisions(revisions: Sequence[str], cwd: str | None = None) -> None:
+    """Fail with one line (and the fix) when a revision named in a range is not in this clone."""
+    _refuse_options(revisions)
+    for spec in revisions:
         ends = spec.replace("...", "..").split("..") if ".." in spec else [spec]
         for end in ends:
             if not end or end.startswith("^"):
@@ -86,3 +91,25 @@ def walk(revisions: Sequence[str], cfg: Config, cwd: str | None = None,
     linter = Linter(cfg)
     for commit in gitio.iter_log(revisions, cwd, extra, notes=True):
         yield commit, lint_commit(commit, cfg, linter)
+
+
+def walk_range(revisions: Sequence[str], cfg: Config, cwd: str | None = None,
+               shallow: bool | None = None) -> Iterator[tuple[gitio.Commit, Result]]:
+    """`walk` over revisions a user named: a missing revision or a cut history is one clear line.
+
+    In a full clone the revisions are checked only when git log fails, to say which one is missing
+    (checking first would cost a git process per revision on every run). A shallow clone is checked
+    first: there git log would walk past a missing merge base down to the shallow boundary.
+    """
+    _refuse_options(revisions)
+    if shallow is None:
+        shallow = gitio.is_shallow(cwd)
+    if shallow:
+        check_revisions(revisions, cwd)
+        yield from walk(revisions, cfg, cwd)
+        return
+    try:
+        yield from walk(revisions, cfg, cwd)
+    except CtxlintError:
+        check_revisions(revisions, cwd)  # raises the precise error when a revision is the cause
+        raise

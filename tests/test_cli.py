@@ -158,6 +158,17 @@ def test_check_range_without_commits_and_outside_a_repo(repo: Repo, tmp_path: Pa
     one_line_error(run_ctxlint("check-range", "HEAD", cwd=outside), "not a git repository")
 
 
+def test_check_range_reports_gits_own_error_when_history_is_broken(repo: Repo) -> None:
+    """Every revision resolves but git log cannot walk past a missing parent: git's reason is shown,
+    not the warning git prints because no commit has a ctxlint note yet."""
+    first = repo.commit(GOOD)
+    repo.commit(GOOD)
+    (repo.path / ".git" / "objects" / first[:2] / first[2:]).unlink()
+    result = run_ctxlint("check-range", "HEAD", cwd=repo.path)
+    one_line_error(result, "git log failed")
+    assert "notes ref" not in result.stderr
+
+
 def test_check_range_refuses_options_as_ranges(repo: Repo) -> None:
     repo.commit(GOOD)
     target = repo.path / "written-by-git"

@@ -24,13 +24,12 @@ def collect(
 
 
 def walk(
-    revisions: list[str], cfg: config_module.Config, cwd: str | None = None
+    revisions: list[str], cfg: config_module.Config, cwd: str | None = None, shallow: bool | None = None
 ) -> tuple[list[Finding], list[CommitRecord]]:
     """Findings and a record of every commit the range selects (newest first), in one git log pass."""
-    history.check_revisions(revisions, cwd)
     findings: list[Finding] = []
     records: list[CommitRecord] = []
-    for commit, result in history.walk(revisions, cfg, cwd):
+    for commit, result in history.walk_range(revisions, cfg, cwd, shallow):
         records.append(CommitRecord(commit.sha, first_line(commit.message), result.exemptions))
         findings.extend(result.findings)
     return findings, records
@@ -43,10 +42,10 @@ def first_line(text: str) -> str:
 
 
 def run(args: object) -> int:
-    root = gitio.toplevel()
+    root, shallow = gitio.toplevel_and_shallow()
     cfg = config_module.load(root, args.config)  # type: ignore[attr-defined]
     revisions: list[str] = args.revisions  # type: ignore[attr-defined]
-    findings, records = walk(revisions, cfg)
+    findings, records = walk(revisions, cfg, shallow=shallow)
     outcome = Outcome(
         "check-range", findings, records, root=root, config_path=cfg.source, extra={"commits": len(records)}
     )
