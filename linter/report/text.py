@@ -45,14 +45,26 @@ def _plain(findings: list[Finding], stream: TextIO, header: str | None) -> None:
     if header:
         out.append(header + "\n")
     last = None
+    # A range's findings repeat: the same few rule texts, several findings per commit in a row.
+    # Each distinct place and text is cleaned once.
+    place: tuple[object, ...] | None = None
+    where = ""
+    lines: dict[tuple[str, str, str, bool], str] = {}
     for f in findings:
-        where = _location(f)
-        if where and where != last:
-            out.append(f"{where}\n")
-            last = where
-        indent = "  " if where else ""
-        mark = _MARK.get(f.severity, f.severity)
-        out.append(f"{indent}{mark} {f.code} {f.name}: {clean_line(f.message)}\n")
+        here = (f.commit, f.subject, f.path, f.line)
+        if here != place:
+            place = here
+            where = _location(f)
+            if where and where != last:
+                out.append(f"{where}\n")
+                last = where
+        key = (f.severity, f.code, f.message, bool(where))
+        line = lines.get(key)
+        if line is None:
+            indent = "  " if where else ""
+            mark = _MARK.get(f.severity, f.severity)
+            line = lines[key] = f"{indent}{mark} {f.code} {f.name}: {clean_line(f.message)}\n"
+        out.append(line)
     stream.write("".join(out))
 
 
