@@ -285,16 +285,17 @@ def split_fields(chunks: Iterable[bytes], width: int) -> Iterator[list[str]]:
     so the text and the U+FFFD replacements are the same either way, and it is several times faster.
     """
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
-    fields: list[str] = []
-    pending = ""
+    fields: list[str] = []  # the fields of a record the last chunk cut short
+    pending = ""  # the start of a field the last chunk cut short
     for chunk in chunks:
         parts = (pending + decoder.decode(chunk)).split("\0")
         pending = parts.pop()
-        for part in parts:
-            fields.append(part)
-            if len(fields) == width:
-                yield fields
-                fields = []
+        if fields:
+            parts = fields + parts
+        whole = len(parts) - len(parts) % width
+        for start in range(0, whole, width):
+            yield parts[start : start + width]
+        fields = parts[whole:]
     pending += decoder.decode(b"", final=True)
     if pending:
         fields.append(pending)

@@ -227,6 +227,8 @@ def _parse_trailer_block(paragraph: str, first_line: int) -> list[Trailer] | Non
     quarter are trailers and one of them is git-generated (`Signed-off-by: `, cherry-pick notes).
     An indented line continues the trailer right above it; after any other line it is prose.
     """
+    if ":" not in paragraph and "(cherry picked from commit " not in paragraph:
+        return None  # no line can be a trailer: most last paragraphs are prose
     trailers: list[Trailer] = []
     trailer_lines = 0
     non_trailer = 0
@@ -265,7 +267,9 @@ def _parse_trailer_block(paragraph: str, first_line: int) -> list[Trailer] | Non
 def parse(raw: str, comment_char: str | None = "#", *, decode_errors: bool = False,
           truncated: bool = False, keep_comments: bool = False) -> Message:
     """Parse message text. Never raises, whatever the input."""
-    text = clean(raw.replace("\x00", "\ufffd"), comment_char, keep_comments)
+    if "\x00" in raw:
+        raw = raw.replace("\x00", "\ufffd")
+    text = clean(raw, comment_char, keep_comments)
     # clean() leaves no blank line at either end, no run of blank lines and no line of white space
     # only, so paragraphs are exactly what lies between single blank lines.
     paragraphs = text.split("\n\n") if text else []

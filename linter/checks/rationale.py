@@ -178,10 +178,13 @@ def _trailer_hint(cfg: Config) -> str:
 def missing_rationale(msg: Message, ctx: CommitContext, cfg: Config) -> tuple[str, ...]:
     if assess(msg, cfg)[0] != "missing":
         return ()
-    return (
-        "no rationale recorded; add a body paragraph that says why this change is needed, "
-        f"{_trailer_hint(cfg)}, or a link to a decision record",
-    )
+    problem = cfg.memo.get("CTX201")
+    if problem is None:
+        problem = cfg.memo["CTX201"] = (
+            "no rationale recorded; add a body paragraph that says why this change is needed, "
+            f"{_trailer_hint(cfg)}, or a link to a decision record",
+        )
+    return problem  # type: ignore[return-value]
 
 
 @check("CTX202")

@@ -27,9 +27,14 @@ def missing_ticket(msg: Message, ctx: CommitContext, cfg: Config) -> tuple[str, 
     # A tuple, not a generator: this runs for every commit of a range, and most pass.
     if found_tickets(msg, cfg):
         return ()
-    keys = cfg.strings("project-keys")
-    example = f"'Refs: {keys[0]}-123'" if keys else "'Refs: ABC-123' or 'Refs: #123'"
-    return (f"no ticket reference found; name the ticket in the subject or add a trailer such as {example}",)
+    problem = cfg.memo.get("CTX101")
+    if problem is None:
+        keys = cfg.strings("project-keys")
+        example = f"'Refs: {keys[0]}-123'" if keys else "'Refs: ABC-123' or 'Refs: #123'"
+        problem = cfg.memo["CTX101"] = (
+            f"no ticket reference found; name the ticket in the subject or add a trailer such as {example}",
+        )
+    return problem  # type: ignore[return-value]
 
 
 def _has_project_keys(cfg: Config) -> bool:
