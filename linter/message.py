@@ -181,11 +181,12 @@ def clean(text: str, comment_char: str | None = "#", keep_comments: bool = False
 
     With `keep_comments`, git's `cleanup=scissors`: only the scissors line and what follows go.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     if not comment_char:
         # History's messages have no comments: the same result with the loops done in C.
-        joined = "\n".join([line.rstrip() for line in lines])
+        joined = "\n".join(map(str.rstrip, lines))
         return _BLANK_RUN.sub("\n\n", joined).strip("\n") if "\n\n\n" in joined else joined.strip("\n")
     out: list[str] = []
     scissors = f"{comment_char} {SCISSORS}" if comment_char else None

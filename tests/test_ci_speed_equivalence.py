@@ -178,7 +178,14 @@ def test_engine_matches_the_reference_loop_on_the_corpus() -> None:
 
 @pytest.mark.skipif(not corpus(), reason="shared corpus not present")
 def test_rationale_prefilters_never_hide_a_match() -> None:
-    from linter.checks.rationale import _CAUSAL, _CAUSAL_WORDS, _DECISION_WORDS, DECISION_LINK, _may_hold
+    from linter.checks.rationale import (
+        _CAUSAL,
+        _CAUSAL_TO_WORDS,
+        _CAUSAL_WORDS,
+        _DECISION_WORDS,
+        DECISION_LINK,
+        _may_hold,
+    )
 
     texts = [
         *corpus(),
@@ -194,7 +201,7 @@ def test_rationale_prefilters_never_hide_a_match() -> None:
         if DECISION_LINK.search(text):
             assert _may_hold(text, _DECISION_WORDS), text
         if _CAUSAL.search(text):
-            assert _may_hold(text, _CAUSAL_WORDS), text
+            assert _may_hold(text, _CAUSAL_WORDS, _CAUSAL_TO_WORDS), text
 
 
 @settings(max_examples=300, deadline=None)
@@ -224,18 +231,31 @@ def test_rationale_prefilters_never_hide_a_match() -> None:
                 "which ",
                 "led",
                 "caused by",
+                "due to",
+                "IN ORDER TO",
+                "to",
+                "Fix",
+                "make",
+                "\t",
             ]
         ),
         max_size=12,
     ).map("".join)
 )
 def test_rationale_prefilters_on_generated_text(text: str) -> None:
-    from linter.checks.rationale import _CAUSAL, _CAUSAL_WORDS, _DECISION_WORDS, DECISION_LINK, _may_hold
+    from linter.checks.rationale import (
+        _CAUSAL,
+        _CAUSAL_TO_WORDS,
+        _CAUSAL_WORDS,
+        _DECISION_WORDS,
+        DECISION_LINK,
+        _may_hold,
+    )
 
     if DECISION_LINK.search(text):
         assert _may_hold(text, _DECISION_WORDS)
     if _CAUSAL.search(text):
-        assert _may_hold(text, _CAUSAL_WORDS)
+        assert _may_hold(text, _CAUSAL_WORDS, _CAUSAL_TO_WORDS)
 
 
 def reference_parse_parts(
@@ -444,3 +464,4 @@ def test_engine_matches_the_reference_loop_where_decision_records_exist(
             assert got == reference_lint(text, ctx, cfg), text
             found.update(f.code for f in got)
     assert "CTX301" in found  # the records were really read
+
