@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV = Path(os.environ.get("CTXLINT_BENCH_VENV", Path(tempfile.gettempdir()) / "ctxlint-bench-venv"))
+from installed import ROOT, ensure_venv, run_env
+
 ANCHORS = ["gitlint", "commit-check", "conventional-pre-commit"]
 CORPORA = Path(os.environ.get("CTXLINT_CORPORA", ROOT.parent / "shared" / "corpora"))
 #: A real decision log (52 records) for the second scenario: a repository that keeps ADRs.
@@ -34,26 +34,6 @@ connection charged some customers twice.
 
 Refs: PAY-400
 """
-
-
-def ensure_venv(with_anchors: bool) -> Path:
-    """A venv holding this checkout installed as a wheel would be (compiled .pyc, no editable finder)."""
-    python = VENV / "bin" / "python"
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    stamp = VENV / "ctxlint-source-mtime"
-    sources = [ROOT / "pyproject.toml", *(ROOT / "linter").rglob("*.py"), *(ROOT / "rules").glob("*.toml")]
-    newest = str(max(p.stat().st_mtime for p in sources))
-    if not stamp.exists() or stamp.read_text() != newest:
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "--force-reinstall", "--no-deps", str(ROOT)],
-                       check=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""})
-        subprocess.run([str(python), "-m", "pip", "install", "-q", str(ROOT)], check=True)
-        stamp.write_text(newest)
-    if with_anchors:
-        missing = [a for a in ANCHORS if not (VENV / "bin" / a).exists()]
-        if missing:
-            subprocess.run([str(python), "-m", "pip", "install", "-q", *missing], check=False)
-    return python
 
 
 def commands(python: Path, msg: Path) -> dict[str, list[str]]:
@@ -73,7 +53,7 @@ def commands(python: Path, msg: Path) -> dict[str, list[str]]:
 
 def measure(table: dict[str, list[str]], rounds: int, cwd: Path) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {name: [] for name in table}
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = run_env()
     for _ in range(rounds):
         for name, argv in table.items():
             start = time.perf_counter()
@@ -88,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int)
     args = parser.parse_args(argv)
     rounds = args.rounds or (15 if args.quick else 60)
-    python = ensure_venv(with_anchors=not args.quick)
+    python = ensure_venv([] if args.quick else ANCHORS)
     work = Path(tempfile.mkdtemp(prefix="ctxlint-bench-hook-"))
     try:
         subprocess.run(["git", "init", "-q", str(work)], check=True)

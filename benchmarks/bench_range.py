@@ -1,13 +1,17 @@
 """Range throughput: `ctxlint check-range` beside a bare `git log -z` over a 10,000-commit history.
 
-    python benchmarks/bench_range.py            # 10,000 commits, 5 runs each
+    python benchmarks/bench_range.py            # 10,000 commits, 7 runs each
     python benchmarks/bench_range.py --quick    # 2,000 commits, 3 runs each
 
 The repository is built once with `git fast-import` under /tmp (reused when present) from the real
 messages in the shared corpus (`../shared/corpora/commit-messages.txt`, or `$CTXLINT_CORPORA`), with
 a few bot and merge commits mixed in. The floor is the bare `git log -z --format=%H%x00%B` over the
 same range: the least any tool must pay to read the messages. Target: check-range within 5x of it.
-When gitlint is installed in this interpreter's environment, `gitlint --commits` is timed on a small
+
+ctxlint runs as users run it: the `ctxlint` console script of a regular install of this checkout
+(benchmarks/installed.py, shared with the hook benchmark). The same command from this checkout's
+own interpreter is shown too; in an editable development venv it carries the editable finder's
+start-up cost. When gitlint is in either environment, `gitlint --commits` is timed on a small
 sample and extrapolated per commit (it starts git once per commit, so a full run takes minutes).
 """
 
@@ -23,7 +27,8 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from installed import ROOT, VENV, ensure_venv, run_env
+
 TARGET_RATIO = 5.0
 
 
@@ -104,13 +109,12 @@ def _git_env() -> dict[str, str]:
     return env
 
 
-def _run_env() -> dict[str, str]:
-    # this checkout's linter, installed or not; with its bytecode cached as an installed package
-    # has it (a PYTHONDONTWRITEBYTECODE left in the environment would recompile every module on
-    # every run, a cost no user pays)
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+def _checkout_env() -> dict[str, str]:
+    # this checkout's linter through this interpreter, with its bytecode cached as an installed
+    # package has it (a PYTHONDONTWRITEBYTECODE left in the environment would recompile every
+    # module on every run, a cost no user pays)
+    env = run_env()
+    env["PYTHONPATH"] = str(ROOT)
     return env
 
 
@@ -123,7 +127,8 @@ def ensure_repo(count: int) -> Path:
     return path
 
 
-def measure(commands: dict[str, list[str]], cwd: Path, runs: int) -> dict[str, tuple[float, float]]:
+def measure(commands: dict[str, tuple[list[str], dict[str, str]]], cwd: Path,
+            runs: int) -> dict[str, tuple[float, float]]:
     """name -> (best wall seconds, best CPU seconds) over `runs` rounds after one warm-up round.
 
     The commands take turns within each round, so a busy neighbour slows them alike; and the best
@@ -133,12 +138,11 @@ def measure(commands: dict[str, list[str]], cwd: Path, runs: int) -> dict[str, t
     walls: dict[str, list[float]] = {name: [] for name in commands}
     cpus: dict[str, list[float]] = {name: [] for name in commands}
     for attempt in range(runs + 1):
-        for name, argv in commands.items():
+        for name, (argv, env) in commands.items():
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
-            proc = subprocess.run(
-                argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=_run_env()
-            )
+            proc = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
+                                  env=env)
             elapsed = time.perf_counter() - start
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             if proc.returncode not in (0, 1):
@@ -156,7 +160,7 @@ def count_commits(cwd: Path) -> int:
 
 def gitlint_per_commit(cwd: Path, sample: int) -> float | None:
     """Seconds per commit of `gitlint --commits` over the newest `sample` commits, if installed."""
-    exe = shutil.which("gitlint", path=os.path.dirname(sys.executable))
+    exe = shutil.which("gitlint", path=os.pathsep.join([str(VENV / "bin"), os.path.dirname(sys.executable)]))
     if exe is None:
         return None
     start = time.perf_counter()
@@ -182,24 +186,28 @@ def main() -> int:
     repo = ensure_repo(count)
     build_time = time.perf_counter() - build_start
     total = count_commits(repo)
+    ctxlint = str(ensure_venv().parent / "ctxlint")
+    env, checkout = run_env(), _checkout_env()
     times = measure(
         {
-            "git": ["git", "log", "-z", "--format=%H%x00%B", "main"],
-            "text": [sys.executable, "-m", "linter", "check-range", "main"],
-            "sarif": [sys.executable, "-m", "linter", "check-range", "--format", "sarif", "main"],
-            "startup": [sys.executable, "-m", "linter", "--version"],
+            "git": (["git", "log", "-z", "--format=%H%x00%B", "main"], env),
+            "text": ([ctxlint, "check-range", "main"], env),
+            "sarif": ([ctxlint, "check-range", "--format", "sarif", "main"], env),
+            "startup": ([ctxlint, "--version"], env),
+            "checkout": ([sys.executable, "-m", "linter", "check-range", "main"], checkout),
         },
         repo,
         runs,
     )
-    git_log, ctxlint, sarif, startup = times["git"], times["text"], times["sarif"], times["startup"]
+    git_log, ctxlint_text, sarif, startup = times["git"], times["text"], times["sarif"], times["startup"]
     per_gitlint = gitlint_per_commit(repo, min(args.gitlint_sample, total - 1))
 
     rows = [
         ("git log -z --format=%H%x00%B (the floor)", git_log),
-        ("ctxlint check-range (text)", ctxlint),
+        ("ctxlint check-range (text)", ctxlint_text),
         ("ctxlint check-range --format sarif", sarif),
-        ("python -m linter --version (startup only)", startup),
+        ("ctxlint --version (start-up only)", startup),
+        ("python -m linter check-range (this checkout)", times["checkout"]),
     ]
     if per_gitlint is not None:
         estimate = per_gitlint * total
@@ -213,9 +221,9 @@ def main() -> int:
     print(f"{'what':<46} {'wall s':>8} {'x floor':>8} {'CPU s':>8} {'x floor':>8}")
     for name, (wall, cpu) in rows:
         print(f"{name:<46} {wall:>8.3f} {wall / git_log[0]:>7.1f}x {cpu:>8.3f} {cpu / git_log[1]:>7.1f}x")
-    ratio = ctxlint[0] / git_log[0]
+    ratio = ctxlint_text[0] / git_log[0]
     print(
-        f"per commit: ctxlint {ctxlint[0] / total * 1e6:.0f} us, git log {git_log[0] / total * 1e6:.1f} us "
+        f"per commit: ctxlint {ctxlint_text[0] / total * 1e6:.0f} us, git log {git_log[0] / total * 1e6:.1f} us "
         f"(wall); ctxlint startup alone is {startup[0] / git_log[0]:.1f}x the floor"
     )
     verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
@@ -227,7 +235,7 @@ def main() -> int:
         print("gitlint is not installed in this environment (`pip install gitlint` adds its row)")
     else:
         print(
-            f"check-range is {per_gitlint * total / ctxlint[0]:.0f}x faster than gitlint --commits "
+            f"check-range is {per_gitlint * total / ctxlint_text[0]:.0f}x faster than gitlint --commits "
             "(estimated)"
         )
     return 0
