@@ -83,18 +83,24 @@ def exemptions(msg: Message, ctx: CommitContext, cfg: Config) -> tuple[str, ...]
 
 
 def _exemptions(msg: Message, ctx: CommitContext, plan: _Plan) -> tuple[str, ...]:
-    found: list[str] = []
+    # Built up as a tuple: most commits have none, and () costs nothing to return.
+    found: tuple[str, ...] = ()
     if ctx.parents > 1 and plan.merges:
-        found.append("merge")
+        found += ("merge",)
     if plan.reverts and "This reverts commit " in msg.body and _REVERT.search(msg.body):
-        found.append("revert")
+        found += ("revert",)
     if plan.fixups and msg.subject.startswith(_FIXUP_PREFIXES):
-        found.append("fixup")
-    if ctx.author and plan.bots and plan.is_bot(ctx.author):
-        found.append("bot")
+        found += ("fixup",)
+    author = ctx.author
+    if author and plan.bots:
+        bot = plan.known_authors.get(author)
+        if bot is None:
+            bot = plan.is_bot(author)
+        if bot:
+            found += ("bot",)
     if plan.release is not None and plan.release.search(msg.subject[:1024]):
-        found.append("release")
-    return tuple(found)
+        found += ("release",)
+    return found
 
 
 def skip_reason(msg: Message, cfg: Config) -> str | None:

@@ -271,8 +271,7 @@ def iter_log(rev_args: Sequence[str], cwd: str | None = None, extra: Sequence[st
 
     completed = False
     try:
-        for fields in split_fields(chunks(), width):
-            yield _commit(fields)
+        yield from map(_commit, split_fields(chunks(), width))
         completed = True
     finally:
         _end_log(proc, completed)

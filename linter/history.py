@@ -47,10 +47,9 @@ def lint_commit(commit: gitio.Commit, cfg: Config, linter: Linter | None = None)
     """
     text = with_note(commit.message, commit.note) if commit.note else commit.message
     truncated = len(text) > MAX_MESSAGE_BYTES
-    msg = parse(text[:MAX_MESSAGE_BYTES], comment_char=None, decode_errors="\ufffd" in text,
-                truncated=truncated)
-    ctx = CommitContext(sha=commit.sha, author=commit.author, parents=len(commit.parents), source="history",
-                        timestamp=commit.timestamp)
+    msg = parse(text[:MAX_MESSAGE_BYTES], None, decode_errors="\ufffd" in text, truncated=truncated)
+    # positional: this runs once per commit of a range
+    ctx = CommitContext(commit.sha, commit.author, len(commit.parents), "history", commit.timestamp)
     return (linter or Linter(cfg)).lint(msg, ctx)
 
 
@@ -106,10 +105,11 @@ def walk_range(revisions: Sequence[str], cfg: Config, cwd: str | None = None,
         shallow = gitio.is_shallow(cwd)
     if shallow:
         check_revisions(revisions, cwd)
-        yield from walk(revisions, cfg, cwd)
-        return
+    linter = Linter(cfg)
     try:
-        yield from walk(revisions, cfg, cwd)
+        for commit in gitio.iter_log(revisions, cwd, notes=True):
+            yield commit, lint_commit(commit, cfg, linter)
     except CtxlintError:
-        check_revisions(revisions, cwd)  # raises the precise error when a revision is the cause
+        if not shallow:
+            check_revisions(revisions, cwd)  # raises the precise error when a revision is the cause
         raise

@@ -17,6 +17,9 @@ NOT_PROJECT_KEYS = frozenset(
 MAX_CUSTOM_LINE = 1024
 
 _SPACE = re.compile(r"\s")
+#: What a ticket reference other than a key holds. Written as an alternation of literals, so
+#: that `re` scans for its first characters instead of trying the pattern at every position.
+_NEEDLE = re.compile("#|!|://")
 #: What every Jira/Linear key holds: the dash before a number that does not start with 0.
 _KEY_DASH = re.compile(r"-[1-9]")
 
@@ -24,30 +27,23 @@ _KEY_DASH = re.compile(r"-[1-9]")
 def _candidate_tokens(text: str) -> list[tuple[int, int]]:
     """(start, end) of each white-space-free token holding a `#`, a `!` or a `://`, in order.
 
-    str.find does the scanning (in C); Python only looks at the few places that qualify.
+    Each search runs in C: the next needle from the end of the last token, the white space after
+    it in the text, and the white space before it in the reversed text (made once, and only when
+    there is a needle at all).
     """
-    hits: list[int] = []
-    for needle in ("#", "!", "://"):
-        at = text.find(needle)
-        while at != -1:
-            hits.append(at)
-            at = text.find(needle, at + 1)
-    if not hits:
-        return []
-    hits.sort()
+    if "#" not in text and "!" not in text and "://" not in text:
+        return []  # three memchr-fast scans: cheaper than the pattern's for the many texts with none
+    hit = _NEEDLE.search(text)
     spans: list[tuple[int, int]] = []
-    covered = -1
-    for at in hits:
-        if at < covered:
-            continue  # inside the token already taken
-        start = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at), text.rfind("\t", 0, at)) + 1
-        # Rarer white space (\r, NBSP, ...) is never printable, and nearly every token is.
-        if not text[start:at].isprintable():
-            for space in _SPACE.finditer(text, start, at):
-                start = space.end()
+    length = len(text)
+    reverse = text[::-1]
+    while hit is not None:
+        at = hit.start()
+        before = _SPACE.search(reverse, length - at)  # reverse[length - at] is text[at - 1]
         after = _SPACE.search(text, at)
-        covered = after.start() if after else len(text)
-        spans.append((start, covered))
+        end = after.start() if after else length
+        spans.append((length - before.start() if before else 0, end))
+        hit = _NEEDLE.search(text, end)
     return spans
 
 
@@ -99,7 +95,7 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
 class TicketMatcher:
     """Finds ticket references in text, per the configured trackers, keys and patterns."""
 
-    __slots__ = ("_any_needle", "_by_need", "_custom", "_key_re", "_needles", "_other_re", "_others",
+    __slots__ = ("_any_needle", "_by_need", "_custom", "_key_re", "_needles", "_others",
                  "_plain_needles", "project_keys", "trackers")
 
     def __init__(
@@ -118,7 +114,8 @@ class TicketMatcher:
             for pattern in _BUILTIN.get(tracker, ()):
                 if pattern != _KEY and pattern not in others:
                     others.append(pattern)
-        self._other_re = re.compile("|".join(f"(?:{p})" for p in others)) if others else None
+        # No pattern of all these alternatives is compiled (it would take a millisecond of every
+        # start): each token gets the alternatives that can match in it (_others_for).
         self._others = [(p, _NEEDLES[p]) for p in others]
         self._needles = sorted({n for p in others for n in _NEEDLES[p]})
         #: The needles of the patterns that are not URLs: all a token without `://` can match.
@@ -171,7 +168,7 @@ class TicketMatcher:
             for m in self._key_re.finditer(text):
                 if self._key_ok(m.group(1)):
                     found.append(m.span())
-        if self._other_re is not None:
+        if self._others:
             # Every other pattern needs a `#`, a `!` or a `://` and none matches across white
             # space, so only the white-space-free tokens holding one can match: scanning just those
             # finds exactly the same references, without the quadratic backtracking of `[\w.-]+`

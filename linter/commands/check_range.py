@@ -31,7 +31,8 @@ def walk(
     records: list[CommitRecord] = []
     for commit, result in history.walk_range(revisions, cfg, cwd, shallow):
         records.append(CommitRecord(commit.sha, first_line(commit.message), result.exemptions))
-        findings.extend(result.findings)
+        if result.findings:
+            findings += result.findings
     return findings, records
 
 

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from typing import TextIO
 
 _MARK = {"error": "error  ", "warning": "warning"}
+#: Lines per write: few enough writes for a range of 50,000 findings, and small enough chunks that
+#: one subject with a character beyond Latin-1 does not widen (and slow the encoding of) the lot.
+_CHUNK = 512
 
 
 def use_colour(stream: TextIO) -> bool:
@@ -40,7 +43,7 @@ def _location(f: Finding) -> str:
 
 
 def _plain(findings: list[Finding], stream: TextIO, header: str | None) -> None:
-    # One write for the lot: a range can hold tens of thousands of findings.
+    # Written in chunks of joined lines: a range can hold tens of thousands of findings.
     out: list[str] = []
     if header:
         out.append(header + "\n")
@@ -65,6 +68,9 @@ def _plain(findings: list[Finding], stream: TextIO, header: str | None) -> None:
             mark = _MARK.get(f.severity, f.severity)
             line = lines[key] = f"{indent}{mark} {f.code} {f.name}: {clean_line(f.message)}\n"
         out.append(line)
+        if len(out) >= _CHUNK:
+            stream.write("".join(out))
+            out.clear()
     stream.write("".join(out))
 
 
