@@ -137,7 +137,11 @@ class Linter:
     def __init__(self, cfg: Config) -> None:
         self._cfg = cfg
         self._plan = plan = _plan(cfg)
-        self._checks = [(code, entry) for code, entry in plan.checks if entry.active is None or entry.active(cfg)]
+        self._checks = [
+            (code, entry.function, entry.needs, entry.exempt_by)
+            for code, entry in plan.checks
+            if entry.active is None or entry.active(cfg)
+        ]
 
     def lint(self, msg: Message, ctx: CommitContext) -> Result:
         """Every finding for one message, with the exemptions and skip that applied."""
@@ -149,19 +153,22 @@ class Linter:
         findings: list[Finding] = []
         subject = msg.subject or None
         sha = ctx.sha
-        for code, entry in self._checks:
-            if entry.needs is not None and not getattr(msg, entry.needs):
+        for code, function, needs, exempt_by in self._checks:
+            if needs is not None and not getattr(msg, needs):
                 continue
-            if skipped and entry.exempt_by:
+            if skipped and exempt_by:
                 continue
-            if applied and any(kind in entry.exempt_by for kind in applied):
+            if applied and any(kind in exempt_by for kind in applied):
                 continue
-            for text in entry.function(msg, ctx, cfg):
+            for text in function(msg, ctx, cfg):
                 name, severity = self._plan.severity(code, cfg)
                 if severity == "off":
                     break
-                findings.append(Finding(code, name, severity, str(text), sha, subject, None, None,
-                                        getattr(text, "decision", None)))
+                if type(text) is str:  # the usual problem: no decision record attached
+                    findings.append(Finding(code, name, severity, text, sha, subject, None, None, None))
+                else:
+                    findings.append(Finding(code, name, severity, str(text), sha, subject, None, None,
+                                            getattr(text, "decision", None)))
         tickets = tuple(found_tickets(msg, cfg))
         has_rationale = assess(msg, cfg)[0] == "ok"
         return Result(findings, applied, skipped, tickets, has_rationale)
