@@ -8,6 +8,7 @@ record, or a subject whose own clause gives the reason ("... because ...").
 from __future__ import annotations
 
 import re
+from itertools import filterfalse
 
 from linter.checks import CommitContext, check
 from linter.config import Config
@@ -115,19 +116,22 @@ def judge(text: str, subject: str, min_words: int, cfg: Config) -> str | None:
         return "holds only references"
     if phrase in _LOW_INFO or phrase in extra:
         return f"says only {phrase!r}"
-    meaningful = [w for w in words if w not in _FILLER]
-    remaining = " ".join(meaningful)
+    # The filters run in C (filterfalse, map): a paragraph can hold hundreds of words.
+    meaningful = list(filterfalse(_FILLER.__contains__, words))
     # Strip a leading low-information phrase ("minor fix ..."): the longest that fits, so the
     # verdict does not depend on set iteration order (which changes with every process).
-    for known in by_first_word.get(meaningful[0], ()) if meaningful else ():
-        if remaining.startswith(known + " ") or remaining == known:
-            meaningful = meaningful[len(known.split()):]
-            break
+    starting = by_first_word.get(meaningful[0], ()) if meaningful else ()
+    if starting:
+        remaining = " ".join(meaningful)
+        for known in starting:
+            if remaining.startswith(known + " ") or remaining == known:
+                meaningful = meaningful[len(known.split()):]
+                break
     if len(meaningful) < 2:
         return f"says only {phrase!r}"
     subject_words = set(_WORD.findall(subject.lower()))
-    content = [w for w in words if w not in _STOPWORDS]
-    if content and sum(w in subject_words for w in content) >= 0.8 * len(content):
+    content = list(filterfalse(_STOPWORDS.__contains__, words))
+    if content and sum(map(subject_words.__contains__, content)) >= 0.8 * len(content):
         return "repeats the subject"
     if len(words) < min_words:
         return f"is too short to explain why ({len(words)} words; at least {min_words})"
