@@ -56,13 +56,15 @@ _CAUSAL = re.compile(rf"\b(?:{_CAUSAL_PHRASES})\b\s+\S+\s+\S+", re.IGNORECASE)
 
 #: Literal words every match of DECISION_LINK / _CAUSAL contains (case-insensitively), so that
 #: the regexes, which try every position of a long text case-insensitively, run only where one
-#: can match. A causal phrase with "to" (`to avoid`, `due to`, ...) is looked for only once "to "
-#: is there: it is in a quarter of all subjects, the phrases in a few.
+#: can match. The `to avoid`, `to fix`, ... phrases are looked for only once "to " is there: it is
+#: in a quarter of all subjects, the phrases in a few.
 _DECISION_WORDS = ("adr", "decision")
-_CAUSAL_WORDS = ("because", "so that", "otherwise", "caused by", "which caused", "which broke", "which led")
-_CAUSAL_TO_WORDS = ("in order to", "due to", *(
+_CAUSAL_WORDS = ("because", "so that", "in order to", "otherwise", "due to", "caused by", "which caused",
+                 "which broke", "which led")
+#: Each holds "to " itself (any white space may follow `due to`, so it is not among them).
+_CAUSAL_TO_WORDS = tuple(
     f"to {verb}" for verb in "avoid prevent allow enable support fix reduce stop keep ensure make".split()
-))
+)
 
 
 def _may_hold(text: str, words: tuple[str, ...], to_words: tuple[str, ...] = ()) -> bool:
