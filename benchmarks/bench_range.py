@@ -1,6 +1,6 @@
 """Range throughput: `ctxlint check-range` beside a bare `git log -z` over a 10,000-commit history.
 
-    python benchmarks/bench_range.py            # 10,000 commits, 7 runs each
+    python benchmarks/bench_range.py            # 10,000 commits, best of 11 runs each
     python benchmarks/bench_range.py --quick    # 2,000 commits, 3 runs each
 
 The repository is built once with `git fast-import` under /tmp (reused when present) from the real
@@ -176,12 +176,14 @@ def gitlint_per_commit(cwd: Path, sample: int) -> float | None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="2,000 commits, 3 rounds (default 10,000, 7)")
+    parser.add_argument("--quick", action="store_true", help="2,000 commits, 3 rounds (default 10,000, 11)")
     parser.add_argument("--commits", type=int, default=None, help="history length (default 10000)")
+    parser.add_argument("--runs", type=int, default=None,
+                        help="timed rounds (default 11; on a busy machine more rounds find its quiet moments)")
     parser.add_argument("--gitlint-sample", type=int, default=50, help="commits gitlint is timed on")
     args = parser.parse_args()
     count = args.commits or (2000 if args.quick else 10000)
-    runs = 3 if args.quick else 7
+    runs = args.runs or (3 if args.quick else 11)
     build_start = time.perf_counter()
     repo = ensure_repo(count)
     build_time = time.perf_counter() - build_start
