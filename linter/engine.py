@@ -91,13 +91,8 @@ def _exemptions(msg: Message, ctx: CommitContext, plan: _Plan) -> tuple[str, ...
         found += ("revert",)
     if plan.fixups and msg.subject.startswith(_FIXUP_PREFIXES):
         found += ("fixup",)
-    author = ctx.author
-    if author and plan.bots:
-        bot = plan.known_authors.get(author)
-        if bot is None:
-            bot = plan.is_bot(author)
-        if bot:
-            found += ("bot",)
+    if ctx.author and plan.bots and plan.is_bot(ctx.author):
+        found += ("bot",)
     if plan.release is not None and plan.release.search(msg.subject[:1024]):
         found += ("release",)
     return found
@@ -164,11 +159,11 @@ class Linter:
                 name, severity = self._plan.severity(code, cfg)
                 if severity == "off":
                     break
-                if type(text) is str:  # the usual problem: no decision record attached
-                    findings.append(Finding(code, name, severity, text, sha, subject, None, None, None))
-                else:
-                    findings.append(Finding(code, name, severity, str(text), sha, subject, None, None,
-                                            getattr(text, "decision", None)))
+                decision = None
+                if type(text) is not str:  # a Problem naming a decision record (a plain str is the rule)
+                    decision = getattr(text, "decision", None)
+                    text = str(text)
+                findings.append(Finding(code, name, severity, text, sha, subject, None, None, decision))
         tickets = tuple(found_tickets(msg, cfg))
         has_rationale = assess(msg, cfg)[0] == "ok"
         return Result(findings, applied, skipped, tickets, has_rationale)

@@ -198,7 +198,8 @@ def write_note(rev: str, text: str, cwd: str | None = None) -> None:
 
 #: `--no-notes` first so that a user's notes.displayRef cannot mix other notes into %N. When no
 #: commit has been annotated yet the ref is missing: git then warns on stderr and %N is empty, which
-#: costs less than a process asking whether the ref exists (_failure skips the warning).
+#: costs less than a process asking whether the ref exists (_close_log leaves the warning
+#: out of its error message).
 _NOTES_ARGS = ("--no-notes", f"--notes={NOTES_REF}")
 _MISSING_NOTES_WARNING = f"warning: notes ref {NOTES_REF} is invalid"
 

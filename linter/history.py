@@ -105,10 +105,8 @@ def walk_range(revisions: Sequence[str], cfg: Config, cwd: str | None = None,
         shallow = gitio.is_shallow(cwd)
     if shallow:
         check_revisions(revisions, cwd)
-    linter = Linter(cfg)
     try:
-        for commit in gitio.iter_log(revisions, cwd, notes=True):
-            yield commit, lint_commit(commit, cfg, linter)
+        yield from walk(revisions, cfg, cwd)
     except CtxlintError:
         if not shallow:
             check_revisions(revisions, cwd)  # raises the precise error when a revision is the cause

@@ -31,8 +31,7 @@ def walk(
     records: list[CommitRecord] = []
     for commit, result in history.walk_range(revisions, cfg, cwd, shallow):
         records.append(CommitRecord(commit.sha, first_line(commit.message), result.exemptions))
-        if result.findings:
-            findings += result.findings
+        findings.extend(result.findings)
     return findings, records
 
 
