@@ -1,6 +1,7 @@
 """Command line: parse arguments, import only the chosen command, map errors to exit codes.
 
-Exit codes: 0 clean (or warnings only), 1 error findings, 2 usage, config or repository error.
+Exit codes: 0 clean (or warnings only), 1 error findings, 2 usage, config or repository error,
+3 internal error (a bug in ctxlint: one line, and the traceback with CTXLINT_DEBUG=1).
 """
 
 from __future__ import annotations
@@ -131,6 +132,51 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # the one place that turns a bug into exit 3
+        return _internal_error(exc)
+    finally:
+        _report_skipped()
+
+
+#: Exit code of an unexpected exception: CI must tell a broken tool (3) from a bad commit (1).
+INTERNAL_ERROR = 3
+
+
+def _internal_error(exc: BaseException) -> int:
+    """One line naming the exception; the traceback only when CTXLINT_DEBUG is set."""
+    import os
+
+    if os.environ.get("CTXLINT_DEBUG", "") not in ("", "0"):
+        import traceback
+
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+        hint = ""
+    else:
+        hint = "; run with CTXLINT_DEBUG=1 for the traceback"
+    detail = _one_line(str(exc))
+    if len(detail) > 300:  # a message can quote a whole input; the line must stay readable
+        detail = detail[:297] + "..."
+    name = type(exc).__name__
+    sys.stderr.write(f"ctxlint: internal error: {name}{': ' + detail if detail else ''}{hint}\n")
+    return INTERNAL_ERROR
+
+
+def _report_skipped() -> None:
+    """One line per work-tree file that was not read (a FIFO, a device, a huge file)."""
+    files = sys.modules.get("linter.files")  # never imported: nothing was read, nothing skipped
+    if files is None:
+        return
+    skipped = files.take_skipped()
+    for path, reason in skipped[:_SKIPPED_SHOWN]:
+        sys.stderr.write(f"ctxlint: skipped {_one_line(path)}: {reason}\n")
+    if len(skipped) > _SKIPPED_SHOWN:
+        more = len(skipped) - _SKIPPED_SHOWN
+        sys.stderr.write(f"ctxlint: skipped {more} more file{'s' * (more != 1)} that are not regular files "
+                         "or are too large\n")
+
+
+#: Lines naming skipped files; past this, one line counts the rest (the hook's output stays short).
+_SKIPPED_SHOWN = 5
 
 
 def _one_line(text: str) -> str:
