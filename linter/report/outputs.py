@@ -48,7 +48,14 @@ def add_arguments(parser: object) -> None:
 
 
 def render(fmt: str, outcome: Outcome) -> str:
-    """One format as a string (every format but text, which draws for a terminal)."""
+    """One format as a string (every format but text, which draws for a terminal), always
+    encodable as UTF-8: lone surrogates from any input are replaced."""
+    from linter.report.safety import scrub
+
+    return scrub(_render(fmt, outcome))
+
+
+def _render(fmt: str, outcome: Outcome) -> str:
     if fmt == "json":
         from linter.report import json_report
 
