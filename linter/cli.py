@@ -106,12 +106,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     from linter.errors import CtxlintError
 
+    parsed: object = None  # the options, once parsed: the error handler reads --format
     try:
         fast = _fast_check_msg(args_list)
         if fast is not None:
             return fast
         parser = _parser(_chosen_command(args_list))
-        args = parser.parse_args(args_list)  # type: ignore[attr-defined]
+        args = parsed = parser.parse_args(args_list)  # type: ignore[attr-defined]
         if args.cwd:
             import os
 
@@ -125,7 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = module.run(args)
         return code
     except CtxlintError as exc:
-        sys.stderr.write(f"ctxlint: {_one_line(str(exc))}\n")
+        line = f"ctxlint: {_one_line(str(exc))}"
+        sys.stderr.write(line + "\n")
+        _tell_ci(parsed, line)
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("ctxlint: interrupted\n")
@@ -133,17 +136,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # the one place that turns a bug into exit 3
-        return _internal_error(exc)
+        _tell_ci(parsed, _internal_error(exc))
+        return INTERNAL_ERROR
     finally:
         _report_skipped()
+
+
+def _tell_ci(args: object, line: str) -> None:
+    """With --format github, a run that could not finish says so where people look (an error
+    annotation and the step summary): a line on stderr is buried in the job's log."""
+    if getattr(args, "format", None) == "github":
+        from linter.report import outputs
+
+        outputs.report_failure(args, line)
 
 
 #: Exit code of an unexpected exception: CI must tell a broken tool (3) from a bad commit (1).
 INTERNAL_ERROR = 3
 
 
-def _internal_error(exc: BaseException) -> int:
-    """One line naming the exception; the traceback only when CTXLINT_DEBUG is set."""
+def _internal_error(exc: BaseException) -> str:
+    """Write one line naming the exception (the traceback too when CTXLINT_DEBUG is set); the
+    line, without its newline."""
     import os
 
     if os.environ.get("CTXLINT_DEBUG", "") not in ("", "0"):
@@ -157,8 +171,9 @@ def _internal_error(exc: BaseException) -> int:
     if len(detail) > 300:  # a message can quote a whole input; the line must stay readable
         detail = detail[:297] + "..."
     name = type(exc).__name__
-    sys.stderr.write(f"ctxlint: internal error: {name}{': ' + detail if detail else ''}{hint}\n")
-    return INTERNAL_ERROR
+    line = f"ctxlint: internal error: {name}{': ' + detail if detail else ''}{hint}"
+    sys.stderr.write(line + "\n")
+    return line
 
 
 def _report_skipped() -> None:

@@ -68,6 +68,11 @@ def test_an_unexpected_exception_exits_3_in_one_line(
     err = capsys.readouterr().err
     assert err.startswith("Traceback (most recent call last):") and "in _crash" in err
     assert err.endswith("ctxlint: internal error: ZeroDivisionError: the walk broke on two lines\n")
+    # On GitHub the failure is an error annotation too: stderr alone is buried in the job's log.
+    assert main(["check-range", "HEAD", "--format", "github", "--summary-file", ""]) == 3
+    assert capsys.readouterr().out == (
+        "::error title=ctxlint could not run::internal error: ZeroDivisionError: the walk broke on two lines\n"
+    )
 
 
 _FAULT = """

@@ -139,6 +139,22 @@ def _truncated(text: str, limit: int) -> str:
     return text.encode("utf-8")[:room].decode("utf-8", "ignore") + _CUT_NOTE
 
 
+def failure_annotation(line: str) -> str:
+    """`::error title=ctxlint::...` for a run that could not finish (a config or shallow-clone error)."""
+    return f"::error title=ctxlint could not run::{escape_data(clean(line.removeprefix('ctxlint: ')))}"
+
+
+def append_failure(line: str, path: str) -> None:
+    """The error that stopped the run, as its own section of the step summary."""
+    import os
+
+    text = scrub(f"## ctxlint could not run\n\n{_cut(markdown(line.removeprefix('ctxlint: ')))}\n\n")
+    used = os.path.getsize(path) if os.path.isfile(path) else 0
+    if used + len(text.encode("utf-8")) < SUMMARY_LIMIT:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(text)
+
+
 def append_summary(outcome: Outcome, path: str) -> None:
     """Append the summary to `path`, within what is left of GitHub's 1 MiB for the step (the
     file may already hold an earlier part of this step's summary)."""

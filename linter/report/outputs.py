@@ -129,6 +129,21 @@ def emit(outcome: Outcome, args: object, stream: TextIO | None = None, err: Text
         github.append_summary(outcome, summary)
 
 
+def report_failure(args: object, line: str) -> None:
+    """A run that could not finish (`line` is its one-line error), as an error annotation on
+    stdout and a short section in the step summary; writing the summary is best effort."""
+    from linter.report import github
+
+    sys.stdout.write(github.failure_annotation(line) + "\n")
+    sys.stdout.flush()
+    path = summary_path(getattr(args, "summary_file", None))
+    if path:
+        try:
+            github.append_failure(line, path)
+        except OSError:
+            pass  # the error is on stderr and annotated; a summary that cannot be written adds nothing
+
+
 def summary_path(option: str | None) -> str | None:
     """--summary-file, else $GITHUB_STEP_SUMMARY when running on GitHub Actions."""
     if option is not None:
