@@ -136,10 +136,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # the one place that turns a bug into exit 3
+        if isinstance(exc, OSError) and _out_of_room(exc):  # a full disk is the machine's state, not a bug
+            sys.stderr.write(f"ctxlint: cannot write the output: {exc.strerror}\n")
+            return 2
         _tell_ci(parsed, _internal_error(exc))
         return INTERNAL_ERROR
     finally:
         _report_skipped()
+
+
+def _out_of_room(exc: OSError) -> bool:
+    import errno
+
+    return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
 def _tell_ci(args: object, line: str) -> None:

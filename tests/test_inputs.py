@@ -108,6 +108,16 @@ def test_python_dash_m_and_the_console_script_fail_alike(repo: Repo) -> None:
     )
 
 
+def test_a_full_disk_under_stdout_is_one_line_and_exit_2(repo: Repo) -> None:
+    repo.commit(GOOD.format(n=1))
+    for args in (["rules"], ["check-range", "HEAD", "--format", "json"]):
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run([sys.executable, "-m", "linter", *args], cwd=repo.path, stdout=full,
+                                  stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                                  timeout=HANG, check=False)
+        assert (proc.returncode, proc.stderr) == (2, "ctxlint: cannot write the output: No space left on device\n")
+
+
 # -- config files ----------------------------------------------------------------------------------
 
 
