@@ -113,10 +113,11 @@ def git_dir(root: str) -> str | None:
     dot_git = os.path.join(root, ".git")
     if os.path.isdir(dot_git):
         return dot_git
+    from linter.files import Unreadable, read_regular_file
+
     try:
-        with open(dot_git, encoding="utf-8") as handle:
-            line = handle.readline().strip()
-    except OSError:
+        line = read_regular_file(dot_git, 64 * 1024).decode("utf-8", "replace").partition("\n")[0].strip()
+    except (OSError, Unreadable):
         return None
     if line.startswith("gitdir:"):
         target = line[len("gitdir:") :].strip()
