@@ -137,10 +137,9 @@ class Outcome:
         """How many commits an exemption (or a skip trailer) let through, by its kind: each
         commit counted once, under the first kind that applied, so the counts add up."""
         kinds: dict[str, int] = {}
-        for commit in self.commits:
-            if commit.exemptions:
-                kind = commit.exemptions[0]
-                kinds[kind] = kinds.get(kind, 0) + 1
+        # One comprehension over the range (tens of thousands of commits, most not exempt).
+        for kind in [c.exemptions[0] for c in self.commits if c.exemptions]:
+            kinds[kind] = kinds.get(kind, 0) + 1
         return kinds
 
     def counts(self) -> dict[str, object]:
