@@ -277,7 +277,7 @@ def render(report: dict[str, Any], by: str = "month", top: int = 20) -> str:
 def _missing(report: dict[str, Any]) -> str:
     missing = report.get("missing") or []
     total = int(report.get("missing_total", len(missing)))
-    out = [f"<h2>Commits missing context: {total}, largest first</h2>"]
+    out = [f"<h2>Commits missing context: {total}, {_e(view.missing_order_text(report))}</h2>"]
     if not missing:
         return out[0] + "<p>No commit lacks context.</p>"
     with_repo = any("repository" in m for m in missing)

@@ -69,7 +69,7 @@ def render(report: dict[str, Any], by: str = "month", top: int = 20) -> str:
             out += ["", f"_{hidden} more not shown._"]
     missing = report.get("missing") or []
     total = report.get("missing_total", len(missing))
-    out += ["", f"### Commits missing context ({total}, largest first)", ""]
+    out += ["", f"### Commits missing context ({total}, {view.missing_order_text(report)})", ""]
     if missing:
         with_repo = any("repository" in m for m in missing)
         out.append(

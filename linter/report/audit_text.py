@@ -107,7 +107,7 @@ def _missing(console: Any, report: dict[str, Any]) -> None:
         console.print(_t("No commit lacks context.", "green"))
         return
     table = Table(
-        title=_t(f"Commits missing context: {total}, largest first", "bold"),
+        title=_t(f"Commits missing context: {total}, {view.missing_order_text(report)}", "bold"),
         title_justify="left",
         show_edge=False,
         pad_edge=False,

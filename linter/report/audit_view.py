@@ -128,6 +128,14 @@ def exempt_text(report: dict[str, Any]) -> str:
     return ", ".join(parts) or "none"
 
 
+def missing_order_text(report: dict[str, Any]) -> str:
+    """How the missing list is ordered: by size weighed by age, or (merged reports) by size alone."""
+    order = report.get("missing_order")
+    if isinstance(order, dict) and order.get("half_life_days"):
+        return "largest and most recent first"
+    return "largest first"
+
+
 def lacks_text(entry: dict[str, Any]) -> str:
     return " and ".join(entry.get("lacks") or []) or "?"
 
