@@ -134,3 +134,15 @@ def test_missing_rank_does_not_depend_on_the_day_of_the_report() -> None:
     # 1,000 changed lines a year older weigh as 500 lines.
     assert missing_rank(999, 0) == pytest.approx(missing_rank(499, year))
     assert missing_rank(40_000, 0) < missing_rank(30, 24 * year)
+def test_the_text_report_points_at_likely_aliases(repo: Repo) -> None:
+    repo.commit("Add export\n", author="Jani Kraner <jani@kraner.dev>", date="2026-01-05T10:00:00Z")
+    repo.commit("Tune export\n", author="Jani Kraner <jani@work.example>", date="2026-01-06T10:00:00Z")
+    repo.commit("Fix docs\n", author="Bob <bob@example.com>", date="2026-01-07T10:00:00Z")
+    for fmt in ("text", "markdown", "html"):
+        proc = run_ctxlint("audit", "--format", fmt, "--no-cache", cwd=repo.path, env={"COLUMNS": "200"})
+        assert proc.returncode == 0, proc.stderr
+        out = proc.stdout.replace("\\", "")  # Markdown's escapes
+        assert "Jani Kraner (2 addresses)" in out and ".mailmap" in out, fmt
+        assert "Bob (" not in out
+
+
