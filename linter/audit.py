@@ -166,6 +166,11 @@ def project_of(ticket: str) -> str:
 
 def subject_of(message: str) -> str:
     """The subject as git shows it (`%s`): the first paragraph after any blank lines, on one line."""
+    end = message.find("\n")
+    if end < 0 or message.startswith("\n", end + 1) or end + 1 == len(message):
+        first = message[: end if end >= 0 else None].rstrip()  # the common shape: a line, then a blank one
+        if first:
+            return first
     lines: list[str] = []
     for line in message.split("\n"):
         line = line.rstrip()
