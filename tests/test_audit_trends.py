@@ -198,3 +198,14 @@ def test_the_html_missing_list_folds_what_is_below_the_top(repo: Repo) -> None:
     visible = html.split('<table id="missing">', 1)[1].split("</table>", 1)[0]
     assert visible.count("<tr>") == 6  # the header and 5 rows
     assert "<summary>25 more listed</summary>" in html
+
+
+def test_the_coverage_bar_labels_only_segments_wide_enough() -> None:
+    from linter.report.audit_html import breakdown_svg
+
+    # Two neighbouring 70-unit segments: "ticket and rationale 70" would run into "ticket only 70".
+    svg = breakdown_svg({"with_both": 70, "with_ticket": 140, "with_rationale": 70, "checked": 1000, "exempt": 100})
+    labels = [(float(x), t) for x, t in re.findall(r'<text x="([\d.]+)" y="52">([^<]+)</text>', svg)]
+    assert labels and all(t not in ("ticket and rationale 70", "ticket only 70") for _, t in labels)
+    for (x1, a), (x2, _b) in zip(labels, labels[1:]):
+        assert x2 - x1 >= len(a) * 7, (a, _b)

@@ -236,8 +236,9 @@ def breakdown_svg(totals: dict[str, Any]) -> str:
             f'<rect x="{_num(x)}" y="0" width="{_num(w)}" height="36" fill="{_COLOURS[key]}">'
             f"<title>{_e(f'{name}: {count}')}</title></rect>"
         )
-        if w > 60:
-            out.append(f'<text x="{_num(x + 6)}" y="52">{_e(f"{name} {count}")}</text>')
+        text = f"{name} {count}"
+        if w > len(text) * 7 + 12:  # 11px text, about 7px a character: a label never runs into the next
+            out.append(f'<text x="{_num(x + 6)}" y="52">{_e(text)}</text>')
         x += w
     if not whole:
         out.append('<text x="8" y="24">no commits</text>')

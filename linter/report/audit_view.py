@@ -150,11 +150,6 @@ def trend_view(report: dict[str, Any], by: str, limit: int = MAX_PERIODS) -> Tre
     return Trend(granularity, points[-limit:] if limit else [], len(points), True)
 
 
-def trend(report: dict[str, Any], by: str, limit: int = CHART_PERIODS) -> list[tuple[str, dict[str, Any]]]:
-    """(period, counts) oldest first, for `by` = week, month, quarter, year or auto."""
-    return trend_view(report, by, limit).points
-
-
 def low_volume(bucket: dict[str, Any]) -> bool:
     """Too few checked commits for the period's shares to mean much."""
     checked = bucket.get("checked", 0)
