@@ -97,8 +97,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
     },
     # Filled in by the audit (issue #5).
     "audit": {
-        "trend": Key("choice", "month", "Trend granularity in text, Markdown and HTML reports: week or month.",
-                     ("week", "month")),
+        "trend": Key("choice", "auto", "Trend granularity in text, Markdown and HTML reports: auto (the "
+                     "finest that fits 40 periods), week, month, quarter or year.",
+                     ("auto", "week", "month", "quarter", "year")),
         "top": Key("int", 20, "Rows per breakdown table (authors, folders, owners, projects)."),
         "missing-limit": Key("int", 50, "How many of the largest commits lacking context the report lists."),
         "folder-depth": Key("int", 1, "Path segments that make a folder in the by-folder breakdown."),
