@@ -184,16 +184,53 @@ def notes_map(cwd: str | None = None) -> dict[str, str]:
     return found
 
 
-def read_note(rev: str, cwd: str | None = None) -> str | None:
-    """The ctxlint note attached to `rev`, or None."""
-    out = try_run(["notes", f"--ref={NOTES_REF}", "show", "--end-of-options", rev], cwd)
+def read_note(rev: str, cwd: str | None = None, *, ref: str = NOTES_REF) -> str | None:
+    """The ctxlint note attached to `rev` (in `ref`), or None."""
+    out = try_run(["notes", f"--ref={ref}", "show", "--end-of-options", rev], cwd)
     return _decode(out) if out is not None else None
 
 
-def write_note(rev: str, text: str, cwd: str | None = None) -> None:
-    """Attach (or replace) the ctxlint note on `rev`; history itself is not rewritten."""
-    run(["notes", f"--ref={NOTES_REF}", "add", "-f", "-F", "-", "--end-of-options", rev], cwd,
-        stdin=text.encode("utf-8"))
+def write_note(rev: str, text: str, cwd: str | None = None, *, replace: bool = False,
+               attempts: int = 8) -> None:
+    """Attach the ctxlint note on commit `rev` atomically; history itself is not rewritten.
+
+    `git notes add` moves the notes ref without checking where it was, so two writers at once
+    lose one note (even on two different commits). The note commit is built on a private ref
+    and then moved in with a compare-and-swap; when another writer moved the ref first, the
+    work is redone on top of theirs. A note on `rev` that exists (without `replace`), or that
+    changed under us, is refused rather than overwritten.
+    """
+    import secrets
+
+    scratch = f"{NOTES_REF}-pending/{os.getpid()}-{secrets.token_hex(4)}"
+    seen: str | None = None
+    try:
+        for attempt in range(attempts):
+            tip = notes_tip(cwd)
+            if tip:
+                run(["update-ref", "--no-deref", scratch, tip], cwd)
+            else:
+                try_run(["update-ref", "-d", scratch], cwd)
+            current = read_note(rev, cwd, ref=scratch) if tip else None
+            if attempt == 0:
+                seen = current
+                if current is not None and not replace:
+                    raise CtxlintError(f"{rev[:12]} already has a ctxlint note; pass --force to replace it")
+            elif current != seen:
+                raise CtxlintError(
+                    f"the ctxlint note on {rev[:12]} changed while this one was written (another "
+                    "`ctxlint annotate`?); nothing was recorded: look at it with `git notes "
+                    f"--ref={NOTES_REF} show {rev[:12]}` and rerun if it still lacks context"
+                )
+            run(["notes", f"--ref={scratch}", "add", "-f", "-F", "-", "--end-of-options", rev], cwd,
+                stdin=text.encode("utf-8"))
+            new = run(["rev-parse", "--verify", scratch], cwd).decode().strip()
+            # An empty old value means "must not exist yet": the first note is raced for as well.
+            if try_run(["update-ref", NOTES_REF, new, tip or ""], cwd) is not None:
+                return
+        raise CtxlintError(f"{NOTES_REF} kept moving under {attempts} attempts; nothing was recorded, rerun")
+    finally:
+        try_run(["update-ref", "-d", scratch], cwd)
 
 
 #: `--no-notes` first so that a user's notes.displayRef cannot mix other notes into %N. When no
