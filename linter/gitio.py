@@ -53,10 +53,32 @@ def run(args: Sequence[str], cwd: str | None = None, *, stdin: bytes | None = No
     except NotADirectoryError:
         raise CtxlintError(f"{cwd}: not a directory") from None
     if proc.returncode not in ok_codes:
+        refused = refusal(proc.stderr)
+        if refused:
+            raise CtxlintError(refused)
         detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         first = detail[0] if detail else f"exit code {proc.returncode}"
         raise CtxlintError(f"git {args[0]} failed: {first.removeprefix('fatal: ')}")
     return proc.stdout
+
+
+def refusal(stderr: bytes) -> str | None:
+    """One line for a repository git refuses to open for its owner (safe.directory), with the fix
+    git gives; None for any other failure."""
+    text = stderr.decode("utf-8", "replace")
+    if "dubious ownership" not in text:
+        return None
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    what = next((line.removeprefix("fatal: ") for line in lines if "dubious ownership" in line), lines[0])
+    fix = next((line for line in lines if line.startswith("git config") and "safe.directory " in line), None)
+    if fix:
+        import shlex
+
+        # git prints the path bare; quoted, the command can be pasted whatever the path holds.
+        head, _, path = fix.partition("safe.directory ")
+        fix = f"{head}safe.directory {shlex.quote(path)}"
+    advice = f"; if you trust it: {fix}" if fix else "; see `git help config` (safe.directory)"
+    return f"git refuses this repository: {what} (it belongs to another user){advice}"
 
 
 def try_run(args: Sequence[str], cwd: str | None = None, *, isolate: bool = False) -> bytes | None:
@@ -81,15 +103,35 @@ def config_values(keys: Sequence[str], cwd: str | None = None) -> dict[str, str]
 
 
 def toplevel(cwd: str | None = None) -> str:
-    """The working tree's root; a clear error outside a repository or in a bare one."""
-    out = try_run(["rev-parse", "--show-toplevel"], cwd)
-    if out is not None:
+    """The working tree's root, found as git finds it (GIT_DIR, GIT_WORK_TREE, worktrees); a
+    clear error outside a repository, in a bare one, or in one git refuses to open.
+
+    Every command finds its repository here, or through config.find_root (the commit hook's
+    few `stat` calls), which defers to git whenever git's environment names the repository.
+    """
+    try:
+        out = run(["rev-parse", "--show-toplevel"], cwd)
+    except CtxlintError as exc:
+        if str(exc).startswith("git refuses"):
+            raise
+        failure = str(exc)
+    else:
         return out.decode("utf-8", "replace").rstrip("\n")
     # `--show-toplevel` fails in a bare repository too; ask again only to give the right error.
     where = os.path.abspath(cwd or os.getcwd())
     if (try_run(["rev-parse", "--is-bare-repository"], cwd) or b"").strip() == b"true":
         raise CtxlintError(f"{where} is a bare repository; run ctxlint in a clone with a working tree")
-    raise CtxlintError(f"not a git repository: {where}")
+    said = failure.removeprefix("git rev-parse failed: ")
+    if said.startswith("not a git repository") and not any(os.environ.get(n) for n in ("GIT_DIR", "GIT_WORK_TREE")):
+        raise CtxlintError(f"not a git repository: {where}")
+    raise CtxlintError(f"not a git repository: {where} (git says: {said})")
+
+
+def git_root(start: str | None = None) -> str | None:
+    """The working tree's root as git sees it, or None; for callers that must not raise
+    (config.find_root asks here whenever GIT_DIR or GIT_WORK_TREE names the repository)."""
+    out = try_run(["rev-parse", "--show-toplevel"], start)
+    return out.decode("utf-8", "replace").rstrip("\n") if out is not None else None
 
 
 def toplevel_and_shallow(cwd: str | None = None) -> tuple[str, bool]:
