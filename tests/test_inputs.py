@@ -294,6 +294,16 @@ def test_codeowners_that_is_a_fifo(repo: Repo) -> None:
     assert json.loads(proc.stdout)["totals"]["commits"] == 1
 
 
+def test_mailmap_that_is_a_fifo_does_not_block_the_audit(repo: Repo) -> None:
+    """git itself opens .mailmap and would wait on a FIFO forever: the audit asks for unmapped authors."""
+    repo.commit(GOOD.format(n=1))
+    os.mkfifo(repo.path / ".mailmap")
+    proc = run("audit", "--format", "json", "--no-cache", cwd=repo.path)
+    assert proc.returncode == 0, proc.stderr
+    assert "ctxlint: skipped .mailmap: a FIFO, not a regular file; authors are shown as committed" in proc.stderr
+    assert json.loads(proc.stdout)["totals"]["commits"] == 1
+
+
 def test_a_message_file_may_be_a_pipe(repo: Repo) -> None:
     """Files named on the command line are the user's choice: `check-msg <(...)` works."""
     repo.commit(GOOD.format(n=1))
