@@ -148,8 +148,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
     },
     # Filled in by the audit (issue #5).
     "audit": {
-        "trend": Key("choice", "month", "Trend granularity in text, Markdown and HTML reports: week or month.",
-                     ("week", "month")),
+        "trend": Key("choice", "auto", "Trend granularity in text, Markdown and HTML reports: auto (the "
+                     "finest that fits 40 periods), week, month, quarter or year.",
+                     ("auto", "week", "month", "quarter", "year")),
         "top": Key("int", 20, "Rows per breakdown table (authors, folders, owners, projects)."),
         "missing-limit": Key("int", 50, "How many of the largest commits lacking context the report lists."),
         "folder-depth": Key("int", 1, "Path segments that make a folder in the by-folder breakdown."),
@@ -366,7 +367,13 @@ def _check_rule_name(name: str, where: str) -> None:
 
 
 def find_root(start: str | None = None) -> str | None:
-    """The nearest folder at or above `start` that holds `.git` (a folder or a worktree file)."""
+    """The nearest folder at or above `start` that holds `.git` (a folder or a worktree file);
+    git decides when GIT_DIR or GIT_WORK_TREE is set: a hook in a linked worktree, `git
+    --git-dir=... commit`, or a user's own GIT_DIR pointing elsewhere."""
+    if os.environ.get("GIT_DIR") or os.environ.get("GIT_WORK_TREE"):
+        from linter import gitio
+
+        return gitio.git_root(start)
     path = os.path.abspath(start or os.getcwd())
     while True:
         if os.path.exists(os.path.join(path, ".git")):
@@ -377,50 +384,92 @@ def find_root(start: str | None = None) -> str | None:
         path = parent
 
 
+#: The largest config file read: real ones are a few KiB, so more means a wrong (or hostile) file.
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
+
+
+def _read_config(path: str) -> bytes:
+    """The config file's bytes: a regular file within the cap, else one line naming it."""
+    from linter.files import Unreadable, read_regular_file
+
+    try:
+        return read_regular_file(path, MAX_CONFIG_BYTES)
+    except Unreadable as exc:
+        raise CtxlintError(f"{path}: cannot read config: {exc.reason}") from None
+    except OSError as exc:
+        raise CtxlintError(f"{path}: cannot read config: {exc.strerror}") from None
+
+
 def _load_toml(path: str) -> dict[str, object]:
     try:
         import tomllib
     except ImportError:  # pragma: no cover - Python < 3.11
         import tomli as tomllib  # type: ignore[no-redef,import-not-found,unused-ignore]
+    data = _read_config(path)
     try:
-        with open(path, "rb") as handle:
-            data: dict[str, object] = tomllib.load(handle)
-            return data
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CtxlintError(
+            f"{path}: not valid TOML: byte 0x{data[exc.start]:02x} on line {line} is not UTF-8 "
+            "(TOML files must be UTF-8)"
+        ) from None
+    try:
+        parsed: dict[str, object] = tomllib.loads(text)
+        return parsed
     except tomllib.TOMLDecodeError as exc:
         raise CtxlintError(f"{path}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise CtxlintError(f"{path}: cannot read config: {exc.strerror}") from None
+    except RecursionError:
+        # The parser recurses once per nested array or table: thousands deep exhaust the stack.
+        raise CtxlintError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
 
 
 def load_file(path: str) -> Config:
-    """Load a config file: `.ctxlint.toml` (top-level keys) or any TOML with [tool.ctxlint]."""
+    """Load a config file: `.ctxlint.toml` (top-level keys) or any TOML with [tool.ctxlint].
+
+    No key of the user's is dropped unread: ctxlint's keys at the top level of a pyproject-shaped
+    file, a key both at the top level and in [tool.ctxlint], or another tool's table in ctxlint's
+    own file are refused by name.
+    """
     data = _load_toml(path)
-    if os.path.basename(path) == "pyproject.toml" or "tool" in data:
-        tool = data.get("tool")
-        table = tool.get("ctxlint", {}) if isinstance(tool, dict) else {}
-        if not isinstance(table, dict):
-            raise CtxlintError(f"{path}: [tool.ctxlint] must be a table")
-        return validate(table, path)
-    return validate(data, path)
+    tool = data.get("tool", {})
+    nested = tool.get("ctxlint") if isinstance(tool, dict) else None
+    if not isinstance(tool, dict) or not isinstance(nested, (dict, type(None))):
+        raise CtxlintError(f"{path}: [tool{'.ctxlint' * isinstance(tool, dict)}] must be a table")
+    top = {key: value for key, value in data.items() if key != "tool"}
+    ours = sorted(key for key in top if key in SCHEMA[""] or (key in SCHEMA and key))
+    name = os.path.basename(path)
+    if name == CONFIG_FILES[1] or (name != CONFIG_FILES[0] and nested is not None and not ours):
+        # pyproject-shaped: ctxlint's table is [tool.ctxlint], the rest belongs to other tools.
+        if ours:
+            raise CtxlintError(f"{path}: {ours[0]!r} is a ctxlint key at the top level; "
+                               "move it under [tool.ctxlint]")
+        return validate(nested or {}, path)
+    others = sorted(key for key in tool if key != "ctxlint")
+    if others:
+        raise CtxlintError(f"{path}: [tool.{others[0]}] is not ctxlint's; this file holds ctxlint's keys "
+                           "at the top level (or under [tool.ctxlint])")
+    both = sorted(set(top) & set(nested or {}))
+    if both:
+        raise CtxlintError(f"{path}: {both[0]!r} is set both at the top level and in [tool.ctxlint]; keep one")
+    return validate({**top, **(nested or {})}, path)
 
 
 def load(root: str | None = None, explicit: str | None = None) -> Config:
     """The config for the repository at `root`: `.ctxlint.toml`, else pyproject's [tool.ctxlint]."""
     if explicit:
-        if not os.path.isfile(explicit):
+        if not os.path.exists(explicit):
             raise CtxlintError(f"{explicit}: config file not found")
         return load_file(explicit)
     if root is None:
         return Config()
     dotfile = os.path.join(root, CONFIG_FILES[0])
-    if os.path.isfile(dotfile):
+    if os.path.exists(dotfile):  # a FIFO or folder of that name is refused, never silently passed over
         return load_file(dotfile)
     pyproject = os.path.join(root, CONFIG_FILES[1])
-    try:
-        with open(pyproject, "rb") as handle:
-            head = handle.read()
-    except OSError:
+    if not os.path.exists(pyproject):
         return Config()
+    head = _read_config(pyproject)
     # Most pyproject files say nothing about ctxlint: skip the TOML parser on the hook's hot path.
     if b"ctxlint" not in head:
         return Config()
