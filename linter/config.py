@@ -12,6 +12,7 @@ import re
 
 from linter.errors import CtxlintError
 from linter.regexguard import Regex, builtin
+from linter.releases import DEFAULT_RELEASE_PATTERN, DefaultReleaseMatcher
 from linter.tickets import TRACKERS, TicketMatcher
 
 SEVERITIES = ("error", "warning", "off")
@@ -26,62 +27,6 @@ DEFAULT_BOT_AUTHORS = [
     r"^pre-commit-ci",
     r"^greenkeeper",
 ]
-#: A version as release tools write it: 1.2, v2.0.1, 2.0-rc1, 3.1.0.dev0, 0.4dev, 3.2 RC 1, 3.8-SNAPSHOT.
-_VERSION = (
-    r"v?\d+(?:\.\d+)+(?:[-. ]?(?:rc|alpha|beta|milestone|dev|snapshot|final|ga|post|pre|preview|m|a|b)[-. ]?\d*)?"
-)
-DEFAULT_RELEASE_PATTERN = (
-    # An optional branch tag or release-type prefix first: "[4.2.x] ", "chore(main): ", "(update) ".
-    r"^(?:\[[^\]\n]{1,40}\]\s*|\([^)\n]{1,30}\)\s*)?(?:(?:chore|build|ci|release|version)(?:\([^)\n]{1,40}\))?!?:\s*)?(?:"
-    # Release tools: "chore(release): 1.2.3", "[maven-release-plugin] prepare release x-1.2",
-    # "[Gradle Release Plugin] - new version commit".
-    r"chore\(release\)|\[[^\]\n]*\brelease\b[^\]\n]*\]"
-    # "Release 1.2.3", "release version 2.1.3", "Releasing v2.0", "Release commons-lang3 3.12.0".
-    rf"|releas(?:e|ing|ed)\s*:?\s+(?:version\s+)?{_VERSION}"
-    rf"|releas(?:e|ing|ed)\s+[\w.-]+\s+(?:version\s+)?{_VERSION}\W*$"
-    # "Prepare release 3.12.0", "Preparing for a 0.5.1 bugfix release", "Prepare 3.9 RC2".
-    r"|prepar(?:e|es|ed|ing)\b(?:\s+[\w.()-]+){0,5}?\s+(?:release|releasing|rc\d*)\b"
-    rf"|prepar(?:e|es|ed|ing)\s+(?:for\s+)?(?:the\s+)?(?:release\s+)?{_VERSION}\W*$"
-    # "Setting version to 2.0-rc1", "Bump version to 3.1.0.dev0", "Bump version: 1.2 -> 1.3",
-    # "Bumped version for 4.2.5 release", "Set next version"; not "Bump version of junit to 5.10".
-    r"|(?:set|sets|setting|update[sd]?|updating|change[sd]?|changing|bump(?:s|ed|ing)?|increment(?:s|ed|ing)?"
-    r"|raise[sd]?|raising)\s+(?:the\s+)?(?:project\s+|package\s+|pom\s+|release\s+|next\s+)?versions?"
-    r"(?:\s+numbers?)?(?:\s*:|\s+(?:to|for|as)\b|\W*$)"
-    r"|(?:post-release\s+)?version\s+bump|bump(?:ed|ing)?\s+to\s+v?\d"
-    # "Next development version", "prepare for next development iteration", "Back to snapshot",
-    # "start version 2.2.1", "Start the 2.41 cycle", "HEAD is 0.4dev".
-    r"|(?:(?:back|bump(?:ed)?|move[sd]?|moving|prepar(?:e|ed|ing))\s+(?:for\s+|to\s+)?)?(?:the\s+)?(?:next|new)\s+"
-    r"(?:development|dev|snapshot)\b|back\s+to\s+(?:development|dev|snapshot)\b"
-    rf"|(?:start|starting|begin|beginning|open|opening)\s+(?:the\s+)?(?:version\s+{_VERSION}|{_VERSION}\s+"
-    r"(?:development|dev|cycle)\b|(?:development|dev)\s+(?:of|on|for)\s+v?\d|(?:next\s+)?(?:development|dev)\s+"
-    r"(?:cycle|version|iteration)\b)"
-    rf"|(?:head|master|main|trunk)\s+is\s+(?:now\s+)?(?:at\s+)?{_VERSION}"
-    # "Update CHANGES for the 4.2 release", "Update changelog for 2.3 release", "Update download page
-    # in preparation for 3.6 release", "Release notes for 2.0"; not "Update changes.xml for LANG-12".
-    r"|(?:update[sd]?|updating|prepar(?:e|ed|ing)|finali[sz](?:e|ed|ing))\s+(?:[\w.-]+\s+){0,4}?(?:for|to|in)\s+"
-    rf"(?:preparation\s+for\s+)?(?:the\s+|a\s+)?(?:upcoming\s+|next\s+|new\s+)?(?:release\s+(?:of\s+)?{_VERSION}"
-    rf"|{_VERSION}\s+(?:release|rc\d*)\b)"
-    rf"|(?:changes|changelog|change\s+log|news|release[\s-]+notes|history)(?:\.\w+)?\s+for\s+(?:[\w.-]+\s+)?{_VERSION}"
-    # "3.9 -> 3.10-SNAPSHOT", and a subject that is a version: "1.2.3", "v1.2.3", "Flask 2.0.1".
-    rf"|{_VERSION}\s*(?:->|→|=>|to)\s*{_VERSION}"
-    rf"|(?:version\s+|[\w.-]+\s+)?{_VERSION}(?:\s+(?:release|released|final))?\W*$"
-    r")"
-)
-
-
-_DOTTED = re.compile(r"[0-9]\.[0-9]")
-
-
-def _may_be_release(subject: str) -> bool:
-    """What every match of DEFAULT_RELEASE_PATTERN holds: a dotted version or one of a few words.
-    A few C-level searches rule out most subjects before the pattern's many branches are tried."""
-    if _DOTTED.search(subject) is not None:
-        return True
-    lower = subject.lower()
-    return "releas" in lower or "version" in lower or "dev" in lower or "snapshot" in lower or "bump" in lower \
-        or " rc" in lower
-
-
 class Key:
     """One config key: its kind (bool, int, str, choice, list, regex, regex-list, severity-map)."""
 
@@ -189,8 +134,9 @@ class Config:
         # Built-in defaults are reviewed and run on `re`; only user patterns need RE2 (regexguard).
         ignore_case = section == "exempt"
         if spec.kind == "regex" and isinstance(spec.default, str):
-            gate = _may_be_release if spec.default is DEFAULT_RELEASE_PATTERN else None
-            value: object = builtin(spec.default, ignore_case, gate) if spec.default else None
+            # The default release pattern is searched one form at a time (linter/releases.py).
+            faster = DefaultReleaseMatcher() if spec.default is DEFAULT_RELEASE_PATTERN else None
+            value: object = builtin(spec.default, ignore_case, faster) if spec.default else None
         elif spec.kind == "regex-list" and isinstance(spec.default, list):
             value = [builtin(p, ignore_case) for p in spec.default]
         else:

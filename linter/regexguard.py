@@ -14,7 +14,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any, Protocol
+
+TYPE_CHECKING = False  # not typing's: config imports this module on the commit-msg hook's path
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+
+    class _Compiled(Protocol):
+        """A compiled pattern of RE2 or `re`: both answer these two, each with its own match type."""
+
+        def search(self, text: str, /) -> Any: ...
+
+        def finditer(self, text: str, /) -> Iterator[Any]: ...
 
 #: Characters in one pattern: room for the default release pattern, not for a program.
 MAX_PATTERN_LENGTH = 4000
@@ -33,14 +43,6 @@ MAX_MATCHES = 1000
 
 class UnsafePattern(ValueError):
     """The pattern is invalid, or RE2 cannot run it."""
-
-
-class _Compiled(Protocol):
-    """A compiled pattern of RE2 or `re`: both answer these two, each with its own match type."""
-
-    def search(self, text: str, /) -> Any: ...
-
-    def finditer(self, text: str, /) -> Iterator[Any]: ...
 
 
 class Regex:
@@ -83,13 +85,38 @@ class Regex:
         return str(chosen)
 
 
-def builtin(pattern: str, ignore_case: bool = False, gate: Callable[[str], bool] | None = None) -> Regex:
-    """A reviewed built-in pattern, on `re` (no RE2 import on the hook's path). `gate`, when
-    given, is a cheap test that every text the pattern matches passes: it runs first."""
-    regex = Regex(re.compile(pattern, re.IGNORECASE if ignore_case else 0), pattern, ignore_case, "re")
-    if gate is not None:
-        search = regex.matches
-        regex.matches = lambda text: gate(text) and search(text)
+class _Deferred:
+    """A built-in pattern compiled on first use: a large one takes milliseconds to compile, which
+    the commit-msg hook would pay on every commit that never needs it."""
+
+    __slots__ = ("_compiled", "_flags", "_pattern")
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        self._pattern = pattern
+        self._flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def _get(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._pattern, self._flags)
+        return self._compiled
+
+    def search(self, text: str, /) -> re.Match[str] | None:
+        return self._get().search(text)
+
+    def finditer(self, text: str, /) -> Iterator[re.Match[str]]:
+        return self._get().finditer(text)
+
+
+def builtin(pattern: str, ignore_case: bool = False, matches: Callable[[str], object] | None = None) -> Regex:
+    """A reviewed built-in pattern, on `re` (no RE2 import on the hook's path). `matches`, when
+    given, answers `matches` in its place (the same answers, found faster), and the pattern
+    itself is compiled only if something else asks it."""
+    flags = re.IGNORECASE if ignore_case else 0
+    if matches is None:
+        return Regex(re.compile(pattern, flags), pattern, ignore_case, "re")
+    regex = Regex(_Deferred(pattern, flags), pattern, ignore_case, "re")
+    regex.matches = matches
     return regex
 
 

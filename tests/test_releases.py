@@ -13,9 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linter.checks import CommitContext
-from linter.config import DEFAULT_RELEASE_PATTERN, Config, _may_be_release, validate
+from linter.config import Config, validate
 from linter.engine import exemptions
 from linter.message import parse
+from linter.releases import _DOTTED_MARK, _PREFIX, DEFAULT_RELEASE_PATTERN, FORMS, DefaultReleaseMatcher
 
 RELEASES = [
     "Setting version to 2.0-rc1",
@@ -70,6 +71,8 @@ NOT_RELEASES = [
     "Set the default timeout to 30 s",
     "Document Java version requirements for 3.2",
     "fix: release memory of 2.0 buffers",
+    "Prepare for 3.11 site.",
+    "Minor 3.0 updates",
 ]
 
 
@@ -111,11 +114,21 @@ WORDS = ["release", "Release", "releasing", "version", "Version", "bump", "set",
          "3.1.0.dev0", "0.4dev", "2.0-rc1", "->", "junit", "from", "5.10", "LANG-12", "#12", "a", "x"]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=8))
-def test_the_cheap_release_test_never_hides_a_release(words: list[str]) -> None:
-    """The default pattern is tried only on subjects that pass a cheap test; that test must pass
-    every subject the pattern matches."""
+def test_the_default_pattern_is_searched_form_by_form_with_the_same_answers(words: list[str]) -> None:
+    """Built in, the pattern is tried one form at a time, each only on subjects holding what it
+    needs: the answers must be the whole pattern's, and every form's needles must hold."""
     subject = " ".join(words)
-    if re.search(DEFAULT_RELEASE_PATTERN, subject, re.IGNORECASE):
-        assert _may_be_release(subject), subject
+    assert DefaultReleaseMatcher()(subject) == bool(re.search(DEFAULT_RELEASE_PATTERN, subject, re.IGNORECASE))
+    lower = subject.lower()
+    for needles, form in FORMS:
+        if re.search(_PREFIX + "(?:" + form + ")", subject, re.IGNORECASE):
+            dotted = re.search(r"[0-9]\.[0-9]", subject) is not None
+            assert any(dotted if n == _DOTTED_MARK else n in lower for n in needles), (subject, form)
+
+
+def test_release_subjects_are_matched_form_by_form_too() -> None:
+    matcher = DefaultReleaseMatcher()
+    assert all(matcher(subject) for subject in RELEASES)
+    assert not any(matcher(subject) for subject in NOT_RELEASES)
