@@ -129,8 +129,18 @@ _PR_GATE = re.compile(r"prs?[ \t#:=]")
 
 #: Where a ticket is written rather than mentioned: at the start of a line, after an opening
 #: bracket or a trailer key ("Refs: ", "Fixes: "), and after other references on that line.
-_TICKET_LEAD = re.compile(r"[ \t]*(?:[\w-]{1,40}:[ \t]*)?(?:[\[(]?[A-Z][A-Z0-9_]*-[0-9]+[\])]?[,;]?[ \t]+)*[\[(]?")
-_TWO_DIGITS = re.compile(r"[0-9]{2}")
+_TICKET_LEAD = r"[ \t]*(?:[\w-]{1,40}:[ \t]*)?(?:[\[(]?[A-Z][A-Z0-9_]*-[0-9]+[\])]?[,;]?[ \t]+)*[\[(]?"
+_TWO_DIGITS = r"[0-9]{2}"
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
+def _regex(pattern: str) -> re.Pattern[str]:
+    """`pattern`, compiled on first use: each compile costs the commit-msg hook, and most
+    messages never need these patterns (a version-shaped key, a merge, a reference in words)."""
+    compiled = _COMPILED.get(pattern)
+    if compiled is None:
+        compiled = _COMPILED[pattern] = re.compile(pattern)
+    return compiled
 #: How far into its line a ticket may stand and still be written as one.
 _LEAD_REACH = 80
 #: Powers of two from 16 to 4096: bit and block sizes (SHA-256, AES-128, UTF-16, RSA-2048).
@@ -146,7 +156,7 @@ def _doubtful(project: str, number: str) -> bool:
         len(number) == 1
         or number in _SIZES
         or number.endswith("000")
-        or (not project.isalpha() and _TWO_DIGITS.search(project) is not None)
+        or (not project.isalpha() and _regex(_TWO_DIGITS).search(project) is not None)
     )
 
 
@@ -157,14 +167,14 @@ def _written_as_ticket(text: str, start: int) -> bool:
     line_start = text.rfind("\n", max(0, start - _LEAD_REACH), start) + 1
     if line_start == 0 and start > _LEAD_REACH:
         return False
-    return _TICKET_LEAD.fullmatch(text, line_start, start) is not None
+    return _regex(_TICKET_LEAD).fullmatch(text, line_start, start) is not None
 
 
 #: The branch names of a merge's subject: GitHub's `Merge pull request #12 from owner/branch`,
 #: git's `Merge branch 'name' into main`, `Merge remote-tracking branch 'origin/x'`. They name branches,
 #: not tickets: `owner/bugfix-#2933` in one is not a reference, nor `owner/bugfix` a repository
 #: (the pull request's own #12 still is one).
-_MERGE_BRANCHES = re.compile(r"'[^'\n]*'|(?<=\bfrom )\S+|(?<=\binto )\S+")
+_MERGE_BRANCHES = r"'[^'\n]*'|(?<=\bfrom )\S+|(?<=\binto )\S+"
 
 
 def _branch_spans(text: str) -> list[tuple[int, int]]:
@@ -172,7 +182,7 @@ def _branch_spans(text: str) -> list[tuple[int, int]]:
     subject_end = text.find("\n")
     if subject_end < 0:
         subject_end = len(text)
-    return [m.span() for m in _MERGE_BRANCHES.finditer(text, 0, subject_end)]
+    return [m.span() for m in _regex(_MERGE_BRANCHES).finditer(text, 0, subject_end)]
 
 
 def _outside(spans: list[tuple[int, int]], hidden: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -193,8 +203,8 @@ def _outside(spans: list[tuple[int, int]], hidden: list[tuple[int, int]]) -> lis
 class TicketMatcher:
     """Finds ticket references in text, per the configured trackers, keys and patterns."""
 
-    __slots__ = ("_any_needle", "_by_need", "_custom", "_gh_dash_re", "_key_re", "_needles", "_others",
-                 "_plain_needles", "_words_re", "project_keys", "trackers")
+    __slots__ = ("_any_needle", "_by_need", "_custom", "_gh_dash", "_key_re", "_needles", "_others",
+                 "_plain_needles", "_word_forms", "project_keys", "trackers")
 
     def __init__(
         self,
@@ -207,8 +217,8 @@ class TicketMatcher:
         self._custom = list(custom_patterns or ())
         enabled = {p for tracker in self.trackers for p in _BUILTIN.get(tracker, ())}
         self._key_re = re.compile(_KEY) if _KEY in enabled else None
-        self._words_re = re.compile(_WORDS) if _WORDS in enabled else None
-        self._gh_dash_re = re.compile(_GH_DASH) if _GH_DASH in enabled else None
+        self._word_forms = _WORDS if _WORDS in enabled else None
+        self._gh_dash = _GH_DASH if _GH_DASH in enabled else None
         others: list[str] = []
         for tracker in self.trackers:
             for pattern in _BUILTIN.get(tracker, ()):
@@ -270,7 +280,7 @@ class TicketMatcher:
             if configured:
                 if project in configured:
                     found.append(m.span())
-            elif project in NOT_PROJECT_KEYS or (project == "GH" and self._gh_dash_re is not None):
+            elif project in NOT_PROJECT_KEYS or (project == "GH" and self._gh_dash is not None):
                 continue  # GH-123 is GitHub's own form, found with it
             elif not _doubtful(project, number) or _written_as_ticket(text, m.start()):
                 found.append(m.span())
@@ -278,18 +288,18 @@ class TicketMatcher:
     def _words(self, text: str, found: list[tuple[int, int]]) -> None:
         """Add the references written in words ("issue 5342", "gh-1234") to `found`."""
         lower = text.lower()
-        if self._words_re is not None and (
+        if self._word_forms is not None and (
             "bug" in lower or "issue" in lower or "ticket" in lower or "request" in lower
             or _PR_GATE.search(lower) is not None
         ):
-            found.extend(m.span() for m in self._words_re.finditer(text))
-        if self._gh_dash_re is not None and "gh-" in lower:
-            found.extend(m.span() for m in self._gh_dash_re.finditer(text))
+            found.extend(m.span() for m in _regex(self._word_forms).finditer(text))
+        if self._gh_dash is not None and "gh-" in lower:
+            found.extend(m.span() for m in _regex(self._gh_dash).finditer(text))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every ticket reference in `text`, in order of appearance."""
         found: list[tuple[int, int]] = []
-        if self._words_re is not None or self._gh_dash_re is not None:
+        if self._word_forms is not None or self._gh_dash is not None:
             self._words(text, found)
         if self._others:
             # Every other pattern needs a `#`, a `!` or a `://` and none matches across white
@@ -381,12 +391,12 @@ class TicketMatcher:
         return None
 
 
-_KEY_TICKET = re.compile(r"([A-Z][A-Z0-9_]*)-[0-9]+")
-_WORD_TICKET = re.compile(_WORDS + "|" + _GH_DASH)
-_BROWSE = re.compile(r"/(?:browse|issue)/([A-Za-z][A-Za-z0-9_]*)-[0-9]+")
-_GITLAB_URL = re.compile(r"https?://[^/\s]+/([^\s]+?)/-/(?:issues|merge_requests|work_items)/")
-_REPO_URL = re.compile(r"/([\w.-]+/[\w.-]+)/(?:issues|pull|pulls|discussions)/[0-9]+")
-_HOST = re.compile(r"https?://([^/\s:?#]+)")
+_KEY_TICKET = r"([A-Z][A-Z0-9_]*)-[0-9]+"
+_WORD_TICKET = _WORDS + "|" + _GH_DASH
+_BROWSE = r"/(?:browse|issue)/([A-Za-z][A-Za-z0-9_]*)-[0-9]+"
+_GITLAB_URL = r"https?://[^/\s]+/([^\s]+?)/-/(?:issues|merge_requests|work_items)/"
+_REPO_URL = r"/([\w.-]+/[\w.-]+)/(?:issues|pull|pulls|discussions)/[0-9]+"
+_HOST = r"https?://([^/\s:?#]+)"
 
 
 def project_of(ticket: str) -> str:
@@ -394,7 +404,7 @@ def project_of(ticket: str) -> str:
     `org/repo` for org/repo#1 and its issue and pull request URLs, `#` for the repository's own
     numbered issues (#1, GH-1, "issue 1", "bug 1"), `!` for its merge requests, `AB#` for Azure
     Boards, and the host for another tracker's URL."""
-    m = _KEY_TICKET.fullmatch(ticket)
+    m = _regex(_KEY_TICKET).fullmatch(ticket)
     if m:
         return "#" if m.group(1) == "GH" else m.group(1)
     if ticket.startswith("AB#") or "/_workitems/" in ticket:
@@ -407,11 +417,11 @@ def project_of(ticket: str) -> str:
                 head = ticket.split(mark, 1)[0]
                 if "/" in head:
                     return head
-        if _WORD_TICKET.fullmatch(ticket):
+        if _regex(_WORD_TICKET).fullmatch(ticket):
             return "#"
         return "(other)"
     for pattern in (_BROWSE, _GITLAB_URL, _REPO_URL, _HOST):
-        m = pattern.search(ticket)
+        m = _regex(pattern).search(ticket)
         if m:
             return m.group(1)
     return "(other)"
