@@ -120,7 +120,11 @@ def test_the_default_pattern_is_searched_form_by_form_with_the_same_answers(word
     """Built in, the pattern is tried one form at a time, each only on subjects holding what it
     needs: the answers must be the whole pattern's, and every form's needles must hold."""
     subject = " ".join(words)
-    assert DefaultReleaseMatcher()(subject) == bool(re.search(DEFAULT_RELEASE_PATTERN, subject, re.IGNORECASE))
+    expected = bool(re.search(DEFAULT_RELEASE_PATTERN, subject, re.IGNORECASE))
+    assert DefaultReleaseMatcher()(subject) == expected  # form by form
+    many = DefaultReleaseMatcher()
+    for _ in range(DefaultReleaseMatcher.FORM_BY_FORM + 1):
+        assert many(subject) == expected  # and with the whole pattern, as a long range does
     lower = subject.lower()
     for needles, form in FORMS:
         if re.search(_PREFIX + "(?:" + form + ")", subject, re.IGNORECASE):
@@ -128,7 +132,11 @@ def test_the_default_pattern_is_searched_form_by_form_with_the_same_answers(word
             assert any(dotted if n == _DOTTED_MARK else n in lower for n in needles), (subject, form)
 
 
-def test_release_subjects_are_matched_form_by_form_too() -> None:
+def test_release_subjects_are_matched_form_by_form_and_whole() -> None:
+    for subject in RELEASES:
+        assert DefaultReleaseMatcher()(subject), subject
+    for subject in NOT_RELEASES:
+        assert not DefaultReleaseMatcher()(subject), subject
     matcher = DefaultReleaseMatcher()
     assert all(matcher(subject) for subject in RELEASES)
     assert not any(matcher(subject) for subject in NOT_RELEASES)
