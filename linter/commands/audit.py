@@ -71,11 +71,18 @@ def _setting(args: object, name: str, cfg: Any, key: str) -> Any:
     return value if value is not None else cfg.get(key, "audit")
 
 
+#: More lint workers than this only costs memory and forks (a config in a pull request sets it).
+MAX_WORKERS = 64
+
+
 def _check_numbers(args: object) -> None:
     for option in ("top", "missing", "workers"):
         value = getattr(args, option, None)
         if value is not None and value < 0:
             raise CtxlintError(f"--{option} must be 0 or more, got {value}")
+    threshold = getattr(args, "fail_under", None)
+    if threshold is not None and not 0 <= threshold <= 100:  # also refuses nan, which never compares below
+        raise CtxlintError(f"--fail-under must be a percentage from 0 to 100, got {threshold:g}")
 
 
 def run(args: object) -> int:
@@ -94,7 +101,7 @@ def run(args: object) -> int:
     if since is not None and until is not None and since >= until:
         raise CtxlintError("--since must be before --until")
     missing = _setting(args, "missing", cfg, "missing-limit")
-    workers = _setting(args, "workers", cfg, "workers") or None
+    workers = min(_setting(args, "workers", cfg, "workers"), MAX_WORKERS) or None
     progress = None
     bar = None
     if not args.no_progress and sys.stderr.isatty():  # type: ignore[attr-defined]
@@ -144,6 +151,11 @@ def _merge(args: object, files: list[str]) -> int:
             raise CtxlintError(f"{path}: cannot read: {exc.strerror}") from None
         except ValueError as exc:
             raise CtxlintError(f"{path}: not JSON: {exc}") from None
+        except RecursionError:
+            raise CtxlintError(f"{path}: not an audit report: nested too deeply") from None
+        problem = audit_merge.check_report(data)
+        if problem is not None:
+            raise CtxlintError(f"{path}: {problem}")
         name = str((data.get("repository") or {}).get("name") or "") if isinstance(data, dict) else ""
         name = name or os.path.splitext(os.path.basename(path))[0]
         names[name] = names.get(name, 0) + 1
