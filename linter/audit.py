@@ -578,6 +578,11 @@ def valid_state(state: object, count: int) -> str | None:
     for name, ok in checks:
         if not ok:
             return f"aggregate state has a malformed {name!r}"
+    # Every commit falls in exactly one week, month and author: their sums are the totals.
+    for name in ("by_week", "by_month", "by_author"):
+        sums = [sum(column) for column in zip(*tables[name].values())] or [0] * _WIDTH
+        if sums != state["totals"]:
+            return f"aggregate state's {name!r} does not add up to its totals"
     return None
 
 
@@ -698,14 +703,16 @@ def audit(root: str, cfg: Config, options: Options, owners: Owners | None = None
         warnings.append("the repository has no commits yet")
     else:
         try:
-            _run(root, cfg, options, owners, agg, in_period, cache_info)
+            damage = _run(root, cfg, options, owners, agg, in_period, cache_info)
         except CacheError as exc:
             # Found only while replaying: what was added so far is dropped, and a fresh walk
             # writes a new cache in place of the damaged one.
             agg = Aggregator(options.missing_limit)
             cache_info = {"used": False, "cached_commits": 0, "new_commits": 0, "relinted": 0}
             _run(root, cfg, options, owners, agg, in_period, cache_info, read_cache=False)
-            _note(cache_info, f"the audit cache did not validate ({exc}); it was rebuilt")
+            damage = str(exc)
+        if damage is not None:
+            _note(cache_info, f"the audit cache did not validate ({damage}); the history was read again")
     report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "ctxlint", "version": __version__},
@@ -745,7 +752,7 @@ def _note(cache_info: dict[str, Any], text: str) -> None:
     cache_info.setdefault("note", text)
 
 
-def _open_cache(root: str, key: str, cache_info: dict[str, Any]) -> tuple[Cache | None, dict[str, Any] | None]:
+def _open_cache(root: str, key: str) -> tuple[Cache | None, dict[str, Any] | None]:
     """The cache and its validated index; (None, None) when the git directory cannot be read."""
     try:
         cache = Cache.for_repository(gitio.git_dir(root), key)
@@ -756,8 +763,6 @@ def _open_cache(root: str, key: str, cache_info: dict[str, Any]) -> tuple[Cache 
         problem = valid_state(meta["state"], meta["count"])
         if problem is not None:
             cache.problem, meta = f"the index's {problem}", None
-    if cache.problem is not None:
-        _note(cache_info, f"the audit cache did not validate ({cache.problem}); it was rebuilt")
     return cache, meta
 
 
@@ -782,7 +787,8 @@ def _run(
     in_period: Callable[[int], bool] | None,
     cache_info: dict[str, Any],
     read_cache: bool = True,
-) -> None:
+) -> str | None:
+    """Fold the walk into `agg` (through the cache when it holds); what was wrong with the cache."""
     names, tips, negatives = _split_revisions(options.revisions, root)
     cache: Cache | None = None
     meta: dict[str, Any] | None = None
@@ -798,7 +804,7 @@ def _run(
                 f"missing={options.missing_limit}",
             ],
         )
-        cache, meta = _open_cache(root, key, cache_info)
+        cache, meta = _open_cache(root, key)
         if not read_cache:
             meta = None
         notes = gitio.notes_map(root)
@@ -883,13 +889,14 @@ def _run(
         raise
     if in_period is None:
         full = agg
+    damage = cache.problem if cache is not None else None
     if writer is None or cache is None or full is None:
-        return
+        return damage
     if writer.error is not None:
         _note(cache_info, _unwritable(cache, writer.error))
-        return
+        return damage
     if segment is None and meta is not None and tips == meta["tips"] and notes == meta.get("notes"):
-        return  # nothing changed
+        return damage  # nothing changed
     if rebuild or meta is None:
         segments = [segment] if segment else []
         stored = writer.count
@@ -901,6 +908,7 @@ def _run(
         cache.save_meta(cache.compact(new_meta))
     except OSError as exc:  # a read-only or full .git must not fail the audit
         _note(cache_info, _unwritable(cache, exc.strerror or str(exc)))
+    return damage
 
 
 def _relint(shas: list[str], root: str, cfg: Config, owners: Owners | None, depth: int) -> dict[str, Record]:

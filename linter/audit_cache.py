@@ -133,10 +133,10 @@ class Cache:
         try:
             with _open_regular(self.meta_path) as handle:
                 data = handle.read()
-        except FileNotFoundError:
+        except OSError:  # absent, or unreadable: writing it says whether the folder is usable
             return None
-        except (OSError, CacheError) as exc:
-            self.problem = f"cannot read the index: {getattr(exc, 'strerror', None) or exc}"
+        except CacheError as exc:
+            self.problem = str(exc)
             return None
         digest, payload = data[:_DIGEST_SIZE], data[_DIGEST_SIZE:]
         if len(data) <= _DIGEST_SIZE or hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() != digest:
