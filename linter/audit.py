@@ -571,7 +571,8 @@ def _is_strs(value: object) -> bool:
 
 
 def _is_missing(item: object) -> bool:
-    if not (type(item) is tuple and len(item) == 3 and _is_count(item[0]) and type(item[1]) is int):
+    if not (type(item) is tuple and len(item) == 3 and type(item[0]) in (int, float)
+            and math.isfinite(item[0]) and type(item[1]) is int):
         return False
     entry = item[2]
     return (type(entry) is tuple and len(entry) == 7 and all(type(entry[i]) is str for i in (0, 2, 3, 4))
@@ -739,7 +740,10 @@ def audit(root: str, cfg: Config, options: Options, owners: Owners | None = None
     agg = Aggregator(options.missing_limit)
     cache_info: dict[str, Any] = {"used": False, "cached_commits": 0, "new_commits": 0, "relinted": 0}
     if empty:
-        warnings.append("the repository has no commits yet")
+        if history.any_commit(root):
+            warnings.append("HEAD is an unborn branch with no commits yet: name a branch to audit it")
+        else:
+            warnings.append("the repository has no commits yet")
     else:
         try:
             damage = _run(root, cfg, options, owners, agg, in_period, cache_info)
@@ -894,7 +898,10 @@ def _run(
         period_args: list[str] = []
     else:
         walk = [*tips, *(f"^{sha}" for sha in negatives)]
-        period_args = _period_args(options)
+        # A damaged cache is replaced now, by a whole walk, even for a period: left in place, it
+        # would be found damaged (and the history read again) on every period run.
+        damaged = not read_cache or (cache is not None and cache.problem is not None)
+        period_args = [] if damaged else _period_args(options)
     # A walk cut by --since/--until is partial: cache only complete walks.
     writer = _open_writer(cache, cache_info) if cache is not None and not period_args else None
     # Without a period the report IS the whole walk: one aggregator serves both. With a period,

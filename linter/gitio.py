@@ -405,7 +405,9 @@ def _commit(fields: list[str]) -> Commit:
     else:
         sha, parents, name, email, stamp, message = fields
         note = ""
-    return Commit(sha.lstrip("\n"), tuple(parents.split()), name, email, timestamp(stamp), message, note)
+    # timestamp()'s common case inline: this runs once per commit of a range
+    when = int(stamp) if 0 < len(stamp) < 12 else timestamp(stamp)
+    return Commit(sha.lstrip("\n"), tuple(parents.split()), name, email, when, message, note)
 
 
 def succeeds(args: Sequence[str], cwd: str | None = None) -> bool:
@@ -530,7 +532,7 @@ def _stat_commit(fields: list[bytes]) -> Commit:
     sha, parents, name, email, stamp = fields[:5]
     note = fields[5] if len(fields) == 7 else b""
     return Commit(_decode(sha).lstrip("\n"), tuple(_decode(parents).split()), _decode(name), _decode(email),
-                  timestamp(stamp), _decode(fields[-1]), _decode(note))
+                  int(stamp) if 0 < len(stamp) < 12 else timestamp(stamp), _decode(fields[-1]), _decode(note))
 
 
 def count_commits(rev_args: Sequence[str], cwd: str | None = None, extra: Sequence[str] = ()) -> int:

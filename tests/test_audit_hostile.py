@@ -341,3 +341,48 @@ def test_a_damaged_segment_is_never_read_as_fewer_commits(repo: Repo, history: d
     segment.write_bytes(data[: len(data) // 2])
     report = audit_report(repo.path, "--since", "2026-01-01")
     assert report["totals"]["commits"] == 9
+
+
+# -- relatives: what else git, a config or the command line can hand the audit -------------------
+
+
+def test_an_unborn_branch_beside_real_ones_is_not_an_empty_repository(repo: Repo) -> None:
+    repo.commit(f"Add the first page{WHY}", {"page.txt": "one line\n"})
+    (repo.path / "logo.bin").write_bytes(b"\x00\x01\x02" * 100)
+    repo.commit(f"Add the binary logo{WHY}", {})
+    repo.git("checkout", "-q", "--orphan", "fresh")
+    proc = run_ctxlint("audit", "--format", "json", cwd=repo.path)
+    assert proc.returncode == 0, proc.stderr
+    assert any("unborn branch" in w for w in json.loads(proc.stdout)["warnings"])
+    proc = run_ctxlint("audit", "nosuch", cwd=repo.path)
+    assert proc.returncode == 2 and proc.stderr == "ctxlint: revision 'nosuch' is not in this repository\n"
+    report = audit_report(repo.path, "main")
+    assert report["totals"]["commits"] == 2 and report["totals"]["lines"] == 1  # a binary file: no lines
+
+
+def test_a_missing_revision_with_a_cache_is_one_line(repo: Repo, history: dict[str, str]) -> None:
+    audit_report(repo.path)
+    proc = run_ctxlint("audit", "main..nosuch", cwd=repo.path)
+    assert proc.returncode == 2 and proc.stderr == "ctxlint: revision 'nosuch' is not in this repository\n"
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "101"])
+def test_fail_under_must_be_a_percentage(repo: Repo, history: dict[str, str], value: str) -> None:
+    proc = run_ctxlint("audit", "--fail-under", value, cwd=repo.path)
+    assert proc.returncode == 2 and proc.stderr.startswith("ctxlint: --fail-under must be a percentage"), proc.stderr
+
+
+def test_a_config_asking_for_a_hundred_thousand_workers_is_capped(repo: Repo) -> None:
+    """A pull request's own config is read in CI: its worker count must not fork a process storm."""
+    stream = "".join(
+        f"commit refs/heads/main\ncommitter Ada <ada@example.com> {1700000000 + i} +0000\n"
+        f"data {len(m := f'Change {i}{WHY}')}\n{m}\nM 644 inline f{i % 7}.txt\ndata 2\n{i % 10}\n\n"
+        for i in range(300)
+    )
+    repo.git("fast-import", "--quiet", input=stream)
+    (repo.path / ".ctxlint.toml").write_text("[audit]\nworkers = 100000\n")
+    proc = subprocess.run([sys.executable, "-m", "linter", "audit", "--format", "json", "--no-cache"],
+                          cwd=repo.path, capture_output=True, text=True, env=ctxlint_env(), timeout=120,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["totals"]["commits"] == 300
