@@ -52,7 +52,17 @@ TARGETS = {
 
 
 def corpora_dir() -> str:
-    return os.environ.get("CTXLINT_CORPORA") or os.path.join(os.path.dirname(ROOT), "shared", "corpora")
+    """CTXLINT_CORPORA, else the first `shared/corpora` beside the checkout or one of its parents
+    (a worktree sits a level deeper than the main checkout)."""
+    if os.environ.get("CTXLINT_CORPORA"):
+        return os.environ["CTXLINT_CORPORA"]
+    folder = ROOT
+    while os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+        candidate = os.path.join(folder, "shared", "corpora")
+        if os.path.isdir(candidate):
+            return candidate
+    return os.path.join(os.path.dirname(ROOT), "shared", "corpora")
 
 
 class PlainBM25:
@@ -188,9 +198,7 @@ def evaluate(name: str, quick: bool, negatives_extra: list[str]) -> dict[str, ob
             ranks_ours.append([i for i, m in enumerate(ours) if m.entry.path in targets])
             ranks_base.append([i for i, m in enumerate(theirs) if m[0] in targets])
             counts.append(len(targets))
-            flagged = {
-                r.entry.path for r in reopening.detect(index, subject, body, threshold, exclude=[qdoc])
-            }
+            flagged = {r.entry.path for r in reopening.detect(index, subject, body, threshold, exclude=[qdoc])}
             strengths = reopen_scores(index, subject, body, [qdoc])
             reported = sorted(strengths, key=lambda p: -strengths[p])[: reopening.MAX_REPORTED]
             for target in pair["targets_closed"]:
@@ -362,13 +370,9 @@ def main(argv: Sequence[str]) -> int:
             key = f"ours flagged {label}"
             if key in r:
                 hits, total = r[key]  # type: ignore[misc]
-                rows.append(
-                    (f"{name} {label} flagged", f"{hits / total:.3f} ({hits}/{total})", "0.020*", "<= 0.02")
-                )
+                rows.append((f"{name} {label} flagged", f"{hits / total:.3f} ({hits}/{total})", "0.020*", "<= 0.02"))
                 checks.append((f"{name} {label} flagged", hits / total, 0.02, hits / total <= 0.02))
-        rows.append(
-            (f"{name} why latency ms/query", f"{r['ours ms/query']:.2f}", f"{r['bm25 ms/query']:.2f}", "")
-        )
+        rows.append((f"{name} why latency ms/query", f"{r['ours ms/query']:.2f}", f"{r['bm25 ms/query']:.2f}", ""))
         if name == "peps":
             text = r["ours query_text"]
             assert isinstance(text, tuple)
@@ -392,9 +396,7 @@ def main(argv: Sequence[str]) -> int:
             "< 30",
         )
     )
-    rows.append(
-        ("whole check-msg hook process (ms)", f"{lat['hook process ms']:.0f}", "", "incl. Python start")
-    )
+    rows.append(("whole check-msg hook process (ms)", f"{lat['hook process ms']:.0f}", "", "incl. Python start"))
     checks.append(("cold build (s)", lat["cold build s"], 1.0, lat["cold build s"] < 1.0))
     checks.append(("warm check (ms)", lat["warm check ms"], 30.0, lat["warm check ms"] < 30.0))
     width = max(len(r[0]) for r in rows)
