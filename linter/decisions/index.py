@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 # The record parser is imported only to (re)build the index: a warm check never parses a record.
 
 #: Bump when analysis or scoring changes: old caches are then ignored and rebuilt.
-FORMAT = 11
+FORMAT = 12
 
 K1 = 1.2
 B = 0.75
@@ -377,12 +377,18 @@ def refers_to(ref: str, path: str, number: int | None, holder: str = "") -> bool
 
 
 def mentions(text: str, path: str, number: int | None) -> bool:
-    """Whether free text names the record at `path` (ADR-7, decision 7, its file name)."""
+    """Whether free text names the record at `path`: ADR-7, decision 7, its file name, or the slug
+    of its file name ("bosh-access-with-mtls" of `ADR041-bosh-access-with-mtls.html.md`, as in a
+    diagram named after the record)."""
     if number is not None:
         for found in re.finditer(r"\b(?:ADR|decision)[-_ #]?0*(\d{1,6})\b", text, re.IGNORECASE):
             if int(found.group(1)) == number:
                 return True
-    return path.rsplit("/", 1)[-1] in text
+    base = path.rsplit("/", 1)[-1]
+    if base in text:
+        return True
+    slug = re.sub(r"^(?:adr|dr|pep|rfc)?[-_ ]?\d+[-_ ]*", "", base.split(".", 1)[0], flags=re.IGNORECASE)
+    return slug.count("-") >= 2 and slug.lower() in text.lower()
 
 
 def _counts(terms: Iterable[str], into: dict[str, float], weight: float) -> None:
@@ -550,13 +556,15 @@ class Match:
     `coverage` the idf-weighted share of the record's title the query covers; `subject_share` the
     idf-weighted share of the query's subject words that occur in the record."""
 
-    __slots__ = ("confidence", "coverage", "entry", "score", "subject_share", "title_hits")
+    __slots__ = ("confidence", "coverage", "entry", "score", "subject_share", "title_hits", "title_size")
 
     def __init__(
         self, entry: Entry, score: float, confidence: float, coverage: float = 0.0, subject_share: float = 0.0
     ) -> None:
         self.subject_share = subject_share
         self.title_hits = 0
+        #: Content words in the record's title.
+        self.title_size = 0
         self.entry = entry
         self.score = score
         self.confidence = confidence
@@ -611,7 +619,7 @@ class Postings:
 class Index:
     """Postings of term -> (record numbers, impacts), with each record's Entry."""
 
-    __slots__ = ("docs", "entries", "impacts", "keys", "postings", "stamps")
+    __slots__ = ("_weights", "docs", "entries", "generic", "impacts", "keys", "postings", "stamps", "titles")
 
     def __init__(
         self,
@@ -621,10 +629,21 @@ class Index:
         impacts: array[float],
         stamps: dict[str, tuple[int, int, str]] | None = None,
         keys: list[str] | None = None,
+        titles: list[str] | None = None,
+        generic: frozenset[str] | None = None,
     ) -> None:
         self.entries = entries if isinstance(entries, Entries) else Entries.of(entries)
         #: Per record, its key terms (space-separated): see KEY_TERMS.
         self.keys = keys if keys is not None and len(keys) == len(self.entries) else [""] * len(self.entries)
+        #: Per record, its title's content words (space-separated), so that a query never analyses a title.
+        self.titles = (
+            titles
+            if titles is not None and len(titles) == len(self.entries)
+            else [" ".join(sorted(e.title_terms())) for e in self.entries]
+        )
+        #: GENERIC_WORDS as index terms, kept in the cache: analysing them costs a hook a few ms.
+        self.generic = generic if generic is not None else generic_terms()
+        self._weights: dict[int, tuple[list[tuple[str, float]], list[tuple[str, float]]]] = {}
         #: term -> (idf, offset, count) into the flat `docs` / `impacts` arrays.
         self.postings = postings
         self.docs = docs
@@ -688,7 +707,8 @@ class Index:
         offsets.append(len(docs))
         postings = Postings(terms, idfs, offsets)
         keys = key_terms(analysed, per_term, dict(zip(terms, idfs)))
-        return cls([a[0] for a in analysed], postings, docs, impacts, stamps, keys)
+        titles = [" ".join(sorted(t for t in a[1] if "_" not in t)) for a in analysed]
+        return cls([a[0] for a in analysed], postings, docs, impacts, stamps, keys, titles)
 
     @classmethod
     def from_records(cls, recs: Iterable[Record]) -> Index:
@@ -713,6 +733,8 @@ class Index:
             "docs": self.docs.tobytes(),
             "impacts": self.impacts.tobytes(),
             "keys": self.keys,
+            "titles": self.titles,
+            "generic": " ".join(sorted(self.generic)),
         }
 
     @classmethod
@@ -732,10 +754,15 @@ class Index:
         docs.frombytes(raw_docs)
         impacts: array[float] = array("f")
         impacts.frombytes(raw_impacts)
-        keys = data.get("keys")
-        if not (isinstance(keys, list) and all(isinstance(k, str) for k in keys)):
+        keys, titles, generic = data.get("keys"), data.get("titles"), data.get("generic")
+        if not (
+            isinstance(keys, list)
+            and isinstance(titles, list)
+            and isinstance(generic, str)
+            and all(isinstance(k, str) for k in keys + titles)
+        ):
             raise TypeError("not an index")
-        return cls(Entries(entries), table, docs, impacts, stamps, keys)
+        return cls(Entries(entries), table, docs, impacts, stamps, keys, titles, frozenset(generic.split()))
 
     # -- querying ---------------------------------------------------------------------------
 
@@ -745,7 +772,7 @@ class Index:
 
     def search(self, subject: str, body: str = "", limit: int = 10, exclude: Iterable[str] = ()) -> list[Match]:
         """Records ranked for a text given as subject (the topic) and body, best first."""
-        weights = query_weights(subject, body)
+        weights = query_weights(subject, body, self.generic)
         if not weights or not self.entries:
             return []
         subject_terms = set(words(subject))
@@ -754,7 +781,7 @@ class Index:
         subject_total = 0.0
         best_possible = 0.0
         unknown = self._max_idf()
-        generic = generic_terms()
+        generic = self.generic
         docs, impacts = self.docs, self.impacts
         for term, weight in weights.items():
             raw = self.postings.get(term)
@@ -784,10 +811,10 @@ class Index:
         query_terms = set(weights)
         results = []
         for i in ranked:
-            coverage, title_hits = self.title_coverage(self.entries[i], query_terms, self.keys[i])
+            coverage, title_hits = self.title_coverage(i, query_terms)
             # The boost looks at the subject alone: it names the text's topic, while a long body
             # covers some words of many titles.
-            by_subject = self.title_coverage(self.entries[i], subject_terms)[0]
+            by_subject = self.title_coverage(i, subject_terms, with_keys=False)[0]
             match = Match(
                 self.entries[i],
                 scores[i] * (1.0 + TITLE_COVERAGE_BOOST * by_subject),
@@ -796,35 +823,51 @@ class Index:
                 subject_hits[i] / subject_total if subject_total else 0.0,
             )
             match.title_hits = title_hits
+            match.title_size = len(self._title_weights(i)[0])
             results.append(match)
         results.sort(key=lambda m: -m.score)
         return results[:limit]
 
-    def title_coverage(self, entry: Entry, query_terms: set[str], keys: str = "") -> tuple[float, int]:
-        """The idf-weighted share of `entry`'s title words that occur in the query, and their number.
+    def _title_weights(self, doc: int) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+        """(title terms, key terms) of record `doc` with their weights, worked out once per index:
+        a range check asks about the same few records for hundreds of commits."""
+        known = self._weights.get(doc)
+        if known is None:
+            generic = self.generic
+            get = self.postings.get
+            title = []
+            for term in self.titles[doc].split():
+                raw = get(term)
+                title.append(
+                    (term, (raw[0] if raw is not None else 1.0) * (GENERIC_WEIGHT if term in generic else 1.0))
+                )
+            keys = []
+            for term in self.keys[doc].split():
+                raw = get(term)
+                keys.append((term, (raw[0] if raw is not None else 1.0) * KEY_WEIGHT))
+            known = self._weights[doc] = (title, keys)
+        return known
 
-        With `keys` (the record's key terms), the share is taken over the title and the key terms
-        (which count KEY_WEIGHT as much) when that is higher, and two key terms count as one title
-        word: a later text often names the topic by what the decision chose rather than by its title.
+    def title_coverage(self, doc: int, query_terms: set[str], with_keys: bool = True) -> tuple[float, int]:
+        """The idf-weighted share of record `doc`'s title words that occur in the query, and their number.
+
+        With its key terms, the share is taken over the title and the key terms (which count
+        KEY_WEIGHT as much) when that is higher, and two key terms count as one title word: a
+        later text often names the topic by what the decision chose rather than by its title.
         """
-        terms = entry.title_terms()
+        title, keys = self._title_weights(doc)
         total = hit = 0.0
         hits = 0
-        generic = generic_terms()
-        for term in terms:
-            raw = self.postings.get(term)
-            weight = (raw[0] if raw is not None else 1.0) * (GENERIC_WEIGHT if term in generic else 1.0)
+        for term, weight in title:
             total += weight
             if term in query_terms:
                 hit += weight
                 hits += 1
         coverage = hit / total if total else 0.0
-        if not keys:
+        if not with_keys or not keys:
             return coverage, hits
         key_hits = 0
-        for term in keys.split():
-            raw = self.postings.get(term)
-            weight = (raw[0] if raw is not None else 1.0) * KEY_WEIGHT
+        for term, weight in keys:
             total += weight
             if term in query_terms:
                 hit += weight
@@ -838,8 +881,9 @@ def key_terms(
     idfs: dict[str, float],
 ) -> list[str]:
     """Each record's KEY_TERMS strongest words outside its title: what the record keeps coming
-    back to besides its title (the option it chose, the acronym it spells out). A word must occur
-    at least twice in the record's weighted body; words are ranked by that count times idf."""
+    back to besides its title (the option it chose, the acronym it spells out). A word must weigh
+    KEY_MIN_COUNT in the record's body (its opening and decision count extra); words are ranked by
+    that weight times idf."""
     best: list[list[tuple[float, str]]] = [[] for _ in analysed]
     generic = generic_terms()
     for term, items in per_term.items():
@@ -858,7 +902,7 @@ def key_terms(
     return out
 
 
-def query_weights(subject: str, body: str = "") -> dict[str, float]:
+def query_weights(subject: str, body: str = "", generic: frozenset[str] | None = None) -> dict[str, float]:
     """Term -> weight for a query: the subject counts SUBJECT_WEIGHT times, repeats saturate."""
     raw: dict[str, float] = {}
     pairs: dict[str, float] = {}
@@ -868,7 +912,7 @@ def query_weights(subject: str, body: str = "") -> dict[str, float]:
         _counts(with_bigrams(terms), pairs, weight)
     # Repeating a word in a long body should not drown the subject's words; bigrams are weighted
     # after that saturation, so that in a short query they refine rather than dominate.
-    generic = generic_terms()
+    generic = generic if generic is not None else generic_terms()
     weights = {t: 2.0 * w / (w + 1.0) * (GENERIC_WEIGHT if t in generic else 1.0) for t, w in raw.items()}
     for t, w in pairs.items():
         weights[t] = BIGRAM_QUERY_WEIGHT * 2.0 * w / (w + 1.0)

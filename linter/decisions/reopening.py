@@ -30,6 +30,7 @@ DEFAULT_THRESHOLD = 55
 #: Closed matches reported per text: related records (v1 and v2 of a spec) often share a topic.
 MAX_REPORTED = 3
 MIN_TITLE_HITS = 2
+
 #: The bar, relative to the threshold, for a text whose wording goes against the record's outcome.
 CUED = 0.85
 #: The bar, relative to the threshold, for a text whose wording goes with the record's outcome
@@ -129,7 +130,7 @@ ONE_WORD_SUBJECT_SHARE = 0.6
 def strength(match: Match) -> float:
     """How surely the text is about this record's topic, 0..1 (0 below two shared title words)."""
     if match.title_hits < MIN_TITLE_HITS:
-        if match.title_hits == 1 and len(match.entry.title_terms()) == 1:
+        if match.title_hits == 1 and match.title_size == 1:
             return match.subject_share if match.subject_share >= ONE_WORD_SUBJECT_SHARE else 0.0
         return 0.0
     return float((match.coverage * match.subject_share) ** 0.5)
@@ -149,12 +150,14 @@ class Wording:
     """What a text's wording says, read once per text: does it follow a decision, change course,
     adopt something, leave something, or start with routine work?"""
 
-    __slots__ = ("carried_out", "changes", "start")
+    __slots__ = ("body_changes", "carried_out", "changes", "start")
 
     def __init__(self, subject: str, body: str = "") -> None:
-        text = f"{subject}\n{body}"
-        self.carried_out = re.search(_CARRIED_OUT, text, re.IGNORECASE) is not None
-        self.changes = has_reopen_wording(text) or re.search(_SUCCESSOR, subject, re.IGNORECASE) is not None
+        self.carried_out = re.search(_CARRIED_OUT, f"{subject}\n{body}", re.IGNORECASE) is not None
+        #: The subject says it changes course; or only the body does, which counts for less: a
+        #: rationale often says what "no longer" applies or what was done "instead of" a detail.
+        self.changes = has_reopen_wording(subject) or re.search(_SUCCESSOR, subject, re.IGNORECASE) is not None
+        self.body_changes = not self.changes and has_reopen_wording(body)
         self.start = ""
         if re.search(_LEAVE_START, subject, re.IGNORECASE):
             self.start = "leave"
@@ -176,7 +179,7 @@ class Wording:
                 return ALONG
             if self.start == "routine":
                 return CUED if self.changes else ALONG
-            return CUED if self.changes else 1.0
+            return CUED if self.changes or self.body_changes else 1.0
         # An accepted decision: moving away from it re-raises it, carrying it out does not. A bare
         # "Remove ..." or "Drop ..." is neutral: it is as often a warning or a flag being removed.
         if self.changes:
@@ -184,17 +187,25 @@ class Wording:
         if self.start == "leave":
             return 1.0
         if self.start == "adopt":
-            return NEVER  # "Implement ...", "Add ...", "Use ..." the accepted thing: carrying it out
+            # "Implement ...", "Add ...", "Use ..." the accepted thing carries it out, unless the
+            # body argues for a change ("we propose", "instead of"): then it may be a successor.
+            return ALONG if self.body_changes else NEVER
         if self.start:
             return ALONG
-        return 1.0
+        return CUED if self.body_changes else 1.0
 
 
 def bar(subject: str, body: str, threshold: float, entry: Entry | None = None) -> float | None:
     """The strength a match with `entry` needs for this text, or None when the text carries a
     decision out. Without an entry, the bar for an accepted decision."""
     factor = Wording(subject, body).factor(entry is not None and against(entry))
-    return None if factor is None else min(0.95, threshold * factor)
+    return None if factor is None else needed(threshold, factor)
+
+
+def needed(threshold: float, factor: float) -> float:
+    """The strength a match needs: the threshold moved by the wording's factor, capped below 1 so
+    that an exact match can still be reported, except for wording that never reopens."""
+    return NEVER if factor == NEVER else min(0.95, threshold * factor)
 
 
 def has_reopen_wording(text: str) -> bool:
@@ -237,7 +248,7 @@ def detect(
         factor = wording.factor(against(match.entry))
         if factor is None:
             return []
-        if value < min(0.95, threshold * factor):
+        if value < needed(threshold, factor):
             continue
         if names(text, match.entry) or any(match.entry.refers_to(a, holder) for a in acks):
             continue
