@@ -706,7 +706,7 @@ class Index:
             impacts.extend([weight * tf / (tf + k1) for tf in items[1::2]])
         offsets.append(len(docs))
         postings = Postings(terms, idfs, offsets)
-        keys = key_terms(analysed, per_term, dict(zip(terms, idfs)))
+        keys = key_terms(analysed, dict(zip(terms, idfs)), generic_terms())
         titles = [" ".join(sorted(t for t in a[1] if "_" not in t)) for a in analysed]
         return cls([a[0] for a in analysed], postings, docs, impacts, stamps, keys, titles)
 
@@ -877,28 +877,23 @@ class Index:
 
 def key_terms(
     analysed: Sequence[tuple[Entry, dict[str, float], dict[str, float], int]],
-    per_term: dict[str, list[float]],
     idfs: dict[str, float],
+    generic: frozenset[str],
 ) -> list[str]:
     """Each record's KEY_TERMS strongest words outside its title: what the record keeps coming
     back to besides its title (the option it chose, the acronym it spells out). A word must weigh
     KEY_MIN_COUNT in the record's body (its opening and decision count extra); words are ranked by
     that weight times idf."""
-    best: list[list[tuple[float, str]]] = [[] for _ in analysed]
-    generic = generic_terms()
-    for term, items in per_term.items():
-        if "_" in term or term in generic:
-            continue
-        idf = idfs[term]
-        for doc_number in items[0::2]:
-            doc = int(doc_number)
-            body = analysed[doc][2].get(term, 0.0)
-            if body >= KEY_MIN_COUNT and term not in analysed[doc][1]:
-                best[doc].append((body * idf, term))
+    from heapq import nlargest
+
     out = []
-    for candidates in best:
-        candidates.sort(reverse=True)
-        out.append(" ".join(term for _, term in candidates[:KEY_TERMS]))
+    for _, title, body, _ in analysed:
+        candidates = [
+            (weight * idfs[term], term)
+            for term, weight in body.items()
+            if weight >= KEY_MIN_COUNT and term not in title and term not in generic and "_" not in term
+        ]
+        out.append(" ".join(term for _, term in nlargest(KEY_TERMS, candidates)))
     return out
 
 

@@ -277,7 +277,10 @@ def best_passage(record_text: str, query: str, limit: int = 240) -> str:
 
 # --- glue for the commit-msg check, the CI gate and the record hook ---------------------------
 
-_LOADED: dict[tuple[str, str], Index] = {}
+#: Per process: (root, folders) -> (the records' stamps, their index). A history walk asks for
+#: every commit; the stamps (path -> mtime, size) must be equal, not merely as many, for the index
+#: to be reused: a record replaced by another is as many records.
+_LOADED: dict[tuple[str, str], tuple[dict[str, tuple[int, int]], Index]] = {}
 
 
 def repository_index(root: str, cfg: Config) -> Index | None:
@@ -291,10 +294,10 @@ def repository_index(root: str, cfg: Config) -> Index | None:
     key = "|".join(folders)
     stamps = discover.record_stamps(root, cfg)
     cached = _LOADED.get((root, key))
-    if cached is not None and len(cached.stamps) == len(stamps):
-        return cached
+    if cached is not None and cached[0] == stamps:
+        return cached[1]
     index = load(root, sorted(stamps), key, stamps)
-    _LOADED[(root, key)] = index
+    _LOADED[(root, key)] = (stamps, index)
     return index
 
 
