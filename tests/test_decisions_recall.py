@@ -263,3 +263,13 @@ def test_everyday_reraises_of_a_real_teams_decisions_are_flagged_and_ordinary_wo
     ]
     noisy = {m.splitlines()[0]: flagged(index, m) for m in data["ordinary"]}
     assert len(noisy) == 10 and not any(noisy.values()), noisy
+
+
+def test_a_record_named_only_in_the_body_is_not_the_subjects_topic() -> None:
+    """The subject names what a commit is about. A subject that only shares the record's passing
+    words ("background", "service", "polled") with a body that explains it in the record's title
+    words is not a reopening (ctxlint's own benchmark commits were flagged this way)."""
+    index = index_of({"docs/adr/0001-queue.md": QUEUE, "docs/adr/0044-remove-ipsec.md": IPSEC})
+    body = "The job queue in a PostgreSQL table is polled with SKIP LOCKED rather than Redis."
+    assert flagged(index, "Poll background services with a lock\n\n" + body) == []
+    assert flagged(index, "Move the job queue off PostgreSQL\n\n" + body) == ["docs/adr/0001-queue.md"]

@@ -556,7 +556,16 @@ class Match:
     `coverage` the idf-weighted share of the record's title the query covers; `subject_share` the
     idf-weighted share of the query's subject words that occur in the record."""
 
-    __slots__ = ("confidence", "coverage", "entry", "score", "subject_share", "title_hits", "title_size")
+    __slots__ = (
+        "confidence",
+        "coverage",
+        "entry",
+        "score",
+        "subject_named",
+        "subject_share",
+        "title_hits",
+        "title_size",
+    )
 
     def __init__(
         self, entry: Entry, score: float, confidence: float, coverage: float = 0.0, subject_share: float = 0.0
@@ -565,6 +574,8 @@ class Match:
         self.title_hits = 0
         #: Content words in the record's title.
         self.title_size = 0
+        #: Whether the subject itself uses a word of the record's title or key terms.
+        self.subject_named = True
         self.entry = entry
         self.score = score
         self.confidence = confidence
@@ -823,7 +834,11 @@ class Index:
                 subject_hits[i] / subject_total if subject_total else 0.0,
             )
             match.title_hits = title_hits
-            match.title_size = len(self._title_weights(i)[0])
+            title_weights, key_weights = self._title_weights(i)
+            match.title_size = len(title_weights)
+            match.subject_named = any(t in subject_terms for t, _ in title_weights) or any(
+                t in subject_terms for t, _ in key_weights
+            )
             results.append(match)
         results.sort(key=lambda m: -m.score)
         return results[:limit]

@@ -129,6 +129,8 @@ ONE_WORD_SUBJECT_SHARE = 0.6
 
 def strength(match: Match) -> float:
     """How surely the text is about this record's topic, 0..1 (0 below two shared title words)."""
+    if not match.subject_named:
+        return 0.0  # the body alone shares the record's words: the subject, the topic, is elsewhere
     if match.title_hits < MIN_TITLE_HITS:
         if match.title_hits == 1 and match.title_size == 1:
             return match.subject_share if match.subject_share >= ONE_WORD_SUBJECT_SHARE else 0.0
