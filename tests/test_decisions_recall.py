@@ -188,6 +188,7 @@ def test_a_versioned_successor_reraises_its_predecessor() -> None:
     assert flagged(index, "Cell capacity assignment 2") == ["docs/adr/0017-cell-capacity-assignment.md"]
     assert flagged(index, "Cell capacity assignment v2") == ["docs/adr/0017-cell-capacity-assignment.md"]
     assert Wording("Second cell capacity assignment").changes
+    assert not Wording("Bump the cell capacity planner to 2.1").changes
 
 
 # --- small logs ----------------------------------------------------------------------------------

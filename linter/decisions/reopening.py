@@ -158,8 +158,6 @@ class Wording:
         self.carried_out = re.search(_CARRIED_OUT, f"{subject}\n{body}", re.IGNORECASE) is not None
         #: The subject says it changes course; or only the body does, which counts for less: a
         #: rationale often says what "no longer" applies or what was done "instead of" a detail.
-        self.changes = has_reopen_wording(subject) or re.search(_SUCCESSOR, subject, re.IGNORECASE) is not None
-        self.body_changes = not self.changes and has_reopen_wording(body)
         self.start = ""
         if re.search(_LEAVE_START, subject, re.IGNORECASE):
             self.start = "leave"
@@ -167,6 +165,11 @@ class Wording:
             self.start = "adopt"
         elif re.search(_ROUTINE_START, subject, re.IGNORECASE):
             self.start = "routine"
+        # A version number ends "Bump the driver to 3.1" too: a successor only outside routine work.
+        self.changes = has_reopen_wording(subject) or (
+            self.start != "routine" and re.search(_SUCCESSOR, subject, re.IGNORECASE) is not None
+        )
+        self.body_changes = not self.changes and has_reopen_wording(body)
 
     def factor(self, stands_against: bool) -> float | None:
         """The bar relative to the threshold for a record standing for or against its topic;
