@@ -30,6 +30,7 @@ from linter.codeowners import UNOWNED, Owners
 from linter.config import Config
 from linter.engine import Linter
 from linter.errors import CtxlintError
+from linter.tickets import project_of
 
 SCHEMA_VERSION = 1
 
@@ -148,34 +149,6 @@ def period_keys(timestamp: int) -> tuple[str, str]:
 
 
 # -- per-commit outcome --------------------------------------------------------------------------
-
-_KEY_TICKET = re.compile(r"^([A-Z][A-Z0-9_]*)-\d+$")
-_BROWSE = re.compile(r"/browse/([A-Z][A-Z0-9_]+)-\d+")
-_REPO_URL = re.compile(r"https?://[^/\s]+/([\w.-]+/[\w.-]+)/(?:issues|pull|pulls|discussions)/")
-_GITLAB_URL = re.compile(r"https?://[^/\s]+/(.+?)/-/(?:issues|merge_requests|work_items)/")
-
-
-def project_of(ticket: str) -> str:
-    """The project a ticket reference belongs to: `ABC` for ABC-1, `org/repo` for org/repo#1, `#` for #1."""
-    m = _KEY_TICKET.match(ticket)
-    if m:
-        return m.group(1)
-    if ticket.startswith("AB#"):
-        return "AB#"
-    if ticket.startswith(("#", "!")):
-        return ticket[0]
-    if "#" in ticket and "://" not in ticket:
-        return ticket.split("#", 1)[0]
-    if "!" in ticket and "://" not in ticket:
-        return ticket.split("!", 1)[0]
-    for pattern in (_BROWSE, _REPO_URL, _GITLAB_URL):
-        m = pattern.search(ticket)
-        if m:
-            return m.group(1)
-    if "_workitems" in ticket:
-        return "AB#"
-    return "(other)"
-
 
 def subject_of(message: str) -> str:
     """The subject as git shows it (`%s`): the first paragraph after any blank lines, on one line."""

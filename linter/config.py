@@ -11,6 +11,8 @@ import os
 import re
 
 from linter.errors import CtxlintError
+from linter.regexguard import Regex, builtin
+from linter.releases import DEFAULT_RELEASE_PATTERN, DefaultReleaseMatcher
 from linter.tickets import TRACKERS, TicketMatcher
 
 SEVERITIES = ("error", "warning", "off")
@@ -25,12 +27,6 @@ DEFAULT_BOT_AUTHORS = [
     r"^pre-commit-ci",
     r"^greenkeeper",
 ]
-DEFAULT_RELEASE_PATTERN = (
-    r"^(?:chore\(release\)|release[: ]|releas(?:e|ing) v?\d|prepare(?:d)? (?:for )?release|"
-    r"bump (?:version|to v?\d)|version bump|\[maven-release-plugin\]|v?\d+\.\d+(?:\.\d+)*$)"
-)
-
-
 class Key:
     """One config key: its kind (bool, int, str, choice, list, regex, regex-list, severity-map)."""
 
@@ -46,8 +42,8 @@ class Key:
 #: section name ("" for the top level) -> key -> Key. Sections are TOML tables under [tool.ctxlint].
 SCHEMA: dict[str, dict[str, Key]] = {
     "": {
-        "trackers": Key("list", list(TRACKERS), "Ticket forms that count: jira, github, gitlab, linear, azure.",
-                        TRACKERS),
+        "trackers": Key("list", list(TRACKERS),
+                        "Ticket forms that count: jira, github, gitlab, linear, azure, bugzilla.", TRACKERS),
         "project-keys": Key("list", [], "Only these Jira/Linear project keys count (e.g. [\"ABC\", \"OPS\"]); "
                             "empty means any key."),
         "ticket-patterns": Key("regex-list", [], "Extra regexes; any match counts as a ticket reference."),
@@ -135,12 +131,14 @@ class Config:
         if full in self._values:
             return self._values[full]
         spec = SCHEMA[section][key]
-        # Built-in defaults are trusted and reviewed; only user patterns go through the guard.
-        flags = re.IGNORECASE if section == "exempt" else 0
+        # Built-in defaults are reviewed and run on `re`; only user patterns need RE2 (regexguard).
+        ignore_case = section == "exempt"
         if spec.kind == "regex" and isinstance(spec.default, str):
-            value: object = re.compile(spec.default, flags) if spec.default else None
+            # The default release pattern is searched one form at a time (linter/releases.py).
+            faster = DefaultReleaseMatcher() if spec.default is DEFAULT_RELEASE_PATTERN else None
+            value: object = builtin(spec.default, ignore_case, faster) if spec.default else None
         elif spec.kind == "regex-list" and isinstance(spec.default, list):
-            value = [re.compile(p, flags) for p in spec.default]
+            value = [builtin(p, ignore_case) for p in spec.default]
         else:
             value = spec.default
         self._values[full] = value
@@ -167,13 +165,13 @@ class Config:
             self.memo[memo_key] = cached
         return cached  # type: ignore[return-value]
 
-    def patterns(self, key: str, section: str = "") -> list[re.Pattern[str]]:
+    def patterns(self, key: str, section: str = "") -> list[Regex]:
         value = self.get(key, section)
-        return [v for v in value if isinstance(v, re.Pattern)] if isinstance(value, list) else []
+        return [v for v in value if isinstance(v, Regex)] if isinstance(value, list) else []
 
-    def pattern(self, key: str, section: str = "") -> re.Pattern[str] | None:
+    def pattern(self, key: str, section: str = "") -> Regex | None:
         value = self.get(key, section)
-        return value if isinstance(value, re.Pattern) else None
+        return value if isinstance(value, Regex) else None
 
     @property
     def has_rule_overrides(self) -> bool:
@@ -197,11 +195,22 @@ class Config:
         return self._matcher
 
 
-def _compile(pattern: str, key: str, where: str, ignore_case: bool = False) -> re.Pattern[str]:
-    from linter.regexguard import UnsafePattern, compile_safe
+def _compile(pattern: str | list[str], key: str, where: str, ignore_case: bool = False) -> Regex | list[Regex]:
+    """A user's pattern (or list of them) compiled on RE2, or one line naming the key and why not."""
+    from linter.regexguard import (
+        MAX_LINE_PROGRAM_SIZE,
+        MAX_PROGRAM_SIZE,
+        UnsafePattern,
+        compile_user,
+        compile_user_list,
+    )
 
+    # Ticket patterns run over whole messages; the others over one short line each.
+    budget = MAX_PROGRAM_SIZE if key == "ticket-patterns" else MAX_LINE_PROGRAM_SIZE
     try:
-        return compile_safe(pattern, re.IGNORECASE if ignore_case else 0)
+        if isinstance(pattern, list):
+            return compile_user_list(pattern, ignore_case, budget)
+        return compile_user(pattern, ignore_case, budget)[0]
     except UnsafePattern as exc:
         raise CtxlintError(f"{where}: key {key!r}: {exc}") from None
 
@@ -254,7 +263,7 @@ def _validate_value(spec: Key, value: object, full: str, where: str) -> object:
                 if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", item):
                     raise CtxlintError(f"{problem}: {item!r} is not a project key (letters, digits, _)")
         if spec.kind == "regex-list":
-            return [_compile(v, full, where, full.startswith("exempt.")) for v in value]
+            return _compile(list(value), full, where, full.startswith("exempt."))
         return list(value)
     if spec.kind == "severity":
         if value not in SEVERITIES:

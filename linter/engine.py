@@ -66,7 +66,7 @@ class _Plan:
     def is_bot(self, author: str) -> bool:
         known = self.known_authors.get(author)
         if known is None:
-            known = self.known_authors[author] = any(p.search(author) for p in self.bot_patterns)
+            known = self.known_authors[author] = any(p.matches(author[:1024]) for p in self.bot_patterns)
         return known
 
 
@@ -93,7 +93,7 @@ def _exemptions(msg: Message, ctx: CommitContext, plan: _Plan) -> tuple[str, ...
         found += ("fixup",)
     if ctx.author and plan.bots and plan.is_bot(ctx.author):
         found += ("bot",)
-    if plan.release is not None and plan.release.search(msg.subject[:1024]):
+    if plan.release is not None and plan.release.matches(msg.subject[:1024]):
         found += ("release",)
     return found
 

@@ -1,239 +1,230 @@
-"""Compile user-supplied regular expressions, refusing those that can backtrack catastrophically.
+"""Run the regexes a config file carries on RE2, whose matching time is linear in the text.
 
-Python's `re` has no timeout, so a pattern such as `(a+)+$` in a config file could hang every
-commit. Patterns are parsed and rejected when an unbounded repeat contains another unbounded
-repeat, or repeats an alternation whose branches can match the same text; inputs are capped in
-length where the patterns run (see `tickets.MAX_CUSTOM_LINE`).
+Python's `re` backtracks and has no timeout: `(?=(a+)+$)`, `(.*a){9}b` or `\\w+\\w+!` take
+minutes on one line, and no static check finds every such pattern (lookarounds, bounded repeats
+and alternations all hide them). Under `pull_request` the PR's own config is read, so these
+patterns are written by strangers. RE2 runs any pattern it accepts in time linear in the text; it
+refuses backreferences and lookarounds, which are reported here with the construct named. It is
+imported only when a config carries a pattern, so the commit-msg hook of a project without one
+never pays for it. The built-in patterns are reviewed and stay on `re`. Why RE2 and these limits:
+docs/adr/0007-regex-engine-for-user-patterns.md.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-try:  # Python 3.11+
-    import re._parser as _sre_parse  # type: ignore[import-not-found,unused-ignore]
-    from re._constants import MAXREPEAT  # type: ignore[import-not-found,unused-ignore]
-except ImportError:  # pragma: no cover - Python 3.9 and 3.10
-    import sre_parse as _sre_parse  # type: ignore[no-redef,unused-ignore]
-    from sre_constants import MAXREPEAT  # type: ignore[no-redef,unused-ignore]
+TYPE_CHECKING = False  # not typing's: config imports this module on the commit-msg hook's path
+if TYPE_CHECKING:
+    from typing import Any, Protocol
 
-MAX_PATTERN_LENGTH = 500
+    class _Compiled(Protocol):
+        """A compiled pattern of RE2 or `re`: both answer these two, each with its own match type."""
 
-_REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
+        def search(self, text: str, /) -> Any: ...
+
+        def finditer(self, text: str, /) -> Iterator[Any]: ...
+
+#: Characters in one pattern: room for the default release pattern, not for a program.
+MAX_PATTERN_LENGTH = 4000
+#: Patterns in one list (ticket-patterns, bot-authors).
+MAX_PATTERNS = 100
+#: RE2 instructions that the patterns of one config key may compile to, together. Matching costs
+#: up to (text length x program size) when RE2's DFA gives up on a pattern built for that, so this
+#: bounds a hostile pattern on a hostile 256 KiB message to about two seconds (see the ADR).
+MAX_PROGRAM_SIZE = 2000
+#: The same for patterns matched against one line of at most 1 KiB (a subject, an author, a
+#: branch name): a 1 KiB line costs at most ~40 ms even at this size.
+MAX_LINE_PROGRAM_SIZE = 10000
+#: Matches taken from one pattern in one text: the references of a message, not every character.
+MAX_MATCHES = 1000
 
 
 class UnsafePattern(ValueError):
-    """The pattern is invalid or too slow to run on untrusted text."""
+    """The pattern is invalid, or RE2 cannot run it."""
 
 
-def _items(tree: object) -> list[tuple[object, object]]:
-    data = getattr(tree, "data", tree)
-    return list(data) if isinstance(data, list) else []
+class Regex:
+    """A compiled pattern, from RE2 (a user's) or `re` (a built-in default), with the few ways
+    ctxlint asks it things."""
+
+    __slots__ = ("_compiled", "engine", "ignore_case", "matches", "pattern")
+
+    def __init__(self, compiled: _Compiled, pattern: str, ignore_case: bool, engine: str) -> None:
+        self._compiled = compiled
+        self.pattern = pattern
+        self.ignore_case = ignore_case
+        self.engine = engine
+        #: Whether the pattern matches anywhere in a text (a match object or None): the engine's
+        #: own method, bound once, because exemptions ask it for every commit of a range.
+        self.matches: Callable[[str], object] = compiled.search
+
+    def __repr__(self) -> str:
+        # Stable across runs: the audit cache's key is made from the config's reprs.
+        return f"Regex({self.pattern!r}, ignore_case={self.ignore_case}, engine={self.engine!r})"
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of the non-empty matches in `text`, at most MAX_MATCHES of them."""
+        found: list[tuple[int, int]] = []
+        for m in self._compiled.finditer(text):
+            start, end = m.span()
+            if end > start:
+                found.append((start, end))
+                if len(found) >= MAX_MATCHES:
+                    break
+        return found
+
+    def first(self, text: str) -> str | None:
+        """The first match's group 1 when the pattern has one and it took part, else the match."""
+        m = self._compiled.search(text)
+        if m is None:
+            return None
+        groups = m.groups()
+        chosen = groups[0] if groups and groups[0] else m.group(0)
+        return str(chosen)
 
 
-def _first_chars(tree: object) -> set[str] | None:
-    """Literal characters a subpattern can start with, or None when it could start with anything."""
-    for op, av in _items(tree):
-        name = str(op)
-        if name == "LITERAL" and isinstance(av, int):
-            return {chr(av)}
-        if name in ("AT",):
-            continue
-        if name == "SUBPATTERN" and isinstance(av, tuple):
-            return _first_chars(av[-1])
-        return None
-    return set()
+class _Deferred:
+    """A built-in pattern compiled on first use: a large one takes milliseconds to compile, which
+    the commit-msg hook would pay on every commit that never needs it."""
+
+    __slots__ = ("_compiled", "_flags", "_pattern")
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        self._pattern = pattern
+        self._flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def _get(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._pattern, self._flags)
+        return self._compiled
+
+    def search(self, text: str, /) -> re.Match[str] | None:
+        return self._get().search(text)
+
+    def finditer(self, text: str, /) -> Iterator[re.Match[str]]:
+        return self._get().finditer(text)
 
 
-def _is_word(c: str) -> bool:
-    return c.isalnum() or c == "_"
+def builtin(pattern: str, ignore_case: bool = False, matches: Callable[[str], object] | None = None) -> Regex:
+    """A reviewed built-in pattern, on `re` (no RE2 import on the hook's path). `matches`, when
+    given, answers `matches` in its place (the same answers, found faster), and the pattern
+    itself is compiled only if something else asks it."""
+    flags = re.IGNORECASE if ignore_case else 0
+    if matches is None:
+        return Regex(re.compile(pattern, flags), pattern, ignore_case, "re")
+    regex = Regex(_Deferred(pattern, flags), pattern, ignore_case, "re")
+    regex.matches = matches
+    return regex
 
 
-_CATEGORY_TESTS: dict[str, Callable[[str], bool]] = {
-    "CATEGORY_DIGIT": str.isdigit,
-    "CATEGORY_NOT_DIGIT": lambda c: not c.isdigit(),
-    "CATEGORY_SPACE": str.isspace,
-    "CATEGORY_NOT_SPACE": lambda c: not c.isspace(),
-    "CATEGORY_WORD": _is_word,
-    "CATEGORY_NOT_WORD": lambda c: not _is_word(c),
+#: What RE2 cannot run, as `re`'s parser names it, and how to say so to a user.
+_UNSUPPORTED = {
+    "GROUPREF": "a backreference such as \\1 or (?P=name)",
+    "GROUPREF_EXISTS": "a conditional group such as (?(1)...)",
+    "ATOMIC_GROUP": "an atomic group (?>...)",
+    "POSSESSIVE_REPEAT": "a possessive repeat such as a*+",
+}
+_LOOKAROUNDS = {
+    ("ASSERT", 1): "a lookahead (?=...)",
+    ("ASSERT", -1): "a lookbehind (?<=...)",
+    ("ASSERT_NOT", 1): "a negative lookahead (?!...)",
+    ("ASSERT_NOT", -1): "a negative lookbehind (?<!...)",
 }
 
 
-def _item_matches(op: object, av: object, ch: str) -> bool:
-    """Whether a single-character item can match `ch` (True when unsure)."""
-    name = str(op)
-    if name == "LITERAL" and isinstance(av, int):
-        return chr(av) == ch
-    if name == "NOT_LITERAL" and isinstance(av, int):
-        return chr(av) != ch
-    if name == "IN" and isinstance(av, list):
-        negate = False
-        hit = False
-        for sub_op, sub_av in av:
-            sub = str(sub_op)
-            if sub == "NEGATE":
-                negate = True
-            elif sub == "LITERAL" and isinstance(sub_av, int):
-                hit = hit or chr(sub_av) == ch
-            elif sub == "RANGE" and isinstance(sub_av, tuple):
-                hit = hit or sub_av[0] <= ord(ch) <= sub_av[1]
-            elif sub == "CATEGORY" and str(sub_av) in _CATEGORY_TESTS:
-                hit = hit or _CATEGORY_TESTS[str(sub_av)](ch)
-            else:
-                return True
-        return hit != negate
-    return True
-
-
-def _unbounded_items_avoid(tree: object, ch: str) -> bool:
-    """True when no unbounded repeat inside `tree` can consume `ch`."""
-    for op, av in _items(tree):
-        name = str(op)
-        if name in _REPEATS and isinstance(av, tuple):
-            if av[1] == MAXREPEAT or av[1] > 1000:
-                inner = _items(av[2])
-                if len(inner) != 1 or _item_matches(inner[0][0], inner[0][1], ch):
-                    return False
-            elif not _unbounded_items_avoid(av[2], ch):
-                return False
-        elif name == "SUBPATTERN" and isinstance(av, tuple):
-            if not _unbounded_items_avoid(av[-1], ch):
-                return False
-        elif name == "BRANCH" and isinstance(av, tuple):
-            if not all(_unbounded_items_avoid(b, ch) for b in av[1]):
-                return False
-    return True
-
-
-def _separated(body: object) -> bool:
-    """A repeated body that starts with a literal no inner repeat can eat, e.g. (?:\\.\\d+)*: linear."""
-    items = _items(body)
-    if len(items) == 1 and str(items[0][0]) == "SUBPATTERN" and isinstance(items[0][1], tuple):
-        items = _items(items[0][1][-1])
-    if not items or str(items[0][0]) != "LITERAL" or not isinstance(items[0][1], int):
-        return False
-    return _unbounded_items_avoid(body, chr(items[0][1]))
-
-
-def _has_unbounded(tree: object) -> bool:
-    for op, av in _items(tree):
-        name = str(op)
-        if name in _REPEATS and isinstance(av, tuple):
-            if av[1] == MAXREPEAT or av[1] > 1000:
-                return True
-            if _has_unbounded(av[2]):
-                return True
-        elif name == "SUBPATTERN" and isinstance(av, tuple):
-            if _has_unbounded(av[-1]):
-                return True
-        elif name == "BRANCH" and isinstance(av, tuple):
-            if any(_has_unbounded(b) for b in av[1]):
-                return True
-    return False
-
-
-def _check(tree: object) -> str | None:
-    for op, av in _items(tree):
-        name = str(op)
-        if name in _REPEATS and isinstance(av, tuple):
-            body = av[2]
-            unbounded = av[1] == MAXREPEAT or av[1] > 1000
-            if name != "POSSESSIVE_REPEAT" and not unbounded and av[1] >= 10 and _has_unbounded(body):
-                return "a group repeated many times contains an unbounded repeat, e.g. (.*a){20}"
-            if unbounded and name != "POSSESSIVE_REPEAT":
-                if _has_unbounded(body) and not _separated(body):
-                    return "a repeated group contains another unbounded repeat, e.g. (a+)+"
-                for inner_op, inner_av in _items(body):
-                    is_group = str(inner_op) == "SUBPATTERN" and isinstance(inner_av, tuple)
-                    target = inner_av[-1] if is_group and isinstance(inner_av, tuple) else None
-                    branch = _items(target) if target is not None else [(inner_op, inner_av)]
-                    for b_op, b_av in branch:
-                        if str(b_op) == "BRANCH" and isinstance(b_av, tuple):
-                            starts = [_first_chars(b) for b in b_av[1]]
-                            if any(s is None for s in starts):
-                                return "a repeated alternation has a branch that can start with anything"
-                            # `(aa|a)*` parses as `(a(?:a|))*`: an empty branch lets each repeat
-                            # split the same text in two ways, which is exponential all the same.
-                            if any(not s for s in starts):
-                                return "a repeated alternation has an empty branch, e.g. (aa|a)*"
-                            seen: set[str] = set()
-                            for s in starts:
-                                assert s is not None
-                                if s & seen:
-                                    return "a repeated alternation has branches that match the same text"
-                                seen |= s
-            problem = _check(body)
-            if problem:
-                return problem
-        elif name == "SUBPATTERN" and isinstance(av, tuple):
-            problem = _check(av[-1])
-            if problem:
-                return problem
-        elif name == "BRANCH" and isinstance(av, tuple):
-            for b in av[1]:
-                problem = _check(b)
-                if problem:
-                    return problem
+def _unsupported_construct(pattern: str) -> str | None:
+    """The construct of `pattern` that RE2 lacks, named for the user, if `re` can parse it."""
+    try:
+        try:  # Python 3.11+
+            import re._parser as parser  # type: ignore[import-not-found,unused-ignore]
+        except ImportError:  # pragma: no cover - Python 3.9 and 3.10
+            import sre_parse as parser  # type: ignore[no-redef,unused-ignore]
+        tree = parser.parse(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return None
+    stack: list[object] = [tree]
+    while stack:
+        node = stack.pop()
+        items = getattr(node, "data", node)
+        if not isinstance(items, (list, tuple)):
+            continue
+        for item in items:
+            if isinstance(item, tuple) and len(item) == 2:
+                op, arg = str(item[0]), item[1]
+                if op in _UNSUPPORTED:
+                    return _UNSUPPORTED[op]
+                if op in ("ASSERT", "ASSERT_NOT") and isinstance(arg, tuple):
+                    return _LOOKAROUNDS.get((op, arg[0]), "a lookaround")
+            stack.append(item)
+    if getattr(getattr(tree, "state", None), "flags", 0) & re.VERBOSE:
+        return "verbose mode (?x)"
+    if re.search(r"(?<!\\)(?:\\\\)*\\Z", pattern):
+        return "\\Z (\\z is the end of the text)"
     return None
 
 
-_SAMPLE = [chr(c) for c in range(32, 127)] + ["\t", "\u00e9", "\u4e2d"]
+def _reason(pattern: str, error: str) -> str:
+    construct = _unsupported_construct(pattern)
+    if construct:
+        return f"RE2 cannot run {construct}; rewrite the pattern without it"
+    if "pattern too large" in error:
+        return "pattern too large for RE2"
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return f"invalid regex: {exc}"
+    return f"RE2 cannot run this pattern: {error}"
 
 
-def _sample_set(op: object, av: object) -> frozenset[str]:
-    return frozenset(c for c in _SAMPLE if _item_matches(op, av, c))
+def compile_user(pattern: str, ignore_case: bool = False, budget: int = MAX_PROGRAM_SIZE) -> tuple[Regex, int]:
+    """Compile a user's pattern on RE2; (the pattern, its program size). Raises UnsafePattern with
+    a one-line reason when the pattern is too long, invalid, or uses what RE2 cannot run.
 
-
-def _walk_run(tree: object, run: list[frozenset[str]]) -> str | None:
-    """Follow a sequence, keeping the run of unbounded repeats that nothing mandatory separates."""
-    for op, av in _items(tree):
-        name = str(op)
-        if name in _REPEATS and isinstance(av, tuple):
-            if not (av[1] == MAXREPEAT or av[1] > 1000):
-                continue
-            if _separated(av[2]):
-                run.clear()  # each round starts with a literal the run cannot eat: linear
-                continue
-            inner = _items(av[2])
-            run.append(_sample_set(*inner[0]) if len(inner) == 1 else frozenset(_SAMPLE))
-            for char in _SAMPLE:
-                if sum(1 for matched in run if char in matched) >= 3:
-                    return (f"three unbounded repeats in a row can all match {char!r} with nothing between "
-                            "them to pin them down, e.g. \\S+/\\S+/\\d+")
-        elif name in ("LITERAL", "IN", "NOT_LITERAL", "ANY"):
-            needed = _sample_set(op, av)
-            if not any(needed & matched for matched in run):
-                run.clear()  # a character none of the repeats can take separates them
-        elif name == "SUBPATTERN" and isinstance(av, tuple):
-            problem = _walk_run(av[-1], run)
-            if problem:
-                return problem
-        elif name == "BRANCH" and isinstance(av, tuple):
-            for branch in av[1]:
-                problem = _walk_run(branch, list(run))
-                if problem:
-                    return problem
-    return None
-
-
-def _chained_repeats(tree: object) -> str | None:
-    """Three or more unbounded repeats that can all eat the same character, with nothing mandatory
-    between them that they cannot eat, backtrack polynomially (n^3 and worse): `\\S+/\\S+/\\d+`
-    takes seconds on one long line even with the line length capped."""
-    return _walk_run(tree, [])
-
-
-def compile_safe(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """Compile `pattern`, raising UnsafePattern with a one-line reason when it is unusable."""
+    The pattern matches within one line, as it would line by line: `^` and `$` mark line ends and
+    nothing matches a line break. `budget` is what is left of MAX_PROGRAM_SIZE for its key.
+    """
     if len(pattern) > MAX_PATTERN_LENGTH:
         raise UnsafePattern(f"pattern is longer than {MAX_PATTERN_LENGTH} characters")
+    import re2  # only when a config carries a pattern: it costs the hook ~10 ms to load
+
+    options = re2.Options()
+    options.never_nl = True
+    options.log_errors = False  # RE2 would print its own complaint on stderr
+    options.case_sensitive = not ignore_case
     try:
-        compiled = re.compile(pattern, flags)
-        tree = _sre_parse.parse(pattern, flags)
-    except re.error as exc:
-        raise UnsafePattern(f"invalid regex: {exc}") from None
-    problem = _check(tree) or _chained_repeats(tree)
-    if problem:
-        raise UnsafePattern(f"regex may backtrack catastrophically: {problem}")
+        compiled = re2.compile(f"(?m){pattern}", options)
+    except re2.error as exc:
+        raise UnsafePattern(_reason(pattern, _text(exc))) from None
+    size = int(compiled.programsize)
+    if size > budget:
+        raise UnsafePattern(f"pattern too large for RE2: {size} instructions, where the key's patterns "
+                            f"have {budget} left")
+    return Regex(compiled, pattern, ignore_case, "re2"), size
+
+
+def compile_user_list(patterns: list[str], ignore_case: bool = False, budget: int = MAX_PROGRAM_SIZE) -> list[Regex]:
+    """Compile a key's list of patterns within one program budget (see compile_user)."""
+    if len(patterns) > MAX_PATTERNS:
+        raise UnsafePattern(f"more than {MAX_PATTERNS} patterns")
+    compiled: list[Regex] = []
+    left = budget
+    for index, pattern in enumerate(patterns):
+        try:
+            regex, size = compile_user(pattern, ignore_case, left)
+        except UnsafePattern as exc:
+            raise UnsafePattern(f"pattern {index + 1} ({_short(pattern)}): {exc}") from None
+        compiled.append(regex)
+        left -= size
     return compiled
+
+
+def _text(exc: BaseException) -> str:
+    message = exc.args[0] if exc.args else str(exc)
+    return message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
+
+
+def _short(pattern: str) -> str:
+    return repr(pattern if len(pattern) <= 40 else pattern[:37] + "...")

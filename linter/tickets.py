@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-TRACKERS = ("jira", "github", "gitlab", "linear", "azure")
+TYPE_CHECKING = False  # not typing's: importing typing costs the commit-msg hook milliseconds
+if TYPE_CHECKING:
+    from linter.regexguard import Regex
+
+TRACKERS = ("jira", "github", "gitlab", "linear", "azure", "bugzilla")
 
 #: Uppercase words followed by a number that look like Jira keys but are not tickets.
 NOT_PROJECT_KEYS = frozenset(
     """UTF UCS ISO SHA MD CP CVE CWE GHSA RFC GPL LGPL AGPL ADR PEP JEP JSR HTTP TLS SSL AES RSA
     ECMA IEEE ANSI WIN WINDOWS IBM LATIN BASE IPV X KB MB GB TB RC API SDK TODO FIXME""".split()
 )
-
-#: Custom patterns are applied line by line, each line cut to this length, so that even a
-#: pattern that backtracks polynomially stays fast.
-MAX_CUSTOM_LINE = 1024
 
 _SPACE = re.compile(r"\s")
 #: What a ticket reference other than a key holds. Written as an alternation of literals, so
@@ -52,67 +53,176 @@ def _candidate_tokens(text: str) -> list[tuple[int, int]]:
 # skip to capitals instead of trying the look-behind at every position: same matches, half the time.
 _KEY = r"([A-Z](?<![A-Za-z0-9_./-][A-Z])[A-Z0-9_]{1,14})-([1-9][0-9]{0,8})(?![A-Za-z0-9_-]|\.[0-9])"
 _URL_KEY = re.compile(r"/(?:browse|issue)/([A-Za-z][A-Za-z0-9_]*)-[0-9]+")
+#: Where a path reference (`group/project#1`) may start: at the first character of its run of path
+#: characters, never inside it. With `\b` there, a long token such as `a/a/a/…/a#x` was scanned to
+#: its end from each of its words, quadratic in its length; from its first character only, once.
+_PATH = r"(?<![\w./-])\w[\w.-]*"
+#: A URL's path up to the part that names the ticket. Segments hold no `/`, so a scan cannot run
+#: across the `//` of a following URL, and the tries from the URLs of one token stay linear.
+_URL_PATH = r"https?://[^\s/]+(?:/[^\s/]+)*?"
+_NUMBER = r"[1-9][0-9]{0,8}\b"
+#: A reference by word, as people write them in prose: "issue 5342", "bug 18836", "Fixing issue
+#: 140", "PR 1326", "Bug: 1234", "BUG#30929". `issue #12` is left to the `#12` pattern. The
+#: look-behind follows the first letter, as in _KEY; the number is not a version (`bug 1.2`).
+_WORDS = (
+    r"(?i:[bipmt](?<![\w-][bipmt])(?:ug|ssue|r|ull[ -]request|erge[ -]request|icket)s?(?:[ \t]?[:=]?[ \t]?|#))"
+    r"([1-9][0-9]{0,8})(?![\w-]|\.[0-9])"
+)
+#: GitHub's documented `GH-123` autolink, in any case ("Closes gh-1234").
+_GH_DASH = r"(?i:g(?<![\w-]g)h-)([1-9][0-9]{0,8})(?![\w-]|\.[0-9])"
+_HASH = r"(?<![\w&#/])#" + _NUMBER
 _BUILTIN: dict[str, list[str]] = {
-    "jira": [_KEY, r"https?://[^\s/]+(?:/[^\s/]+)*/browse/[A-Z][A-Z0-9_]+-[0-9]+"],
+    "jira": [_KEY, _URL_PATH + r"/browse/[A-Z][A-Z0-9_]+-[0-9]+"],
     "linear": [_KEY, r"https?://linear\.app/[\w.-]+/issue/[A-Za-z][A-Za-z0-9]+-[0-9]+"],
     "github": [
-        r"(?<![\w&#/])#[1-9][0-9]{0,8}\b",
-        r"\b[\w.-]+/[\w.-]+#[1-9][0-9]{0,8}\b",
-        r"https?://[^\s/]+/[\w.-]+/[\w.-]+/(?:issues|pull|pulls|discussions)/[0-9]+",
+        _HASH,
+        _PATH + r"/[\w.-]+#" + _NUMBER,
+        # github.com/owner/repo/pull/8, and the same path under another host or prefix (patch-diff
+        # links, Gitea and Forgejo installs): the two segments before `issues`/`pull` name the repo.
+        _URL_PATH + r"/[\w.-]+/[\w.-]+/(?:issues|pull|pulls|discussions)/[0-9]+",
+        _WORDS,
+        _GH_DASH,
     ],
     "gitlab": [
-        r"(?<![\w&#/])#[1-9][0-9]{0,8}\b",
-        r"(?<![\w!])(?:[\w.-]+(?:/[\w.-]+)+)?![1-9][0-9]{0,8}\b",
-        r"\b[\w.-]+(?:/[\w.-]+)+#[1-9][0-9]{0,8}\b",
-        r"https?://\S+?/-/(?:issues|merge_requests|work_items)/[0-9]+",
+        _HASH,
+        r"(?<![\w!])!" + _NUMBER,
+        _PATH + r"(?:/[\w.-]+)+!" + _NUMBER,
+        _PATH + r"(?:/[\w.-]+)+#" + _NUMBER,
+        _URL_PATH + r"/-/(?:issues|merge_requests|work_items)/[0-9]+",
+        _WORDS,
     ],
     "azure": [
-        r"\bAB#[1-9][0-9]{0,8}\b",
-        r"https?://\S+?/_workitems/edit/[0-9]+",
+        r"\bAB#" + _NUMBER,
+        _URL_PATH + r"/_workitems/edit/[0-9]+",
+    ],
+    "bugzilla": [
+        _URL_PATH + r"/show_bug\.cgi\?id=[0-9]+",
+        _WORDS,
     ],
 }
+#: Patterns found by a scan of the whole text rather than of the tokens holding `#`, `!` or `://`.
+_TEXT_WIDE = (_KEY, _WORDS, _GH_DASH)
 
 
 #: How every URL pattern starts: none can match a token without `://`.
 _URL_START = "https?://"
-#: For each built-in pattern but the key: substrings one of which every match contains. A token
+#: For each pattern of the token scan: substrings one of which every match contains. A token
 #: holding none of them cannot match that pattern, so the pattern is left out for that token.
 _NEEDLES: dict[str, tuple[str, ...]] = {
     _BUILTIN["jira"][1]: ("/browse/",),
     _BUILTIN["linear"][1]: ("linear.app/",),
-    _BUILTIN["github"][0]: ("#",),
+    _HASH: ("#",),
     _BUILTIN["github"][1]: ("#",),
     _BUILTIN["github"][2]: ("/issues/", "/pull/", "/pulls/", "/discussions/"),
-    _BUILTIN["gitlab"][0]: ("#",),
     _BUILTIN["gitlab"][1]: ("!",),
-    _BUILTIN["gitlab"][2]: ("#",),
-    _BUILTIN["gitlab"][3]: ("/-/issues/", "/-/merge_requests/", "/-/work_items/"),
+    _BUILTIN["gitlab"][2]: ("!",),
+    _BUILTIN["gitlab"][3]: ("#",),
+    _BUILTIN["gitlab"][4]: ("/-/issues/", "/-/merge_requests/", "/-/work_items/"),
     _BUILTIN["azure"][0]: ("AB#",),
     _BUILTIN["azure"][1]: ("/_workitems/edit/",),
+    _BUILTIN["bugzilla"][0]: ("show_bug.cgi?id=",),
 }
+#: What the word forms need, in lower case: the text is searched for them (in C) before the
+#: pattern runs (in `re`, at every position), which most messages never need.
+#: "PR 1326" and its relatives, in the lower-cased text: a literal start, so `re` scans in C.
+_PR_GATE = re.compile(r"prs?[ \t#:=]")
+
+#: Where a ticket is written rather than mentioned: at the start of a line, after an opening
+#: bracket or a trailer key ("Refs: ", "Fixes: "), and after other references on that line.
+_TICKET_LEAD = r"[ \t]*(?:[\w-]{1,40}:[ \t]*)?(?:[\[(]?[A-Z][A-Z0-9_]*-[0-9]+[\])]?[,;]?[ \t]+)*[\[(]?"
+_TWO_DIGITS = r"[0-9]{2}"
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
+def _regex(pattern: str) -> re.Pattern[str]:
+    """`pattern`, compiled on first use: each compile costs the commit-msg hook, and most
+    messages never need these patterns (a version-shaped key, a merge, a reference in words)."""
+    compiled = _COMPILED.get(pattern)
+    if compiled is None:
+        compiled = _COMPILED[pattern] = re.compile(pattern)
+    return compiled
+#: How far into its line a ticket may stand and still be written as one.
+_LEAD_REACH = 80
+#: Powers of two from 16 to 4096: bit and block sizes (SHA-256, AES-128, UTF-16, RSA-2048).
+_SIZES = frozenset(str(2**n) for n in range(4, 13))
+
+
+def _doubtful(project: str, number: str) -> bool:
+    """Whether a key has the shape of a version or a standard rather than a ticket: a one-digit
+    number (UTF-8, JDK-8, GPL-3), a bit size (SHA-256, AES-128), a round thousand (HAL-9000), or a
+    project holding a number of its own (ISO8859-1, X86-64, WIN32-1). Real keys of these shapes
+    exist (a project's first tickets); they count where tickets are written, not in prose."""
+    return (
+        len(number) == 1
+        or number in _SIZES
+        or number.endswith("000")
+        or (not project.isalpha() and _regex(_TWO_DIGITS).search(project) is not None)
+    )
+
+
+def _written_as_ticket(text: str, start: int) -> bool:
+    """Whether the reference at `start` stands where tickets are written (see _TICKET_LEAD)."""
+    # Only the start of a line is looked at, so that a line of 100,000 keys costs no more than
+    # one of ten: each look is bounded, not a scan back to the line's start.
+    line_start = text.rfind("\n", max(0, start - _LEAD_REACH), start) + 1
+    if line_start == 0 and start > _LEAD_REACH:
+        return False
+    return _regex(_TICKET_LEAD).fullmatch(text, line_start, start) is not None
+
+
+#: The branch names of a merge's subject: GitHub's `Merge pull request #12 from owner/branch`,
+#: git's `Merge branch 'name' into main`, `Merge remote-tracking branch 'origin/x'`. They name branches,
+#: not tickets: `owner/bugfix-#2933` in one is not a reference, nor `owner/bugfix` a repository
+#: (the pull request's own #12 still is one).
+_MERGE_BRANCHES = r"'[^'\n]*'|(?<=\bfrom )\S+|(?<=\binto )\S+"
+
+
+def _branch_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the branch names in the subject of a merge commit's message."""
+    subject_end = text.find("\n")
+    if subject_end < 0:
+        subject_end = len(text)
+    return [m.span() for m in _regex(_MERGE_BRANCHES).finditer(text, 0, subject_end)]
+
+
+def _outside(spans: list[tuple[int, int]], hidden: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sorted `spans` that overlap none of the sorted, disjoint `hidden` spans (one sweep)."""
+    if not hidden:
+        return spans
+    kept: list[tuple[int, int]] = []
+    index = 0
+    for start, end in spans:
+        while index < len(hidden) and hidden[index][1] <= start:
+            index += 1
+        if index < len(hidden) and hidden[index][0] < end:
+            continue
+        kept.append((start, end))
+    return kept
 
 
 class TicketMatcher:
     """Finds ticket references in text, per the configured trackers, keys and patterns."""
 
-    __slots__ = ("_any_needle", "_by_need", "_custom", "_key_re", "_needles", "_others",
-                 "_plain_needles", "project_keys", "trackers")
+    __slots__ = ("_any_needle", "_by_need", "_custom", "_gh_dash", "_key_re", "_needles", "_others",
+                 "_plain_needles", "_word_forms", "project_keys", "trackers")
 
     def __init__(
         self,
         trackers: tuple[str, ...] | list[str] = TRACKERS,
         project_keys: tuple[str, ...] | list[str] = (),
-        custom_patterns: list[re.Pattern[str]] | None = None,
+        custom_patterns: Sequence[Regex] | None = None,
     ) -> None:
         self.trackers = tuple(trackers)
         self.project_keys = frozenset(k.upper() for k in project_keys)
         self._custom = list(custom_patterns or ())
-        uses_keys = "jira" in self.trackers or "linear" in self.trackers
-        self._key_re = re.compile(_KEY) if uses_keys else None
+        enabled = {p for tracker in self.trackers for p in _BUILTIN.get(tracker, ())}
+        self._key_re = re.compile(_KEY) if _KEY in enabled else None
+        self._word_forms = _WORDS if _WORDS in enabled else None
+        self._gh_dash = _GH_DASH if _GH_DASH in enabled else None
         others: list[str] = []
         for tracker in self.trackers:
             for pattern in _BUILTIN.get(tracker, ()):
-                if pattern != _KEY and pattern not in others:
+                if pattern not in _TEXT_WIDE and pattern not in others:
                     others.append(pattern)
         # No pattern of all these alternatives is compiled (it would take a millisecond of every
         # start): each token gets the alternatives that can match in it (_others_for).
@@ -161,13 +271,36 @@ class TicketMatcher:
             return project in self.project_keys
         return project not in NOT_PROJECT_KEYS
 
+    def _keys(self, text: str, pattern: re.Pattern[str], found: list[tuple[int, int]]) -> None:
+        """Add the Jira/Linear keys in `text` to `found`: the configured projects' keys, or with
+        none configured every key but false friends (see _doubtful)."""
+        configured = self.project_keys
+        for m in pattern.finditer(text):
+            project, number = m.group(1, 2)
+            if configured:
+                if project in configured:
+                    found.append(m.span())
+            elif project in NOT_PROJECT_KEYS or (project == "GH" and self._gh_dash is not None):
+                continue  # GH-123 is GitHub's own form, found with it
+            elif not _doubtful(project, number) or _written_as_ticket(text, m.start()):
+                found.append(m.span())
+
+    def _words(self, text: str, found: list[tuple[int, int]]) -> None:
+        """Add the references written in words ("issue 5342", "gh-1234") to `found`."""
+        lower = text.lower()
+        if self._word_forms is not None and (
+            "bug" in lower or "issue" in lower or "ticket" in lower or "request" in lower
+            or _PR_GATE.search(lower) is not None
+        ):
+            found.extend(m.span() for m in _regex(self._word_forms).finditer(text))
+        if self._gh_dash is not None and "gh-" in lower:
+            found.extend(m.span() for m in _regex(self._gh_dash).finditer(text))
+
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every ticket reference in `text`, in order of appearance."""
         found: list[tuple[int, int]] = []
-        if self._key_re is not None and _KEY_DASH.search(text) is not None:
-            for m in self._key_re.finditer(text):
-                if self._key_ok(m.group(1)):
-                    found.append(m.span())
+        if self._word_forms is not None or self._gh_dash is not None:
+            self._words(text, found)
         if self._others:
             # Every other pattern needs a `#`, a `!` or a `://` and none matches across white
             # space, so only the white-space-free tokens holding one can match: scanning just those
@@ -180,15 +313,17 @@ class TicketMatcher:
                     for m in other.finditer(text, start, end):
                         if self._url_key_ok(m.group(0)):
                             found.append(m.span())
-        if self._custom:
-            offset = 0
-            for line in text.split("\n"):
-                window = line[:MAX_CUSTOM_LINE]
-                for pattern in self._custom:
-                    for m in pattern.finditer(window):
-                        if m.group(0):
-                            found.append((offset + m.start(), offset + m.end()))
-                offset += len(line) + 1
+        if text.startswith("Merge") and found:
+            # A merge's branch names are not references (`from garenchan/bugfix-#2933`); a key that
+            # is a branch's whole name still is (`Merge branch 'LANG-1411'`), found below.
+            found.sort()
+            found = _outside(found, _branch_spans(text))
+        if self._key_re is not None and _KEY_DASH.search(text) is not None:
+            self._keys(text, self._key_re, found)
+        for pattern in self._custom:
+            # One RE2 pass over the whole text, linear in its length; a pattern matches within one
+            # line, as if run line by line (regexguard).
+            found.extend(pattern.spans(text))
         found.sort()
         return found
 
@@ -215,28 +350,29 @@ class TicketMatcher:
         return "".join(pieces)
 
     def foreign_keys(self, text: str) -> list[str]:
-        """Jira-shaped keys whose project is not among the configured project keys."""
+        """Jira-shaped keys whose project is not among the configured project keys (false friends
+        such as UTF-8 and GitHub's GH-123 left out)."""
         if self._key_re is None or not self.project_keys:
             return []
         out: list[str] = []
         for m in self._key_re.finditer(text):
             project = m.group(1)
-            if project not in self.project_keys and project not in NOT_PROJECT_KEYS:
-                if m.group(0) not in out:
-                    out.append(m.group(0))
+            if project in self.project_keys or project in NOT_PROJECT_KEYS or project == "GH":
+                continue
+            if _doubtful(project, m.group(2)) and not _written_as_ticket(text, m.start()):
+                continue
+            if m.group(0) not in out:
+                out.append(m.group(0))
         return out
 
-    def from_branch(self, branch: str, branch_pattern: re.Pattern[str] | None = None) -> str | None:
+    def from_branch(self, branch: str, branch_pattern: Regex | None = None) -> str | None:
         """The ticket a branch name carries, written as it would appear in a message.
 
         `feature/ABC-123-retry` gives `ABC-123`; `abc-123-retry` too when ABC is a configured
         project key; GitHub's `123-fix-login` branches give `#123`.
         """
         if branch_pattern is not None:
-            m = branch_pattern.search(branch[:MAX_CUSTOM_LINE])
-            if m:
-                return m.group(1) if m.groups() and m.group(1) else m.group(0)
-            return None
+            return branch_pattern.first(branch)
         if self._key_re is not None:
             for m in re.finditer(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9_]{1,14})-([1-9][0-9]{0,8})(?![0-9])",
                                  branch):
@@ -245,11 +381,47 @@ class TicketMatcher:
                     if self._key_ok(project.upper()):
                         return f"{project.upper()}-{m.group(2)}"
         if "github" in self.trackers or "gitlab" in self.trackers:
-            m = re.search(r"(?:^|/)(?:issue-|gh-)?([1-9][0-9]{0,8})(?:[-_]|$)", branch, re.IGNORECASE)
-            if m:
-                return f"#{m.group(1)}"
+            number = re.search(r"(?:^|/)(?:issue-|gh-)?([1-9][0-9]{0,8})(?:[-_]|$)", branch, re.IGNORECASE)
+            if number:
+                return f"#{number.group(1)}"
         if "azure" in self.trackers:
-            m = re.search(r"(?:^|/)ab#?([1-9][0-9]{0,8})(?:[-_]|$)", branch, re.IGNORECASE)
-            if m:
-                return f"AB#{m.group(1)}"
+            number = re.search(r"(?:^|/)ab#?([1-9][0-9]{0,8})(?:[-_]|$)", branch, re.IGNORECASE)
+            if number:
+                return f"AB#{number.group(1)}"
         return None
+
+
+_KEY_TICKET = r"([A-Z][A-Z0-9_]*)-[0-9]+"
+_WORD_TICKET = _WORDS + "|" + _GH_DASH
+_BROWSE = r"/(?:browse|issue)/([A-Za-z][A-Za-z0-9_]*)-[0-9]+"
+_GITLAB_URL = r"https?://[^/\s]+/([^\s]+?)/-/(?:issues|merge_requests|work_items)/"
+_REPO_URL = r"/([\w.-]+/[\w.-]+)/(?:issues|pull|pulls|discussions)/[0-9]+"
+_HOST = r"https?://([^/\s:?#]+)"
+
+
+def project_of(ticket: str) -> str:
+    """The project a ticket reference belongs to: `ABC` for ABC-1 and its tracker's URLs,
+    `org/repo` for org/repo#1 and its issue and pull request URLs, `#` for the repository's own
+    numbered issues (#1, GH-1, "issue 1", "bug 1"), `!` for its merge requests, `AB#` for Azure
+    Boards, and the host for another tracker's URL."""
+    m = _regex(_KEY_TICKET).fullmatch(ticket)
+    if m:
+        return "#" if m.group(1) == "GH" else m.group(1)
+    if ticket.startswith("AB#") or "/_workitems/" in ticket:
+        return "AB#"
+    if ticket.startswith(("#", "!")):
+        return ticket[0]
+    if "://" not in ticket:
+        for mark in ("#", "!"):
+            if mark in ticket:
+                head = ticket.split(mark, 1)[0]
+                if "/" in head:
+                    return head
+        if _regex(_WORD_TICKET).fullmatch(ticket):
+            return "#"
+        return "(other)"
+    for pattern in (_BROWSE, _GITLAB_URL, _REPO_URL, _HOST):
+        m = _regex(pattern).search(ticket)
+        if m:
+            return m.group(1)
+    return "(other)"

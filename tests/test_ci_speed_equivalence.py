@@ -18,7 +18,18 @@ from linter.config import Config, validate
 from linter.engine import exemptions, lint, severity_of, skip_reason
 from linter.findings import Finding
 from linter.message import parse
-from linter.tickets import _BUILTIN, _KEY, TicketMatcher
+from linter.tickets import (
+    _BUILTIN,
+    _GH_DASH,
+    _KEY,
+    _TEXT_WIDE,
+    _WORDS,
+    NOT_PROJECT_KEYS,
+    TicketMatcher,
+    _branch_spans,
+    _doubtful,
+    _written_as_ticket,
+)
 
 #: The key pattern as first written (look-behind first), the reference for the faster form.
 ORIGINAL_KEY = r"(?<![A-Za-z0-9_./-])([A-Z][A-Z0-9_]{1,14})-([1-9][0-9]{0,8})(?![A-Za-z0-9_-]|\.[0-9])"
@@ -36,26 +47,38 @@ def corpus() -> list[str]:
 
 
 def reference_find(matcher: TicketMatcher, text: str) -> list[str]:
-    """The original search: every non-key pattern as one alternation over the whole text."""
+    """The straightforward search: every pattern over the whole text, no needles, no gates."""
+    enabled = [p for tracker in matcher.trackers for p in _BUILTIN.get(tracker, ())]
     others: list[str] = []
-    for tracker in matcher.trackers:
-        for pattern in _BUILTIN.get(tracker, ()):
-            if pattern != _KEY and pattern not in others:
-                others.append(pattern)
-    found: list[tuple[int, str]] = []
-    if "jira" in matcher.trackers or "linear" in matcher.trackers:
-        for m in re.finditer(ORIGINAL_KEY, text):
-            if matcher._key_ok(m.group(1)):
-                found.append((m.start(), m.group(0)))
+    for pattern in enabled:
+        if pattern not in _TEXT_WIDE and pattern not in others:
+            others.append(pattern)
+    found: list[tuple[int, int, str]] = []
     if others:
         found.extend(
-            (m.start(), m.group(0))
+            (m.start(), m.end(), m.group(0))
             for m in re.finditer("|".join(f"(?:{p})" for p in others), text)
             if matcher._url_key_ok(m.group(0))  # tracker URLs obey project keys as bare keys do
         )
+    for pattern in (_WORDS, _GH_DASH):
+        if pattern in enabled:
+            found.extend((m.start(), m.end(), m.group(0)) for m in re.finditer(pattern, text))
+    if text.startswith("Merge"):
+        hidden = _branch_spans(text)
+        found = [f for f in found if not any(f[0] < end and start < f[1] for start, end in hidden)]
+    if _KEY in enabled:
+        for m in re.finditer(ORIGINAL_KEY, text):
+            project, number = m.group(1), m.group(2)
+            if matcher.project_keys:
+                ok = project in matcher.project_keys
+            else:
+                ok = (project not in NOT_PROJECT_KEYS and not (project == "GH" and _GH_DASH in enabled)
+                      and (not _doubtful(project, number) or _written_as_ticket(text, m.start())))
+            if ok:
+                found.append((m.start(), m.end(), m.group(0)))
     found.sort()
     seen: list[str] = []
-    for _, ref in found:
+    for _, _, ref in found:
         if ref not in seen:
             seen.append(ref)
     return seen

@@ -124,10 +124,10 @@ def test_hostile_text_in_errors_is_escaped(repo: Repo) -> None:
 
 def test_hostile_ticket_key_in_findings(repo: Repo) -> None:
     repo.write(".ctxlint.toml", 'project-keys = ["PAY"]\n')
-    path = repo.write("msg", "[bold]OPS-1[/]: \x1b[2Jretry\n\nWhy: the gateway drops idle connections\n")
+    path = repo.write("msg", "[bold]OPS-12[/]: \x1b[2Jretry\n\nWhy: the gateway drops idle connections\n")
     for env in ({}, {"FORCE_COLOR": "1"}):
         result = run_ctxlint("check-msg", str(path), cwd=repo.path, env=env)
-        assert result.returncode == 1 and "OPS-1" in result.stdout
+        assert result.returncode == 1 and "OPS-12" in result.stdout
         assert "\x1b[2J" not in result.stdout
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import re
+import time
 
 import pytest
+from audit_history import audit_report
+from conftest import Repo, run_ctxlint
 
 from linter.checks import CommitContext
 from linter.config import Config, validate
 from linter.engine import lint
 from linter.message import parse
-from linter.tickets import TRACKERS, TicketMatcher
+from linter.regexguard import compile_user
+from linter.tickets import TRACKERS, TicketMatcher, project_of
 
 BODY = "The gateway drops idle connections after thirty seconds, so customers were charged twice."
 
@@ -59,7 +62,7 @@ def test_every_tracker_form_is_found(text: str, expected: list[str]) -> None:
     "Serve HTTP-2 and TLS-13",
     "Fix CVE-2024 style warnings",
     "html entity &#123; in the template",
-    "C#1 and issue#12 are not references",
+    "C#1 and F#2 are languages, not references",
     "version 1.2-3 and x-1",
     "PAY-0 is not a key and PAY-12abc is not either",
     "PAY-1.5 is a version",
@@ -81,8 +84,8 @@ def test_project_keys_restrict_and_unknown_keys_warn() -> None:
 
 
 def test_trackers_setting_limits_the_forms() -> None:
-    assert found("#12 and ABC-1", trackers=["github"]) == ["#12"]
-    assert found("#12 and ABC-1", trackers=["jira"]) == ["ABC-1"]
+    assert found("#12 and ABC-12", trackers=["github"]) == ["#12"]
+    assert found("#12 and ABC-12", trackers=["jira"]) == ["ABC-12"]
     assert found("AB#5", trackers=["github"]) == []
     cfg = validate({"trackers": ["azure"]}, "test")
     assert codes(f"Fix #12 retry\n\n{BODY}\n", cfg) == ["CTX101"]
@@ -97,18 +100,18 @@ def test_custom_ticket_patterns() -> None:
 
 
 def test_ticket_in_body_or_trailer_counts() -> None:
-    assert codes(f"Retry payments\n\n{BODY} See PAY-1.\n") == []
+    assert codes(f"Retry payments\n\n{BODY} See PAY-14.\n") == []
     assert codes(f"Retry payments\n\n{BODY}\n\nRefs: #9\n") == []
     assert codes(f"Retry payments\n\n{BODY}\n") == ["CTX101"]
 
 
 def test_find_dedupes_in_order() -> None:
-    assert found("#2 PAY-1 #2 PAY-1 #3") == ["#2", "PAY-1", "#3"]
+    assert found("#2 PAY-14 #2 PAY-14 #3") == ["#2", "PAY-14", "#3"]
 
 
 def test_remove_blanks_references() -> None:
     m = TicketMatcher()
-    assert m.remove("see PAY-1 and #2 now").split() == ["see", "and", "now"]
+    assert m.remove("see PAY-14 and #2 now").split() == ["see", "and", "now"]
 
 
 # --- branch names -----------------------------------------------------------------------------
@@ -141,13 +144,13 @@ def test_azure_branch() -> None:
 
 def test_branch_pattern_takes_group_one_or_the_match() -> None:
     m = TicketMatcher()
-    assert m.from_branch("wip/req-0042-x", re.compile(r"req-(\d{4})")) == "0042"
-    assert m.from_branch("wip/REQ0042-x", re.compile(r"REQ\d{4}")) == "REQ0042"
-    assert m.from_branch("feature/ABC-1-x", re.compile(r"REQ\d{4}")) is None
+    assert m.from_branch("wip/req-0042-x", compile_user(r"req-(\d{4})")[0]) == "0042"
+    assert m.from_branch("wip/REQ0042-x", compile_user(r"REQ\d{4}")[0]) == "REQ0042"
+    assert m.from_branch("feature/ABC-1-x", compile_user(r"REQ\d{4}")[0]) is None
 
 
 def test_every_tracker_has_a_name() -> None:
-    assert set(TRACKERS) == {"jira", "github", "gitlab", "linear", "azure"}
+    assert set(TRACKERS) == {"jira", "github", "gitlab", "linear", "azure", "bugzilla"}
 
 
 def test_tracker_urls_name_keys_that_must_be_configured_projects() -> None:
@@ -159,3 +162,137 @@ def test_tracker_urls_name_keys_that_must_be_configured_projects() -> None:
     assert TicketMatcher().find("https://acme.atlassian.net/browse/OPS-12") == [
         "https://acme.atlassian.net/browse/OPS-12"
     ]
+
+
+# --- tickets as trackers write them (#12) -----------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # GitHub's documented autolinks
+    ("Closes gh-1234", ["gh-1234"]),
+    ("See GH-1234 for the report", ["GH-1234"]),
+    ("Fixes octo-org/octo-repo#100", ["octo-org/octo-repo#100"]),
+    ("include tox.ini in sdist\n\n#2531", ["#2531"]),
+    ("Formatting fixes per\nhttps://patch-diff.githubusercontent.com/raw/apache/commons-lang/pull/128.diff",
+     ["https://patch-diff.githubusercontent.com/raw/apache/commons-lang/pull/128"]),
+    ("https://codeberg.org/forgejo/forgejo/issues/77", ["https://codeberg.org/forgejo/forgejo/issues/77"]),
+    # in words, as people write them
+    ("Fixing issue 5342: 'The double quote is missing'", ["issue 5342"]),
+    ("make test strings 7-bit clean (bug 18836)", ["bug 18836"]),
+    ("Fix issue 140", ["issue 140"]),
+    ("fixes issue #12", ["#12"]),
+    ("Different, simpler solution from PR 1326", ["PR 1326"]),
+    ("Bug: 40021\nChange-Id: I8f2c", ["Bug: 40021"]),
+    ("rolled back BUG#30929 pending opinions", ["BUG#30929"]),
+    ("see pull request 77 and merge request 9", ["pull request 77", "merge request 9"]),
+    # Bugzilla
+    ("see http://issues.apache.org/bugzilla/show_bug.cgi?id=37385", ["http://issues.apache.org/bugzilla/show_bug.cgi?id=37385"]),
+    # GitLab paths and merge requests
+    ("group/sub/project!12 and group/project#3", ["group/sub/project!12", "group/project#3"]),
+])
+def test_references_as_trackers_and_people_write_them(text: str, expected: list[str]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Read ISO8859-1 and UTF-8 input",
+    "Hash with SHA-256, SHA-512 and AES-128",
+    "I'm sorry Dave, HAL-9000 cannot do that",
+    "Dates follow ISO-8601 and headers RFC-2616",
+    "Build with JDK-8 and test on X86-64",
+    "Use UTF-16 and CRC-32",
+    "debug 12 times, tissue 3 and the issue 2.0 branch",
+    "Python 3.12 issue tracker",
+    "version 1.2.3-rc.4 and the bug-fix 5",
+])
+def test_encodings_standards_hashes_and_versions_are_not_tickets(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A key shaped like a version counts where a ticket is written: a subject's start, in brackets,
+    # as a trailer's value, in a list of keys.
+    ("ABC-1: set up the project", ["ABC-1"]),
+    ("[OPS-7] retry the upload", ["OPS-7"]),
+    ("Retry payments\n\nRefs: OPS-7, PAY-12", ["OPS-7", "PAY-12"]),
+    ("Retry payments\n\nRefs: PAY-12, OPS-7", ["PAY-12", "OPS-7"]),
+    ("Upgrade to JDK-8\n\nRefs: JDK-8", ["JDK-8"]),
+    # in prose it is a version
+    ("Upgrade to JDK-8", []),
+])
+def test_version_shaped_keys_count_where_tickets_are_written(text: str, expected: list[str]) -> None:
+    assert found(text) == expected
+
+
+def test_configured_project_keys_always_count() -> None:
+    assert found("Upgrade to JDK-8 and JDK-256", project_keys=["JDK"]) == ["JDK-8", "JDK-256"]
+    cfg = validate({"project-keys": ["PAY"]}, "test")
+    # A version or standard is not reported as another project's key, nor GitHub's GH-12.
+    assert codes(f"PAY-412: decode ISO8859-1 on JDK-8\n\n{BODY}\n\nSee GH-12.\n", cfg) == []
+
+
+@pytest.mark.parametrize(("subject", "expected"), [
+    ("Merge pull request #12 from garenchan/bugfix-#2933", ["#12"]),
+    ("Merge pull request #3 from user/feature-ABC-1", ["#3"]),
+    ("Merge pull request #4 from octo/fix#12\n\nFixes #12", ["#4", "#12"]),
+    ("Merge branch 'fix/#45-crash' into 'main'", []),
+    ("Merge branch 'LANG-1411'", ["LANG-1411"]),  # a branch named for its ticket names it
+    ("Merge remote-tracking branch 'origin/group/sub#2'", []),
+])
+def test_branch_names_in_merge_subjects_are_not_references(subject: str, expected: list[str]) -> None:
+    assert found(subject) == expected
+
+
+@pytest.mark.parametrize(("ticket", "project"), [
+    ("LANG-1411", "LANG"), ("#12", "#"), ("!7", "!"), ("GH-12", "#"), ("gh-12", "#"), ("issue 140", "#"),
+    ("bug 18836", "#"), ("AB#3", "AB#"), ("octo/repo#4", "octo/repo"), ("group/sub/project!5", "group/sub/project"),
+    ("https://github.com/octo/repo/pull/8", "octo/repo"),
+    ("https://patch-diff.githubusercontent.com/raw/apache/commons-lang/pull/128", "apache/commons-lang"),
+    ("https://gitlab.com/g/sub/p/-/issues/5", "g/sub/p"), ("https://acme.atlassian.net/browse/PAY-9", "PAY"),
+    ("https://dev.azure.com/org/proj/_workitems/edit/77", "AB#"),
+    ("http://issues.apache.org/bugzilla/show_bug.cgi?id=37385", "issues.apache.org"),
+])
+def test_project_of_names_the_tracker_project(ticket: str, project: str) -> None:
+    assert project_of(ticket) == project
+
+
+def test_audit_project_table_shows_only_real_projects(repo: Repo) -> None:
+    """Branch names, encodings and standards do not become projects in the audit."""
+    repo.commit(f"Decode ISO8859-1 and UTF-8 names\n\n{BODY}\n\nCloses gh-12\n")
+    repo.git("checkout", "-q", "-b", "bugfix-#2933")
+    repo.commit(f"Hash with SHA-256 before HAL-9000 reads it\n\n{BODY}\n\nRefs: LANG-1411\n")
+    repo.git("checkout", "-q", "main")
+    repo.commit(f"Retry payments\n\n{BODY}\n\nFixes: #7\n")
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge pull request #12 from garenchan/bugfix-#2933", "bugfix-#2933")
+    report = audit_report(repo.path, "--no-cache")
+    assert set(report["by_project"]) == {"#", "LANG"}
+    assert report["by_project"]["#"]["commits"] == 3  # gh-12, #7 and the pull request's #12
+
+
+# --- one long token: linear time on every command's path (#9) -------------------------------------
+
+HOSTILE_TOKENS = {
+    "gitlab-path": "a/" * 100_000 + "#x",
+    "gitlab-bang": "a/" * 100_000 + "!x",
+    "dotted-path": "a.a/" * 50_000 + "#1x",
+    "urls": "http://a/-/issues/" * 11_000 + "x",
+    "workitems": "https://x" * 22_000 + "/_workitems/edit/x",
+    "keys": "ABC-1 " * 33_000,
+    "words": "bug#" * 50_000,
+    "merge-branches": "from !9000." * 18_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_TOKENS))
+def test_a_200_kb_token_finishes_quickly_in_check_msg_and_check_range(repo: Repo, name: str) -> None:
+    token = HOSTILE_TOKENS[name]
+    assert len(token) >= 190_000
+    message = f"Merge {token}\n\n{token}\n" if name == "merge-branches" else f"Retry {token}\n\n{token}\n"
+    path = repo.write("msg.txt", message)
+    repo.commit(message)
+    for command in (["check-msg", str(path)], ["check-range", "HEAD"]):
+        started = time.perf_counter()
+        result = run_ctxlint(*command, cwd=repo.path)
+        # Quadratic backtracking took minutes here; a generous bound, not a benchmark.
+        assert time.perf_counter() - started < 5, command
+        assert result.returncode in (0, 1, 2, 3), result.stderr
+        assert "Traceback" not in result.stderr
