@@ -68,6 +68,9 @@ def test_a_reason_in_the_subject_counts(subject: str) -> None:
     # a statement of the situation, with no cue word: the project's own house style
     "The hook asked git for the comment char only when a line started with one of its auto candidates.",
     "prepare() is the pure core of the hook and is tested as a function.",
+    "Polling the jobs table loads the primary.",
+    "The jobs table polling now costs a third of the database's capacity at peak.",
+    "Printing the findings took 33 ms of a 0.4 s run.",
 ])
 def test_a_reason_in_the_body_counts(body: str) -> None:
     assert how(f"PAY-1: retry payments\n\n{body}\n") == ("ok", "body"), body
@@ -180,6 +183,7 @@ def test_a_cue_word_alone_is_not_enough() -> None:
 
 
 def test_words_of_names_and_code_are_no_cue() -> None:
+    assert how("PAY-1: ok ::error::forged annotation\n")[0] == "missing"  # a workflow command, not prose
     assert how("Deprecate should_ignore_error\n")[0] == "missing"  # "should" inside an identifier
     assert how("Allow an allowed-failure job in CI\n")[0] == "missing"
     assert how("Correct spelling for Stack Overflow\n")[0] == "missing"

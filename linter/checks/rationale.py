@@ -234,8 +234,10 @@ _PATTERN_CUES: dict[str, str] = {
                               r"|\b(?:migrate|migrates|migrated|migrating|move|moves|moved|moving|switch"
                               r"|switches|switched|switching|away)(?: off| away)? from (?:the )?(?:[\w.()-]+ )"
                               r"{0,2}?deprecated\b",
-    "error errors": rf"{_COSMETIC_ERRORS}\berrors?\b(?! (?:message|messages|msg|handling|handler|handlers|page"
-                    r"|pages|codes?|class|classes|types?|reporting|output|template|templates|response|responses)\b)",
+    # not `::error::` or `io::Error`: a name in code, not prose
+    "error errors": rf"{_COSMETIC_ERRORS}(?<!::)\berrors?\b(?!::)(?! (?:message|messages|msg|handling|handler"
+                    r"|handlers|page|pages|codes?|class|classes|types?|reporting|output|template|templates|response"
+                    r"|responses)\b)",
     "exception exceptions": r"\b(?:throws?|thrown|throwing|raises?|raised|raising|uncaught|unhandled|unexpected"
                             r"|spurious|causes?|caused|gets?|got|getting)(?: an?| the)? (?:[\w.]+ )?exceptions?\b"
                             r"|\bexceptions? (?:when|if|on|in|with|during|because|while|at|is thrown|was thrown)\b",
@@ -281,7 +283,11 @@ _PATTERN_CUES: dict[str, str] = {
     "until": r"\buntil now\b|\buntil (?:[\w.-]+ ){1,3}?(?:supports?|is|are|has|have|gets?|fixes|lands?|releases?"
              r"|ships?|stops?)\b",
     "failure failures": r"\bfailures?\b(?! (?:messages?|comments?|output|reports?|handling|modes?)\b)",
-    "took": r"\btook (?:\d+ ?)?(?:seconds|minutes|hours|too long|forever|ages|over)\b",
+    "took": r"\btook (?:about |some |over |nearly |almost |roughly |around )?(?:\d[\d.,]* ?(?:ms|s|seconds?"
+            r"|minutes?|min|hours?)\b|seconds|minutes|hours|too long|forever|ages|over)",
+    "cost costs costing": r"\bcost(?:s|ing)? (?:us )?(?:about |some |over |up to |nearly |almost |more than |at least"
+                          r" |roughly |around )?(?:a |an )?(?:\d|third|half|quarter|tenth|fifth|lot|fortune|minutes?"
+                          r"|seconds?|hours?|days?|extra)",
     "stale": r"\bstale (?:data|prices|cache|caches|values?|results?|entries|state|reads?|responses?|content|pages?"
              r"|locks?|connections?|handles?|pointers?)\b",
     "eol end-of-life life": r"\beol\b|\bend[- ]of[- ]life\b",
@@ -462,10 +468,17 @@ _FINITE_WORDS = _bytes_set("""is are was were be been being has have had does do
     passes passed lets allows allowed blocks blocked checks checked points pointed refers referred relies
     relied stays stayed tries tried turns turned waits waited wants wanted happens happened exists existed
     lives lived belongs belonged breaks wastes wasted loses lost misses missed ignores ignored skips skipped
-    drops dropped stops stopped starts started ends ended grows grew built builds""")
+    drops dropped stops stopped starts started ends ended grows grew built builds loads slows fills floods
+    hits spikes saturates overloads locks burns eats consumes repeats triggers fires sends creates opens adds
+    puts increases doubles triples halves""")
+#: Credits are no reason: "Patch by ...", "Reviewed by ...", "Thanks to ...".
+_CREDIT = re.compile(
+    r"\b(?:patch|patches|contributed|submitted|reviewed|reported|authored|written|provided|sponsored|tested"
+    r"|thanks|thank you|kudos) (?:by|to|from|for)\b"
+)
 #: The leading words of a sentence that are labels, not its start: ticket keys, numbers.
 _LABEL = re.compile(rb"[a-z][a-z0-9]*-\d+|\d+")
-_CONTEXT_MIN_WORDS = 8
+_CONTEXT_MIN_WORDS = 6
 _BULLETS = ("- ", "* ", "+ ", "\u2022 ")
 #: Sentences of a paragraph read for context: the situation comes first, and a long pasted log
 #: must not cost a range check more than its opening.
@@ -678,6 +691,9 @@ def _context(text: _Text, subject_words: frozenset[bytes]) -> str | None:
     if len(text.tokens) < _CONTEXT_MIN_WORDS:
         return None
     for sentence in _sentences(text.prose)[:_CONTEXT_MAX_SENTENCES]:
+        sentence = sentence.lstrip(" \t\n*-+")
+        if sentence.startswith("[") and "]" in sentence:  # a label: "[javadoc] fix ..."
+            sentence = sentence[sentence.index("]") + 1:]
         words = sentence.encode("utf-8", "replace").translate(_SPLIT_TABLE)
         tokens = words.split()
         if len(tokens) < _CONTEXT_MIN_WORDS or b"now" in tokens:  # "X now does Y" describes the change
@@ -685,7 +701,7 @@ def _context(text: _Text, subject_words: frozenset[bytes]) -> str | None:
         if _FINITE_WORDS.isdisjoint(tokens) and b"ed " not in words.replace(b"\n", b" ") + b" ":
             continue  # no finite verb (nor a past tense): a fragment, a list of nouns
         start = 0
-        while start < len(tokens) - 1 and _LABEL.fullmatch(tokens[start]):
+        while start < len(tokens) - 1 and (_LABEL.fullmatch(tokens[start]) or not tokens[start].strip(b"-'")):
             start += 1
         first = tokens[start]
         if first in _CHANGE_STARTS:
@@ -696,7 +712,7 @@ def _context(text: _Text, subject_words: frozenset[bytes]) -> str | None:
                 continue
         elif first in (b"this", b"the", b"that") and tokens[start + 1] in _CHANGE_NOUNS:
             continue
-        if _restates(tokens, subject_words):
+        if _restates(tokens, subject_words) or _CREDIT.search(sentence):
             continue
         line = _Text(sentence)
         if _pointer(line) is not None:
