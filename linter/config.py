@@ -55,7 +55,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "ticket-trailer": Key("str", "Refs", "Trailer key used when inserting a ticket."),
         "rationale-trailers": Key("list", ["Why", "Rationale", "Reason"],
                                   "Trailers whose value counts as rationale."),
-        "rationale-min-words": Key("int", 5, "Words a body paragraph needs to count as rationale."),
+        "rationale-min-words": Key("int", 3, "Words a body paragraph needs to count as rationale."),
+        "rationale-in-subject": Key("bool", True, "Whether a reason given in the subject counts (\"Avoid "
+                                    "compilation warnings\"); false requires it in the body or a trailer."),
         "low-information": Key("list", [], "Extra phrases that count as no rationale "
                                "(added to the built-in list: fix, wip, see ticket, as discussed, ...)."),
         "skip-trailer": Key("str", "Ctxlint-Skip", "Trailer that skips all checks; it must give a reason."),

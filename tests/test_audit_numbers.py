@@ -152,7 +152,7 @@ def test_a_note_with_only_a_ticket_keeps_the_rationale_missing(repo: Repo, histo
     ("args", "message"),
     [
         (["--ticket", "not a ticket"], "is not a ticket reference"),
-        (["--why", "fix"], "--why says only 'fix'"),
+        (["--why", "fix"], "--why is filler: 'fix'"),
         ([], "nothing to record"),
     ],
 )

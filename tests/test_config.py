@@ -153,7 +153,7 @@ def test_warning_can_be_raised_to_error(repo: Repo) -> None:
 
 def test_config_defaults_are_typed() -> None:
     cfg = Config()
-    assert cfg.number("rationale-min-words") == 5
+    assert cfg.number("rationale-min-words") == 3
     assert cfg.flag("merges", "exempt") is True
     assert cfg.text("skip-trailer") == "Ctxlint-Skip"
     assert cfg.pattern("release-pattern", "exempt") is not None
