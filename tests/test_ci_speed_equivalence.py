@@ -475,3 +475,28 @@ def test_engine_matches_the_reference_loop_where_decision_records_exist(
             found.update(f.code for f in got)
     assert "CTX301" in found  # the records were really read
 
+
+
+#: Text that could confuse a re-indent done by string replacement: braces, quotes, commas and line
+#: breaks as the JSON encoder escapes them, and non-ASCII left as it is.
+_JSON_TRICKY = ['}, {"a": 1}', 'x"}\n,\n      {"', "\\", "é \u2028 \t", "{}[]", ""]
+
+
+def _finding_values() -> st.SearchStrategy[Finding]:
+    text = st.one_of(st.sampled_from(_JSON_TRICKY), st.text(max_size=30))
+    optional = st.one_of(st.none(), text)
+    return st.builds(Finding, st.sampled_from(["CTX101", "CTX201"]), text, st.sampled_from(["error", "warning"]),
+                     text, optional, optional, optional, st.one_of(st.none(), st.integers(-5, 10**12)), optional)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_finding_values(), max_size=6),
+       st.one_of(st.none(), st.dictionaries(st.sampled_from(["checked", "exempt", "findings", "notes"]),
+                                             st.one_of(st.integers(0, 99), st.lists(st.text(max_size=5))))))
+def test_json_report_writes_what_json_dumps_with_indent_writes(findings: list[Finding],
+                                                                 extra: dict[str, object] | None) -> None:
+    from linter.report import json_report
+
+    data: dict[str, object] = {"findings": [f.to_dict() for f in findings]}
+    data.update(extra or {})
+    assert json_report.render(findings, extra) == json.dumps(data, indent=2, ensure_ascii=False)
