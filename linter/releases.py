@@ -86,7 +86,7 @@ class DefaultReleaseMatcher:
 
     def __call__(self, subject: str) -> bool:
         lower = subject.lower()
-        dotted = _DOTTED.search(subject) is not None
+        dotted = "." in subject and _DOTTED.search(subject) is not None  # most subjects hold no "."
         if not dotted and not ("releas" in lower or "version" in lower or "dev" in lower or "snapshot" in lower
                                or "bump" in lower or " rc" in lower):
             return False  # most subjects: no form can match
