@@ -477,8 +477,8 @@ def test_engine_matches_the_reference_loop_where_decision_records_exist(
 
 
 
-#: Text that could confuse a re-indent done by string replacement: braces, quotes, commas and line
-#: breaks as the JSON encoder escapes them, and non-ASCII left as it is.
+#: Text that could trip a JSON writer put together by hand: braces, quotes, commas, backslashes and
+#: line breaks, which must come out escaped as json escapes them, and non-ASCII left as it is.
 _JSON_TRICKY = ['}, {"a": 1}', 'x"}\n,\n      {"', "\\", "é \u2028 \t", "{}[]", ""]
 
 
@@ -486,7 +486,8 @@ def _finding_values() -> st.SearchStrategy[Finding]:
     text = st.one_of(st.sampled_from(_JSON_TRICKY), st.text(max_size=30))
     optional = st.one_of(st.none(), text)
     return st.builds(Finding, st.sampled_from(["CTX101", "CTX201"]), text, st.sampled_from(["error", "warning"]),
-                     text, optional, optional, optional, st.one_of(st.none(), st.integers(-5, 10**12)), optional)
+                     text, optional, optional, optional, st.one_of(st.none(), st.booleans(), st.integers(-5, 10**12)),
+                     optional)
 
 
 @settings(max_examples=300, deadline=None)
