@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from linter.checks import REGISTRY, Check, CheckFunction, CommitContext, message_checks
 from linter.checks.rationale import assess
@@ -175,9 +176,12 @@ class Linter:
                     decision = getattr(text, "decision", None)
                     text = str(text)
                 findings.append(Finding(code, name, severity, text, sha, subject, None, None, decision))
-        tickets = tuple(found_tickets(msg, cfg))
-        has_rationale = assess(msg, cfg)[0] == "ok"
-        return Result(findings, applied, skipped, tickets, has_rationale)
+        return Result(findings, applied, skipped, verdicts=partial(_verdicts, msg, cfg))
+
+
+def _verdicts(msg: Message, cfg: Config) -> tuple[tuple[str, ...], bool]:
+    """(the message's tickets, whether it says why): shared with CTX101 and CTX201/202 when they ran."""
+    return tuple(found_tickets(msg, cfg)), assess(msg, cfg)[0] == "ok"
 
 
 def lint(msg: Message, ctx: CommitContext, cfg: Config) -> Result:

@@ -501,3 +501,19 @@ def test_json_report_writes_what_json_dumps_with_indent_writes(findings: list[Fi
     data: dict[str, object] = {"findings": [f.to_dict() for f in findings]}
     data.update(extra or {})
     assert json_report.render(findings, extra) == json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def test_an_exempt_commit_is_judged_only_when_its_verdicts_are_read() -> None:
+    """check-range never reads a result's tickets or rationale verdict, and no check runs on an
+    exempt commit: a bot's long release notes must not be judged for nothing. Read, they are
+    what a direct judgement says."""
+    from linter.checks.rationale import assess
+    from linter.checks.tickets import found_tickets
+
+    cfg = Config()
+    msg = parse("Bump requests from 2.31.0 to 2.32.0\n\nBumps requests (#12). Fixes a crash on empty input.\n", None)
+    result = lint(msg, CommitContext("0" * 40, "dependabot[bot] <support@github.com>", 1, "history"), cfg)
+    assert "bot" in result.exemptions
+    assert "rationale" not in msg.memo and "tickets" not in msg.memo
+    assert result.has_rationale == (assess(msg, cfg)[0] == "ok")
+    assert result.tickets == tuple(found_tickets(msg, cfg)) == ("#12",)
