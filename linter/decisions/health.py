@@ -19,9 +19,11 @@ DUPLICATE_NUMBER = "CTX305"
 MISSING_STATUS = "CTX306"
 MISSING_DATE = "CTX307"
 STALE_PROPOSAL = "CTX308"
+UNKNOWN_STATUS = "CTX309"
 #: Every rule this module checks: they read the decision log, not a message, so they are not in the
 #: message-check registry (linter.checks.REGISTRY); catalogue tests can pair them with rules/ here.
-CODES = (MALFORMED, BROKEN_LINK, ONE_WAY_LINK, DUPLICATE_NUMBER, MISSING_STATUS, MISSING_DATE, STALE_PROPOSAL)
+CODES = (MALFORMED, BROKEN_LINK, ONE_WAY_LINK, DUPLICATE_NUMBER, MISSING_STATUS, MISSING_DATE, STALE_PROPOSAL,
+         UNKNOWN_STATUS)
 
 _SUPERSEDED = frozenset({"superseded", "replaced", "deprecated", "obsolete", "retired"})
 
@@ -65,6 +67,17 @@ def check(records: Sequence[Record], cfg: Config, today: datetime.date | None = 
                     f"{record.id} has no status (add a '## Status' section or 'status:' front matter)",
                     record,
                     record.title_line,
+                )
+            )
+        elif not record.known_status:
+            out.append(
+                _finding(
+                    UNKNOWN_STATUS,
+                    cfg,
+                    f"{record.id} has status {record.status!r}, which is neither open nor closed to ctxlint "
+                    "(use proposed, draft, accepted, rejected, deprecated, superseded, withdrawn, ...)",
+                    record,
+                    record.status_line,
                 )
             )
         if record.date is None:
@@ -165,7 +178,7 @@ def _points_to(holder: Record, ref: str, wanted: Record) -> bool:
 
 def _stale(record: Record, cfg: Config, today: datetime.date) -> Finding | None:
     days = cfg.number("stale-proposal-days", "decisions")
-    if not days or record.closed or record.date is None or len(record.date) != 10:
+    if not days or not record.open or record.date is None or len(record.date) != 10:
         return None
     try:
         written = datetime.date.fromisoformat(record.date)
