@@ -504,9 +504,10 @@ class ObjectReader:
             proc.wait()
 
 
-def staged_paths(folders: Sequence[str], cwd: str | None = None) -> list[str]:
+def staged_paths(folders: Sequence[str], cwd: str | None = None, added_only: bool = False) -> list[str]:
     """Repo-relative paths under `folders` that the index changes relative to HEAD (what a commit
-    being made adds, edits, renames or deletes there)."""
-    out = try_run(["diff", "--cached", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--", *folders],
-                  cwd)
+    being made adds, edits, renames or deletes there; with `added_only`, what it adds)."""
+    filters = ["--diff-filter=A"] if added_only else []
+    out = try_run(["diff", "--cached", "--name-only", "-z", "--no-renames", "--no-ext-diff", *filters, "--",
+                   *folders], cwd)
     return [_decode(p) for p in (out or b"").split(b"\0") if p]

@@ -122,7 +122,7 @@ def _links(record: Record, records: Sequence[Record], cfg: Config) -> list[Findi
                     record.status_line,
                 )
             )
-        elif not any(_points_to(target, r, record) for r in target.superseded_by) and (
+        elif not any(points_to(target, r, record) for r in target.superseded_by) and (
             target.status not in _SUPERSEDED
         ):
             out.append(
@@ -147,7 +147,7 @@ def _links(record: Record, records: Sequence[Record], cfg: Config) -> list[Findi
                     record.status_line,
                 )
             )
-        elif not any(_points_to(target, r, record) for r in target.supersedes):
+        elif not any(points_to(target, r, record) for r in target.supersedes):
             out.append(
                 _finding(
                     ONE_WAY_LINK,
@@ -171,7 +171,7 @@ def _relative(record: Record, ref: str) -> str:
     return posixpath.normpath(posixpath.join(base, ref))
 
 
-def _points_to(holder: Record, ref: str, wanted: Record) -> bool:
+def points_to(holder: Record, ref: str, wanted: Record) -> bool:
     """Whether `ref`, as written in `holder`, names `wanted`."""
     return wanted.refers_to(_relative(holder, ref))
 
