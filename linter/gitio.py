@@ -504,6 +504,12 @@ class ObjectReader:
             proc.wait()
 
 
+def changed_paths(old: str, new: str, folders: Sequence[str], cwd: str | None = None) -> list[str]:
+    """Repo-relative paths under `folders` that differ between commits `old` and `new`."""
+    out = run(["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", old, new, "--", *folders], cwd)
+    return [_decode(p) for p in out.split(b"\0") if p]
+
+
 def staged_paths(folders: Sequence[str], cwd: str | None = None, added_only: bool = False) -> list[str]:
     """Repo-relative paths under `folders` that the index changes relative to HEAD (what a commit
     being made adds, edits, renames or deletes there; with `added_only`, what it adds)."""

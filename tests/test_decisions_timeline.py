@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 from linter import gitio
 from linter.decisions import is_closed
@@ -154,3 +155,28 @@ def test_a_commit_being_made_never_re_raises_the_record_it_stages(repo: Repo) ->
     repo.git("add", QUEUE_PATH)
     staged = run_ctxlint("check-msg", str(message), cwd=repo.path)
     assert "CTX301" not in staged.stdout + staged.stderr
+
+
+def test_a_pull_request_never_re_raises_the_record_it_adds(repo: Repo, tmp_path: Path) -> None:
+    from tests.ci_support import clean_env
+
+    base = repo.commit("Start\n\nRefs: #1\nWhy: the project needs a first commit.\n",
+                       {f"{FOLDER}/0002-deploy.md": OTHER})
+    repo.git("checkout", "-q", "-b", "feature")
+    head = repo.commit("Record the queue decision\n\nRefs: #2\nWhy: the team agreed on it.\n",
+                       {QUEUE_PATH: queue("Accepted")})
+    body = tmp_path / "body.md"
+    title, text = REOPEN.split("\n\n", 1)
+    body.write_text(text)
+
+    def pr_flags(base: str, head: str) -> list[str]:
+        result = run_ctxlint("ci", "--format", "json", "--base", base, "--head", head, "--title", title,
+                             "--body-file", str(body), cwd=repo.path, env=clean_env())
+        assert result.returncode in (0, 1), result.stderr
+        return [f["code"] for f in json.loads(result.stdout)["findings"] if f["commit"] is None]
+
+    assert "CTX301" not in pr_flags(base, head)
+    # The same text in a later pull request, once the record is on the base, re-raises it.
+    repo.git("checkout", "-q", "-b", "later")
+    later = repo.commit("Tidy the queue notes\n\nRefs: #3\nWhy: the notes were out of date.\n")
+    assert "CTX301" in pr_flags(head, later)

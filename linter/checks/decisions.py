@@ -67,6 +67,32 @@ def timeline(revisions: Sequence[str], cfg: Config, extra: Sequence[str] = ()) -
         return None  # a git too old for the stream: fall back to the records' dates
 
 
+def closed_between(base: str, head: str, cfg: Config) -> frozenset[str] | None:
+    """For a pull request's text: the records closed where it leaves `base`, less those it changes
+    on its way to `head` (a PR that adds a record does not re-raise it). None when unknown."""
+    root = _decision_root(cfg)
+    if root is None:
+        return None
+    from linter import gitio
+    from linter.decisions import discover
+    from linter.decisions.timeline import Timeline
+    from linter.errors import CtxlintError
+
+    folders = discover.folders(root, cfg)
+    fork = gitio.merge_base(base, head, root)
+    if fork is None:
+        return None
+    timeline = Timeline(root, folders, {})
+    try:
+        closed = timeline.closed_before(fork, ())
+        changed = gitio.changed_paths(fork, head, folders, root)
+    except CtxlintError:
+        return None
+    finally:
+        timeline.close()
+    return closed - frozenset(changed)
+
+
 @check("CTX301", active=_has_decisions)
 def reopened_decision(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[str]:
     root = _decision_root(cfg)
