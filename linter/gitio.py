@@ -499,7 +499,10 @@ class ObjectReader:
         proc, self._proc = self._proc, None
         if proc is not None:
             assert proc.stdin is not None and proc.stdout is not None
-            proc.stdin.close()
+            try:
+                proc.stdin.close()
+            except OSError:
+                pass  # git already gone (killed, or it failed): nothing left to tell it
             proc.stdout.close()
             proc.wait()
 

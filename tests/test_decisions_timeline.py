@@ -180,3 +180,21 @@ def test_a_pull_request_never_re_raises_the_record_it_adds(repo: Repo, tmp_path:
     repo.git("checkout", "-q", "-b", "later")
     later = repo.commit("Tidy the queue notes\n\nRefs: #3\nWhy: the notes were out of date.\n")
     assert "CTX301" in pr_flags(head, later)
+
+
+def test_a_git_that_stops_answering_leaves_the_walk_to_the_dates(repo: Repo) -> None:
+    repo.commit("Start\n", {QUEUE_PATH: queue("Accepted"), f"{FOLDER}/0002-deploy.md": OTHER})
+    repo.commit("Next\n")
+    timeline = Timeline.of_walk(str(repo.path), [FOLDER], ["HEAD"])
+    commits = list(gitio.iter_log(["HEAD"], str(repo.path)))
+    assert timeline.closed_before(commits[0].sha, commits[0].parents) == {QUEUE_PATH, f"{FOLDER}/0002-deploy.md"}
+    process = timeline._reader._proc
+    assert process is not None
+    process.kill()
+    process.wait()
+    # A commit reached out of order needs a tree read, which now fails: no answer, no exception,
+    # and none from then on.
+    timeline._pending.clear()
+    assert timeline.closed_before(commits[1].sha, commits[1].parents) is None
+    assert timeline.closed_before(commits[0].sha, commits[0].parents) is None
+    timeline.close()

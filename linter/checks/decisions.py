@@ -90,7 +90,7 @@ def closed_between(base: str, head: str, cfg: Config) -> frozenset[str] | None:
         return None
     finally:
         timeline.close()
-    return closed - frozenset(changed)
+    return closed - frozenset(changed) if closed is not None else None
 
 
 @check("CTX301", active=_has_decisions)

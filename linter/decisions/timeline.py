@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from linter import gitio
 from linter.decisions import is_closed
 from linter.decisions.discover import is_record_name
+from linter.errors import CtxlintError
 
 #: Bump when the parser reads statuses differently: cached statuses are then read again.
 _STATUS_TAG = "statuses-1"
@@ -111,6 +112,7 @@ class Timeline:
         self._statuses_loaded = False
         self._statuses_added = False
         self.trees_read = 0
+        self.failed = False
         #: folder tree id -> the state it holds
         self._trees: dict[str, _State] = {}
 
@@ -126,11 +128,21 @@ class Timeline:
 
     # -- per commit ------------------------------------------------------------------------
 
-    def closed_before(self, sha: str, parents: Sequence[str]) -> frozenset[str]:
-        """Tip paths of the records closed at `sha` that `sha` neither adds, edits nor removes.
+    def closed_before(self, sha: str, parents: Sequence[str]) -> frozenset[str] | None:
+        """Tip paths of the records closed at `sha` that `sha` neither adds, edits nor removes;
+        None once git could not answer (the walk then goes on with the records' dates alone).
 
         Call it newest first, in the walk's order, for the cheap path; any order is correct.
         """
+        if self.failed:
+            return None
+        try:
+            return self._closed_before(sha, parents)
+        except (CtxlintError, OSError, ValueError):
+            self.failed = True
+            return None
+
+    def _closed_before(self, sha: str, parents: Sequence[str]) -> frozenset[str]:
         state = self._pending.pop(sha, None)
         if state is None:
             state = self._read_tree(sha)
