@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import os
 import subprocess
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from linter.errors import CtxlintError
 
@@ -445,14 +445,32 @@ def count_commits(rev_args: Sequence[str], cwd: str | None = None, extra: Sequen
 
 
 def folder_changes(rev_args: Sequence[str], folders: Sequence[str], cwd: str | None = None,
-                   extra: Sequence[str] = ()) -> bytes:
+                   extra: Sequence[str] = ()) -> Callable[[], bytes]:
     """The raw first-parent changes under `folders` of every commit the revisions select, from ONE
-    `git log -z --raw` process: `\\x01SHA\\0` per commit that changed something there, then
-    `:modes old new STATUS\\0path\\0[path\\0]` per changed file (renames detected)."""
-    args = ["log", "-z", "--format=%x01%H", "--raw", "--no-abbrev", "-M", "--diff-merges=first-parent",
+    `git log -z --raw` process: `\x01SHA\0` per commit that changed something there, then
+    `:modes old new STATUS\0path\0[path\0]` per changed file (renames detected).
+
+    git starts now and is read by a thread, so that it walks the history while the caller's own
+    log stream does; the function returned waits for the output (or raises git's error).
+    """
+    import threading
+
+    args = ["git", "log", "-z", "--format=%x01%H", "--raw", "--no-abbrev", "-M", "--diff-merges=first-parent",
             "--full-history", "--no-color", "--no-ext-diff", "--no-textconv", *extra,
             *_revision_tail(rev_args), "--", *folders]
-    return run(args, cwd)
+    proc = _open_log(args, cwd)
+    result: list[bytes] = []
+    reader = threading.Thread(target=lambda: result.extend(proc.communicate()), daemon=True)
+    reader.start()
+
+    def output() -> bytes:
+        reader.join()
+        if proc.returncode != 0 or len(result) != 2:
+            lines = _decode(result[1] if len(result) == 2 else b"").strip().splitlines()
+            raise CtxlintError(f"git log failed: {lines[0].removeprefix('fatal: ') if lines else proc.returncode}")
+        return result[0]
+
+    return output
 
 
 class ObjectReader:

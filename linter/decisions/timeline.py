@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import marshal
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from linter import gitio
 from linter.decisions import is_closed
@@ -113,6 +113,8 @@ class Timeline:
         self._statuses_added = False
         self.trees_read = 0
         self.failed = False
+        #: waits for the decision folders' log (of_walk), read on first use
+        self._source: Callable[[], bytes] | None = None
         #: folder tree id -> the state it holds
         self._trees: dict[str, _State] = {}
 
@@ -120,11 +122,15 @@ class Timeline:
     def of_walk(cls, root: str, folders: Sequence[str], revisions: Sequence[str],
                 extra: Sequence[str] = ()) -> Timeline:
         """The timeline of the commits `git log <extra> <revisions>` selects (one git log stream)."""
-        data = gitio.folder_changes(revisions, folders, root, extra)
         timeline = cls(root, folders, {})
-        timeline.changes = {sha: [c for c in found if timeline._is_record(c.old) or timeline._is_record(c.new)]
-                            for sha, found in parse_changes(data).items()}
+        timeline._source = gitio.folder_changes(revisions, folders, root, extra)
         return timeline
+
+    def _load_changes(self) -> None:
+        source, self._source = self._source, None
+        if source is not None:
+            self.changes = {sha: [c for c in found if self._is_record(c.old) or self._is_record(c.new)]
+                            for sha, found in parse_changes(source()).items()}
 
     # -- per commit ------------------------------------------------------------------------
 
@@ -143,6 +149,8 @@ class Timeline:
             return None
 
     def _closed_before(self, sha: str, parents: Sequence[str]) -> frozenset[str]:
+        if self._source is not None:
+            self._load_changes()
         state = self._pending.pop(sha, None)
         if state is None:
             state = self._read_tree(sha)
