@@ -2,8 +2,9 @@
 
 One `git log -z --numstat` stream feeds the same engine that lints commits at commit time; each
 commit becomes a compact record, and records are folded into fixed-size counters (totals, trends,
-authors, folders, owners, projects) plus a bounded heap of the largest commits lacking context,
-so memory grows with the number of distinct authors, folders and weeks, never with commits.
+authors, folders, owners, projects) plus a bounded heap of the commits lacking context that rank
+highest (size weighed by age), so memory grows with the number of distinct authors, folders and
+weeks, never with commits.
 
 Records are cached under the git directory (see `linter.audit_cache`), so a weekly run only
 reads and lints the commits that are new since the last one.
@@ -11,7 +12,9 @@ reads and lints the commits that are new since the last one.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
+import math
 import os
 import re
 import sys
@@ -33,6 +36,10 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 1
 
+#: Bumped when what a cached record or aggregate holds changes meaning (the subject's rule, the
+#: missing list's rank), so that an older cache is not mixed into a newer report.
+RECORD_VERSION = 2
+
 #: Counter layout of every bucket (a list of ints, for speed); the JSON uses these names.
 FIELDS = (
     "commits",
@@ -51,6 +58,11 @@ _WIDTH = len(FIELDS)
 EXEMPT_KINDS = ("merge", "revert", "fixup", "bot", "release", "skip")
 _SKIP_REASONS_LIMIT = 500  # distinct skip reasons kept; the rest are counted as "(other)"
 DECISION_LIMIT = 100
+
+#: The missing list ranks a commit by its changed lines, halved for every year of age: a team
+#: can still ask about last month's 300-line change, not about a 40,000-line import from 2002.
+MISSING_HALF_LIFE_DAYS = 365
+_HALF_LIFE = MISSING_HALF_LIFE_DAYS * 86400
 
 #: A per-commit outcome, as cached: plain tuples so that `marshal` writes and reads it fast.
 #: (sha, timestamp, email, name, flags, exemptions, skip_reason, projects, lines,
@@ -155,6 +167,32 @@ def project_of(ticket: str) -> str:
     return "(other)"
 
 
+def subject_of(message: str) -> str:
+    """The subject as git shows it (`%s`): the first paragraph after any blank lines, on one line."""
+    end = message.find("\n")
+    if end < 0 or message.startswith("\n", end + 1) or end + 1 == len(message):
+        first = message[: end if end >= 0 else None].rstrip()  # the common shape: a line, then a blank one
+        if first:
+            return first
+    lines: list[str] = []
+    for line in message.split("\n"):
+        line = line.rstrip()
+        if line:
+            lines.append(line)
+        elif lines:
+            break
+    return " ".join(lines)
+
+
+def missing_rank(lines: int, timestamp: int) -> float:
+    """How high a commit lacking context ranks: log2 of its size plus its age in half-lives.
+
+    Equal to log2(lines * 2**((timestamp - now) / half-life)) up to a constant, so the order never
+    depends on when the report is made, and cached ranks stay valid as time passes.
+    """
+    return math.log2(lines + 1) + timestamp / _HALF_LIFE
+
+
 _FOLDERS: dict[tuple[str, int], str] = {}
 
 
@@ -193,7 +231,7 @@ def make_record(
                 owned[owner] = owned.get(owner, 0) + size
     flags = (TICKET if tickets else 0) | (RATIONALE if rationale else 0)
     needs_text = (not exemptions and flags != TICKET | RATIONALE) or any(c.startswith("CTX3") for c in codes)
-    subject = commit.message.split("\n", 1)[0][:300] if needs_text else ""
+    subject = subject_of(commit.message)[:300] if needs_text else ""
     projects = tuple(sorted({project_of(t) for t in tickets}))
     return (
         commit.sha,
@@ -351,7 +389,7 @@ class Aggregator:
         self.reasons: dict[str, int] = {}
         self.skip_reasons: dict[str, int] = {}
         self.rules: dict[str, int] = {}
-        self.missing: list[tuple[int, int, tuple[Any, ...]]] = []  # min-heap of (lines, -order, entry)
+        self.missing: list[tuple[float, int, tuple[Any, ...]]] = []  # min-heap of (rank, -order, entry)
         self.missing_total = 0
         self.decisions: list[tuple[Any, ...]] = []
         self.first: int | None = None
@@ -398,13 +436,13 @@ class Aggregator:
             self.missing_total += 1
             lacks = tuple(k for k, bit in (("ticket", TICKET), ("rationale", RATIONALE)) if not flags & bit)
             entry = (sha, stamp, name, email, subject, lines, lacks)
-            self._push_missing((lines, -self.order, entry))
+            self._push_missing((missing_rank(lines, stamp), -self.order, entry))
         if any(c.startswith("CTX3") for c in codes) and len(self.decisions) < DECISION_LIMIT:
             self.decisions.append(
                 (sha, stamp, name, email, subject, tuple(c for c in codes if c.startswith("CTX3")))
             )
 
-    def _push_missing(self, item: tuple[int, int, tuple[Any, ...]]) -> None:
+    def _push_missing(self, item: tuple[float, int, tuple[Any, ...]]) -> None:
         if self.missing_limit <= 0:
             return
         if len(self.missing) < self.missing_limit:
@@ -468,7 +506,7 @@ class Aggregator:
                 "lines": lines,
                 "lacks": list(lacks),
             }
-            for _lines, _order, (sha, stamp, name, email, subject, lines, lacks) in sorted(
+            for _rank, _order, (sha, stamp, name, email, subject, lines, lacks) in sorted(
                 self.missing, reverse=True
             )
         ]
@@ -489,6 +527,7 @@ class Aggregator:
             "by_project": _sorted_table(self.tables["by_project"]),
             "by_rule": dict(sorted(self.rules.items())),
             "missing": missing,
+            "missing_order": {"by": "lines", "half_life_days": MISSING_HALF_LIFE_DAYS},
             "missing_total": self.missing_total,
             "decision_findings": [
                 {
@@ -636,6 +675,32 @@ def audit(root: str, cfg: Config, options: Options, owners: Owners | None = None
     return report
 
 
+def mailmap_digest(root: str) -> str:
+    """A hash of what maps author identities (`.mailmap`, `mailmap.file`, `mailmap.blob`).
+
+    The log stream asks for `%aN <%aE>`, which git maps through these; cached records hold the
+    mapped identities, so a changed mailmap must read history again, as a changed config does.
+    """
+    digest = hashlib.sha256()
+    settings = gitio.config_values(["mailmap.file", "mailmap.blob"], root)
+    for path in (os.path.join(root, ".mailmap"), settings.get("mailmap.file")):
+        if path is None:
+            continue
+        path = os.path.join(root, os.path.expanduser(path))
+        digest.update(path.encode("utf-8", "surrogateescape") + b"\0")
+        if os.path.isfile(path):  # a regular file only: a FIFO would block the audit
+            try:
+                with open(path, "rb") as handle:
+                    digest.update(handle.read(1 << 24))
+            except OSError:
+                digest.update(b"unreadable")
+    blob = settings.get("mailmap.blob")
+    if blob:
+        found = gitio.try_run(["rev-parse", "--verify", "--quiet", "--end-of-options", blob], root)
+        digest.update(b"blob\0" + blob.encode("utf-8", "surrogateescape") + b"\0" + (found or b""))
+    return digest.hexdigest()
+
+
 def _period_filter(options: Options) -> Callable[[int], bool] | None:
     since, until = options.since, options.until
     if since is None and until is None:
@@ -667,6 +732,8 @@ def _run(
                 f"owners={owners.digest if owners else ''}",
                 f"depth={options.folder_depth}",
                 f"missing={options.missing_limit}",
+                f"records={RECORD_VERSION}",
+                f"mailmap={mailmap_digest(root)}",
                 "decisions=as-of-commit",  # CTX301 judged on the records closed before each commit
             ],
         )

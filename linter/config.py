@@ -98,8 +98,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
     },
     # Filled in by the audit (issue #5).
     "audit": {
-        "trend": Key("choice", "month", "Trend granularity in text, Markdown and HTML reports: week or month.",
-                     ("week", "month")),
+        "trend": Key("choice", "auto", "Trend granularity in text, Markdown and HTML reports: auto (the "
+                     "finest that fits 40 periods), week, month, quarter or year.",
+                     ("auto", "week", "month", "quarter", "year")),
         "top": Key("int", 20, "Rows per breakdown table (authors, folders, owners, projects)."),
         "missing-limit": Key("int", 50, "How many of the largest commits lacking context the report lists."),
         "folder-depth": Key("int", 1, "Path segments that make a folder in the by-folder breakdown."),
@@ -304,7 +305,13 @@ def _check_rule_name(name: str, where: str) -> None:
 
 
 def find_root(start: str | None = None) -> str | None:
-    """The nearest folder at or above `start` that holds `.git` (a folder or a worktree file)."""
+    """The nearest folder at or above `start` that holds `.git` (a folder or a worktree file);
+    git decides when GIT_DIR or GIT_WORK_TREE is set: a hook in a linked worktree, `git
+    --git-dir=... commit`, or a user's own GIT_DIR pointing elsewhere."""
+    if os.environ.get("GIT_DIR") or os.environ.get("GIT_WORK_TREE"):
+        from linter import gitio
+
+        return gitio.git_root(start)
     path = os.path.abspath(start or os.getcwd())
     while True:
         if os.path.exists(os.path.join(path, ".git")):
@@ -331,15 +338,34 @@ def _load_toml(path: str) -> dict[str, object]:
 
 
 def load_file(path: str) -> Config:
-    """Load a config file: `.ctxlint.toml` (top-level keys) or any TOML with [tool.ctxlint]."""
+    """Load a config file: `.ctxlint.toml` (top-level keys) or any TOML with [tool.ctxlint].
+
+    No key of the user's is dropped unread: ctxlint's keys at the top level of a pyproject-shaped
+    file, a key both at the top level and in [tool.ctxlint], or another tool's table in ctxlint's
+    own file are refused by name.
+    """
     data = _load_toml(path)
-    if os.path.basename(path) == "pyproject.toml" or "tool" in data:
-        tool = data.get("tool")
-        table = tool.get("ctxlint", {}) if isinstance(tool, dict) else {}
-        if not isinstance(table, dict):
-            raise CtxlintError(f"{path}: [tool.ctxlint] must be a table")
-        return validate(table, path)
-    return validate(data, path)
+    tool = data.get("tool", {})
+    nested = tool.get("ctxlint") if isinstance(tool, dict) else None
+    if not isinstance(tool, dict) or not isinstance(nested, (dict, type(None))):
+        raise CtxlintError(f"{path}: [tool{'.ctxlint' * isinstance(tool, dict)}] must be a table")
+    top = {key: value for key, value in data.items() if key != "tool"}
+    ours = sorted(key for key in top if key in SCHEMA[""] or (key in SCHEMA and key))
+    name = os.path.basename(path)
+    if name == CONFIG_FILES[1] or (name != CONFIG_FILES[0] and nested is not None and not ours):
+        # pyproject-shaped: ctxlint's table is [tool.ctxlint], the rest belongs to other tools.
+        if ours:
+            raise CtxlintError(f"{path}: {ours[0]!r} is a ctxlint key at the top level; "
+                               "move it under [tool.ctxlint]")
+        return validate(nested or {}, path)
+    others = sorted(key for key in tool if key != "ctxlint")
+    if others:
+        raise CtxlintError(f"{path}: [tool.{others[0]}] is not ctxlint's; this file holds ctxlint's keys "
+                           "at the top level (or under [tool.ctxlint])")
+    both = sorted(set(top) & set(nested or {}))
+    if both:
+        raise CtxlintError(f"{path}: {both[0]!r} is set both at the top level and in [tool.ctxlint]; keep one")
+    return validate({**top, **(nested or {})}, path)
 
 
 def load(root: str | None = None, explicit: str | None = None) -> Config:

@@ -53,10 +53,32 @@ def run(args: Sequence[str], cwd: str | None = None, *, stdin: bytes | None = No
     except NotADirectoryError:
         raise CtxlintError(f"{cwd}: not a directory") from None
     if proc.returncode not in ok_codes:
+        refused = refusal(proc.stderr)
+        if refused:
+            raise CtxlintError(refused)
         detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         first = detail[0] if detail else f"exit code {proc.returncode}"
         raise CtxlintError(f"git {args[0]} failed: {first.removeprefix('fatal: ')}")
     return proc.stdout
+
+
+def refusal(stderr: bytes) -> str | None:
+    """One line for a repository git refuses to open for its owner (safe.directory), with the fix
+    git gives; None for any other failure."""
+    text = stderr.decode("utf-8", "replace")
+    if "dubious ownership" not in text:
+        return None
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    what = next((line.removeprefix("fatal: ") for line in lines if "dubious ownership" in line), lines[0])
+    fix = next((line for line in lines if line.startswith("git config") and "safe.directory " in line), None)
+    if fix:
+        import shlex
+
+        # git prints the path bare; quoted, the command can be pasted whatever the path holds.
+        head, _, path = fix.partition("safe.directory ")
+        fix = f"{head}safe.directory {shlex.quote(path)}"
+    advice = f"; if you trust it: {fix}" if fix else "; see `git help config` (safe.directory)"
+    return f"git refuses this repository: {what} (it belongs to another user){advice}"
 
 
 def try_run(args: Sequence[str], cwd: str | None = None, *, isolate: bool = False) -> bytes | None:
@@ -81,15 +103,35 @@ def config_values(keys: Sequence[str], cwd: str | None = None) -> dict[str, str]
 
 
 def toplevel(cwd: str | None = None) -> str:
-    """The working tree's root; a clear error outside a repository or in a bare one."""
-    out = try_run(["rev-parse", "--show-toplevel"], cwd)
-    if out is not None:
+    """The working tree's root, found as git finds it (GIT_DIR, GIT_WORK_TREE, worktrees); a
+    clear error outside a repository, in a bare one, or in one git refuses to open.
+
+    Every command finds its repository here, or through config.find_root (the commit hook's
+    few `stat` calls), which defers to git whenever git's environment names the repository.
+    """
+    try:
+        out = run(["rev-parse", "--show-toplevel"], cwd)
+    except CtxlintError as exc:
+        if str(exc).startswith("git refuses"):
+            raise
+        failure = str(exc)
+    else:
         return out.decode("utf-8", "replace").rstrip("\n")
     # `--show-toplevel` fails in a bare repository too; ask again only to give the right error.
     where = os.path.abspath(cwd or os.getcwd())
     if (try_run(["rev-parse", "--is-bare-repository"], cwd) or b"").strip() == b"true":
         raise CtxlintError(f"{where} is a bare repository; run ctxlint in a clone with a working tree")
-    raise CtxlintError(f"not a git repository: {where}")
+    said = failure.removeprefix("git rev-parse failed: ")
+    if said.startswith("not a git repository") and not any(os.environ.get(n) for n in ("GIT_DIR", "GIT_WORK_TREE")):
+        raise CtxlintError(f"not a git repository: {where}")
+    raise CtxlintError(f"not a git repository: {where} (git says: {said})")
+
+
+def git_root(start: str | None = None) -> str | None:
+    """The working tree's root as git sees it, or None; for callers that must not raise
+    (config.find_root asks here whenever GIT_DIR or GIT_WORK_TREE names the repository)."""
+    out = try_run(["rev-parse", "--show-toplevel"], start)
+    return out.decode("utf-8", "replace").rstrip("\n") if out is not None else None
 
 
 def toplevel_and_shallow(cwd: str | None = None) -> tuple[str, bool]:
@@ -184,16 +226,53 @@ def notes_map(cwd: str | None = None) -> dict[str, str]:
     return found
 
 
-def read_note(rev: str, cwd: str | None = None) -> str | None:
-    """The ctxlint note attached to `rev`, or None."""
-    out = try_run(["notes", f"--ref={NOTES_REF}", "show", "--end-of-options", rev], cwd)
+def read_note(rev: str, cwd: str | None = None, *, ref: str = NOTES_REF) -> str | None:
+    """The ctxlint note attached to `rev` (in `ref`), or None."""
+    out = try_run(["notes", f"--ref={ref}", "show", "--end-of-options", rev], cwd)
     return _decode(out) if out is not None else None
 
 
-def write_note(rev: str, text: str, cwd: str | None = None) -> None:
-    """Attach (or replace) the ctxlint note on `rev`; history itself is not rewritten."""
-    run(["notes", f"--ref={NOTES_REF}", "add", "-f", "-F", "-", "--end-of-options", rev], cwd,
-        stdin=text.encode("utf-8"))
+def write_note(rev: str, text: str, cwd: str | None = None, *, replace: bool = False,
+               attempts: int = 8) -> None:
+    """Attach the ctxlint note on commit `rev` atomically; history itself is not rewritten.
+
+    `git notes add` moves the notes ref without checking where it was, so two writers at once
+    lose one note (even on two different commits). The note commit is built on a private ref
+    and then moved in with a compare-and-swap; when another writer moved the ref first, the
+    work is redone on top of theirs. A note on `rev` that exists (without `replace`), or that
+    changed under us, is refused rather than overwritten.
+    """
+    import secrets
+
+    scratch = f"{NOTES_REF}-pending/{os.getpid()}-{secrets.token_hex(4)}"
+    seen: str | None = None
+    try:
+        for attempt in range(attempts):
+            tip = notes_tip(cwd)
+            if tip:
+                run(["update-ref", "--no-deref", scratch, tip], cwd)
+            else:
+                try_run(["update-ref", "-d", scratch], cwd)
+            current = read_note(rev, cwd, ref=scratch) if tip else None
+            if attempt == 0:
+                seen = current
+                if current is not None and not replace:
+                    raise CtxlintError(f"{rev[:12]} already has a ctxlint note; pass --force to replace it")
+            elif current != seen:
+                raise CtxlintError(
+                    f"the ctxlint note on {rev[:12]} changed while this one was written (another "
+                    "`ctxlint annotate`?); nothing was recorded: look at it with `git notes "
+                    f"--ref={NOTES_REF} show {rev[:12]}` and rerun if it still lacks context"
+                )
+            run(["notes", f"--ref={scratch}", "add", "-f", "-F", "-", "--end-of-options", rev], cwd,
+                stdin=text.encode("utf-8"))
+            new = run(["rev-parse", "--verify", scratch], cwd).decode().strip()
+            # An empty old value means "must not exist yet": the first note is raced for as well.
+            if try_run(["update-ref", NOTES_REF, new, tip or ""], cwd) is not None:
+                return
+        raise CtxlintError(f"{NOTES_REF} kept moving under {attempts} attempts; nothing was recorded, rerun")
+    finally:
+        try_run(["update-ref", "-d", scratch], cwd)
 
 
 #: `--no-notes` first so that a user's notes.displayRef cannot mix other notes into %N. When no

@@ -158,7 +158,9 @@ def test_html_renders_in_headless_chromium(hostile: Repo, tmp_path: Path) -> Non
     assert '<svg id="trend-chart"' in html and '<svg id="coverage-chart"' in html
     trend = html[html.index('<svg id="trend-chart"') :]
     trend = trend[: trend.index("</svg>")]
-    assert trend.count("<polyline") == 3 and trend.count('class="bar"') == 9  # three series, W02 to W10
+    # W02 to W10, each with fewer than 5 checked commits: faded bars, hollow markers, no line.
+    assert trend.count('class="bar') == 9 and trend.count('class="bar low"') == 9
+    assert trend.count("<polyline") == 0 and trend.count('<circle class="low"') > 0
     assert "<script" not in html.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<title>ctxlint audit: repo</title>" in html

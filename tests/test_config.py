@@ -9,6 +9,7 @@ import pytest
 from conftest import Repo, run_ctxlint
 
 from linter.config import Config, load, load_file
+from linter.errors import CtxlintError
 
 PASSING = "PAY-1: retry payments\n\nThe gateway drops idle connections after thirty seconds, so we retry.\n"
 NO_TICKET = "Retry payments\n\nThe gateway drops idle connections after thirty seconds, so we retry.\n"
@@ -212,3 +213,31 @@ def test_init_refuses_to_overwrite_without_force(repo: Repo) -> None:
 def test_init_outside_a_repository(tmp_path_factory: pytest.TempPathFactory) -> None:
     result = run_ctxlint("init", cwd=tmp_path_factory.mktemp("norepo"))
     assert_one_line_error(result, "not a git repository")
+
+
+# --- top-level keys beside [tool.*] tables: read, or refused by name, never dropped -------------
+
+def test_dotfile_top_level_keys_count_beside_a_tool_ctxlint_table(repo: Repo) -> None:
+    repo.write(".ctxlint.toml", 'project-keys = ["OPS"]\n\n[tool.ctxlint.rules]\nmissing-rationale = "off"\n')
+    cfg = load(str(repo.path))
+    assert cfg.strings("project-keys") == ["OPS"]
+    assert cfg.get("missing-rationale", "rules") == "off"
+
+
+@pytest.mark.parametrize(("name", "text", "needle"), [
+    (".ctxlint.toml", 'project-keys = ["OPS"]\n[tool.ctxlint]\nproject-keys = ["ABC"]\n', "both"),
+    (".ctxlint.toml", 'project-keys = ["OPS"]\n[tool.ruff]\nline-length = 1\n', "[tool.ruff]"),
+    (".ctxlint.toml", 'typo-key = 1\n[tool.ctxlint]\nproject-keys = ["OPS"]\n', "typo-key"),
+    ("pyproject.toml", 'project-keys = ["OPS"]\n[tool.ctxlint]\ntrackers = ["jira"]\n', "[tool.ctxlint]"),
+])
+def test_a_key_that_would_be_ignored_is_refused_by_name(repo: Repo, name: str, text: str, needle: str) -> None:
+    repo.write(name, text)
+    with pytest.raises(CtxlintError) as caught:
+        load(str(repo.path))
+    assert needle in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_an_explicit_pyproject_shaped_file_keeps_other_tools_tables(repo: Repo) -> None:
+    text = '[project]\nname = "x"\n[tool.other]\nx = 1\n[tool.ctxlint]\nproject-keys = ["OPS"]\n'
+    path = repo.write("team.toml", text)
+    assert load(str(repo.path), str(path)).strings("project-keys") == ["OPS"]

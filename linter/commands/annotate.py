@@ -55,9 +55,7 @@ def run(args: object) -> int:
     if sha is None:
         raise CtxlintError(f"revision {rev!r} is not in this repository")
     text = note_text(args.ticket, args.why, cfg)  # type: ignore[attr-defined]
-    if gitio.read_note(sha, root) is not None and not args.force:  # type: ignore[attr-defined]
-        raise CtxlintError(f"{sha[:12]} already has a ctxlint note; pass --force to replace it")
-    gitio.write_note(sha, text, root)
+    gitio.write_note(sha, text, root, replace=args.force)  # type: ignore[attr-defined]
     sys.stderr.write(
         f"ctxlint: annotated {sha[:12]} in {gitio.NOTES_REF}; share it with "
         f"`git push origin {gitio.NOTES_REF}`\n"

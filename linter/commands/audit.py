@@ -42,8 +42,8 @@ def add_arguments(parser: object) -> None:
     )
     add(
         "--by",
-        choices=("week", "month"),
-        help="trend granularity in text, Markdown and HTML (default: month)",
+        choices=("auto", "week", "month", "quarter", "year"),
+        help="trend granularity in text, Markdown and HTML (default: auto, the finest that fits 40 periods)",
     )
     add("--top", type=int, metavar="N", help="rows per breakdown table (default: 20)")
     add(

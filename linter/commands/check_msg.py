@@ -14,6 +14,8 @@ from linter.engine import lint
 from linter.errors import CtxlintError
 from linter.message import (
     MAX_MESSAGE_BYTES,
+    SCISSORS,
+    clean,
     cleanup_mode,
     decode,
     detect_comment_char,
@@ -103,8 +105,53 @@ def run_check(path: str, fmt: str, config_path: str | None) -> int:
         header = f"ctxlint: {len(findings)} problem{'s' * (len(findings) != 1)} in the commit message"
         text_report.write(findings, sys.stdout, header)
         if errors and os.path.basename(path) == "COMMIT_EDITMSG":
-            shown = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else path
-            sys.stdout.write(
-                f"Your message is kept in {shown}; edit and retry with: git commit --edit --file={shown}\n"
-            )
+            sys.stdout.write(retry_advice(path, text, mode, detect_comment_char(text, configured_char)) + "\n")
     return exit_code(findings)
+
+
+#: Beside COMMIT_EDITMSG, which git rewrites on the next commit and which holds `git commit -v`'s diff.
+SAVED_MESSAGE = "CTXLINT_EDITMSG"
+
+
+def saved_message(text: str, mode: str, comment_char: str | None) -> str:
+    """The message as git would have stored it: nothing from the scissors line down (`-v`'s diff,
+    cut by git in every cleanup mode), and comments gone only where git strips them."""
+    if comment_char:
+        lines = text.split("\n")
+        scissors = f"{comment_char} {SCISSORS}"
+        if scissors in lines:
+            text = "\n".join(lines[: lines.index(scissors)]) + "\n"
+    if mode == "verbatim":
+        return text
+    return clean(text, comment_char, keep_comments=mode != "strip") + "\n"
+
+
+def retry_advice(path: str, text: str, mode: str, comment_char: str | None) -> str:
+    """The command that brings the rejected message back without the diff of `git commit -v`.
+
+    The message goes to a file of its own, never over COMMIT_EDITMSG (the user's text stays where
+    git left it); when that cannot be written, `-v` makes git cut the old diff itself.
+    """
+    saved = os.path.join(os.path.dirname(os.path.abspath(path)), SAVED_MESSAGE)
+    temp = f"{saved}.tmp{os.getpid()}"
+    try:
+        with open(temp, "w", encoding="utf-8", errors="surrogateescape", newline="") as handle:
+            handle.write(saved_message(text, mode, comment_char))
+        os.replace(temp, saved)
+    except OSError:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        return (f"Your message is kept in {_shown(path)}; edit and retry with: "
+                f"git commit -v --edit --file={_shown(path)}")
+    return f"Your message is kept in {_shown(saved)}; edit and retry with: git commit --edit --file={_shown(saved)}"
+
+
+def _shown(path: str) -> str:
+    """`path` relative to here when it is below here (as git prints .git/COMMIT_EDITMSG), else whole."""
+    relative = os.path.relpath(path)
+    shown = path if relative.startswith("..") else relative
+    import shlex
+
+    return shlex.quote(shown)

@@ -16,9 +16,9 @@ def add_arguments(parser: object) -> None:
 
 
 def repository(config_path: str | None) -> tuple[str, config_module.Config]:
-    root = config_module.find_root()
-    if root is None:
-        raise CtxlintError("not inside a git repository")
+    from linter import gitio
+
+    root = gitio.toplevel()
     return root, config_module.load(root, config_path)
 
 

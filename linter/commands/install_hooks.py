@@ -1,12 +1,16 @@
 """`ctxlint install-hooks`: plain git hooks for teams without the pre-commit framework.
 
-Honours core.hooksPath. Never overwrites a hook it did not write: it refuses, or with `--chain`
-keeps the existing hook as `<name>.local` and runs it first.
+Honours core.hooksPath. Never overwrites or removes a hook it did not write: it refuses, or with
+`--chain` keeps the existing hook as `<name>.local` and runs it first. A hook counts as ctxlint's
+only when it is one of ctxlint's shims byte for byte, bar the two lines that name the interpreter.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+import shlex
 import sys
 
 from linter import gitio
@@ -15,6 +19,17 @@ from linter.resources import data_dir
 
 HOOKS = ("commit-msg", "prepare-commit-msg", "pre-push")
 MARKER = "# ctxlint-managed-hook:"
+#: The lines install-hooks fills in; everything else in a shim is fixed text.
+_SETTING = re.compile(r"^CTXLINT_(PYTHON|PATH)=.*$", re.MULTILINE)
+#: Fingerprints of the shims earlier versions wrote (interpreter in double quotes, no -I), so
+#: that install-hooks upgrades them and --uninstall removes them.
+_EARLIER_SHIMS = frozenset({
+    "389a8e571a7929256ba668f7be41a40a84bba4bb73b70376bec54a0c72b32dc2",  # commit-msg
+    "92ec789970f270f5e5274b13d7d6b7ef7a71d2c5058d437d22f5f49e82a1c607",  # prepare-commit-msg
+    "e8fed2c6b22e9628478e92b2e716278243edcc2f64dcbe99eaf23427505c00ab",  # pre-push
+})
+#: Far above any shim's size: a larger file is not ours and is not read whole.
+_MAX_SHIM_BYTES = 1 << 16
 
 
 def add_arguments(parser: object) -> None:
@@ -26,18 +41,52 @@ def add_arguments(parser: object) -> None:
                         help="remove ctxlint's hooks and restore chained ones")
 
 
-def is_ours(path: str) -> bool:
+def fingerprint(text: str) -> str:
+    """A shim's identity: its SHA-256 with the interpreter settings put back to placeholders."""
+    generic = _SETTING.sub(lambda m: f"CTXLINT_{m[1]}=@CTXLINT_{m[1]}@", text)
+    return hashlib.sha256(generic.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _template(name: str) -> str:
+    with open(os.path.join(data_dir("hooks"), name), encoding="utf-8") as handle:
+        return handle.read()
+
+
+def is_ours(path: str, name: str) -> bool:
+    """Whether `path` is ctxlint's `name` shim (this version's or an earlier one), unedited.
+
+    A marker anywhere in the file is not enough: a user's hook may quote it, or have grown out of
+    ours by hand; either way it is theirs now.
+    """
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return MARKER in handle.read(4096)
+        with open(path, "rb") as handle:
+            data = handle.read(_MAX_SHIM_BYTES + 1)
     except OSError:
         return False
+    if len(data) > _MAX_SHIM_BYTES:
+        return False
+    text = data.decode("utf-8", "surrogateescape")
+    if text.split("\n", 2)[1:2] != [f"{MARKER} {name}"]:
+        return False
+    found = fingerprint(text)
+    return found == fingerprint(_template(name)) or found in _EARLIER_SHIMS
 
 
-def shim(name: str) -> str:
-    """The hook script, pointing at the interpreter that runs this ctxlint."""
-    with open(os.path.join(data_dir("hooks"), name), encoding="utf-8") as handle:
-        return handle.read().replace("@CTXLINT_PYTHON@", sys.executable.replace('"', ""))
+def package_parent() -> str:
+    """The folder that holds the running `linter` package (site-packages, or a source checkout)."""
+    return os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def shim(name: str, python: str | None = None, path: str | None = None) -> str:
+    """The hook script, pointing at the interpreter that runs this ctxlint, quoted for sh."""
+    python = sys.executable if python is None else python
+    path = package_parent() if path is None else path
+    for what, value in (("interpreter", python), ("package folder", path)):
+        if "\n" in value or "\r" in value or "\0" in value:
+            raise CtxlintError(f"the {what} path {value!r} holds a line break; a hook cannot name it")
+    # Single quotes (shlex.quote): no $(...), backtick, $VAR or quote in the path is special to sh.
+    values = {"PYTHON": shlex.quote(python), "PATH": shlex.quote(path)}
+    return _SETTING.sub(lambda m: f"CTXLINT_{m[1]}={values[m[1]]}", _template(name))
 
 
 def install(hooks_dir: str, names: tuple[str, ...], chain: bool) -> list[str]:
@@ -45,7 +94,7 @@ def install(hooks_dir: str, names: tuple[str, ...], chain: bool) -> list[str]:
     plan: list[tuple[str, str]] = []
     for name in names:
         target = os.path.join(hooks_dir, name)
-        if not os.path.lexists(target) or is_ours(target):
+        if not os.path.lexists(target) or is_ours(target, name):
             plan.append((name, "write"))
         elif chain:
             if os.path.lexists(target + ".local"):
@@ -53,9 +102,10 @@ def install(hooks_dir: str, names: tuple[str, ...], chain: bool) -> list[str]:
             plan.append((name, "chain"))
         else:
             raise CtxlintError(
-                f"{target} exists and is not ctxlint's; rerun with --chain to keep it (as {name}.local, "
-                "run first), or remove it; nothing was changed"
+                f"{target} exists and is not ctxlint's (or was edited); rerun with --chain to keep it "
+                f"(as {name}.local, run first), or move it away yourself; nothing was changed"
             )
+    texts = {name: shim(name) for name, _action in plan}
     os.makedirs(hooks_dir, exist_ok=True)
     done: list[str] = []
     for name, action in plan:
@@ -64,7 +114,7 @@ def install(hooks_dir: str, names: tuple[str, ...], chain: bool) -> list[str]:
             os.replace(target, target + ".local")
         temp = f"{target}.ctxlint-tmp"
         with open(temp, "w", encoding="utf-8") as handle:
-            handle.write(shim(name))
+            handle.write(texts[name])
         os.chmod(temp, 0o755)
         os.replace(temp, target)
         done.append(f"installed {target}" + (f" (kept the previous hook as {name}.local)" if action == "chain" else ""))
@@ -72,16 +122,21 @@ def install(hooks_dir: str, names: tuple[str, ...], chain: bool) -> list[str]:
 
 
 def uninstall(hooks_dir: str, names: tuple[str, ...]) -> list[str]:
+    """Remove ctxlint's own hooks (restoring chained ones); any other hook is left and named."""
     done: list[str] = []
     for name in names:
         target = os.path.join(hooks_dir, name)
-        if os.path.lexists(target) and is_ours(target):
-            os.unlink(target)
-            if os.path.lexists(target + ".local"):
-                os.replace(target + ".local", target)
-                done.append(f"removed {target}; restored the previous hook")
-            else:
-                done.append(f"removed {target}")
+        if not os.path.lexists(target):
+            continue
+        if not is_ours(target, name):
+            done.append(f"left {target}: it is not ctxlint's (or was edited)")
+            continue
+        os.unlink(target)
+        if os.path.lexists(target + ".local"):
+            os.replace(target + ".local", target)
+            done.append(f"removed {target}; restored the previous hook")
+        else:
+            done.append(f"removed {target}")
     return done
 
 

@@ -59,13 +59,80 @@ def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def trend_svg(points: list[tuple[str, dict[str, Any]]], by: str) -> str:
-    """Bars: checked commits per period; lines: share with ticket, rationale and both (0-100%)."""
-    width, height, left, right, top, bottom = 1100, 300, 48, 56, 16, 48
+#: Label strides per granularity (in periods), so that labels fall on round dates: quarters,
+#: years, decades.
+_STRIDES = {
+    "week": (1, 2, 4, 13, 26, 52, 104, 260, 520),
+    "month": (1, 2, 3, 6, 12, 24, 60, 120, 240),
+    "quarter": (1, 2, 4, 8, 20, 40, 80),
+    "year": (1, 2, 5, 10, 20, 50, 100),
+}
+_PER_YEAR = {"week": 52, "month": 12, "quarter": 4, "year": 1}
+
+
+def _ordinal(key: str, by: str) -> tuple[int, int] | None:
+    """(periods since year 0, year) of a period key, or None for a key of another shape."""
+    try:
+        year = int(key[:4])
+        if by == "year":
+            return year, year
+        if by == "quarter":
+            return year * 4 + int(key[6:]) - 1, year
+        if by == "month":
+            return year * 12 + int(key[5:7]) - 1, year
+        week = int(key[6:])
+        return year * 53 + week - 1, year
+    except ValueError:
+        return None
+
+
+def axis_labels(keys: list[str], by: str, width: float) -> dict[int, str]:
+    """Index -> label of the periods to label on an axis `width` pixels wide, never overlapping.
+
+    Labels fall on round periods (every quarter, year, five years...) rather than on every n-th
+    point, and once a label stands for a year or more it reads as the year alone.
+    """
+    n = len(keys)
+    if not n:
+        return {}
+    longest = max(len(k) for k in keys)
+    room = max(1, int(width // (longest * 7 + 14)))
+    strides = _STRIDES.get(by, (1,))
+    stride = next((s for s in strides if -(-n // s) <= room), strides[-1])
+    per_year = _PER_YEAR.get(by, 1)
+    yearly = by != "year" and stride >= per_year
+    out: dict[int, str] = {}
+    for i, key in enumerate(keys):
+        found = _ordinal(key, by)
+        if found is None:
+            if i % stride == 0:
+                out[i] = key
+            continue
+        ordinal, year = found
+        if yearly:
+            first = (by == "week" and key.endswith("-W01")) or (by != "week" and ordinal % per_year == 0)
+            if first and year % (stride // per_year) == 0:
+                out[i] = str(year)
+        elif by == "week" and stride > 1:
+            if i % stride == 0:
+                out[i] = key
+        elif ordinal % stride == 0:
+            out[i] = key
+    return out
+
+
+def trend_svg(trend: view.Trend) -> str:
+    """Bars: checked commits per period; lines: share with ticket, rationale and both (0-100%).
+
+    Low-volume periods (fewer than LOW_VOLUME checked commits) have faded bars and no line
+    through them: a quiet month's 0% or 100% is noise, not a trend. Lines break there.
+    """
+    points, by = trend.points, trend.by
+    width, height, left, right, top, bottom = 1100, 300, 48, 64, 16, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     out = [
         f'<svg id="trend-chart" class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>Coverage by {by}</title>'
+        f'xmlns="http://www.w3.org/2000/svg"><title>Coverage by {_e(by)}</title>'
     ]
     for level in (0, 25, 50, 75, 100):
         y = top + plot_h * (1 - level / 100)
@@ -84,41 +151,59 @@ def trend_svg(points: list[tuple[str, dict[str, Any]]], by: str) -> str:
     most = max(b.get("checked", 0) for _, b in points) or 1
     out.append(
         f'<text x="{left + plot_w + 6}" y="{top + 4}">{most}</text>'
-        f'<text x="{left + plot_w + 6}" y="{top + 16}">commits</text>'
+        f'<text x="{left + plot_w + 6}" y="{top + 16}">checked</text>'
     )
-    label_every = max(1, n // 16)
-    series: dict[str, list[str]] = {"ticket": [], "rationale": [], "both": []}
+    labels = axis_labels([key for key, _ in points], by, plot_w)
+    markers = n <= 60  # a dot per period only while dots stay apart
+    series: dict[str, list[list[str]]] = {"ticket": [[]], "rationale": [[]], "both": [[]]}
+    faint: list[str] = []
     for i, (key, b) in enumerate(points):
         x = left + step * i
         bar_h = plot_h * b.get("checked", 0) / most
         p = view.bucket_pcts(b)
+        low = view.low_volume(b)
         tip = (
             f"{key}: {b.get('checked', 0)} checked, ticket {view.pct(p['ticket'])}, "
             f"rationale {view.pct(p['rationale'])}, both {view.pct(p['both'])}"
+            + (f" (fewer than {view.LOW_VOLUME} checked: not a trend)" if low else "")
         )
+        faded = ' fill-opacity="0.45"' if low else ""
         out.append(
-            f'<rect class="bar" x="{_num(x + step * 0.15)}" y="{_num(top + plot_h - bar_h)}" '
-            f'width="{_num(max(step * 0.7, 1))}" height="{_num(bar_h)}" fill="{_COLOURS["bars"]}">'
-            f"<title>{_e(tip)}</title></rect>"
+            f'<rect class="bar{" low" if low else ""}" x="{_num(x + step * 0.1)}" '
+            f'y="{_num(top + plot_h - bar_h)}" width="{_num(max(step * 0.8, 0.5))}" height="{_num(bar_h)}" '
+            f'fill="{_COLOURS["bars"]}"{faded}><title>{_e(tip)}</title></rect>'
         )
         cx = x + step / 2
-        for name in series:
+        for name, runs in series.items():
             value = p[name]
-            if value is not None:
-                series[name].append(f"{_num(cx)},{_num(top + plot_h * (1 - value / 100))}")
-        if i % label_every == 0:
+            if low or value is None:
+                if runs[-1]:
+                    runs.append([])  # a gap: the line breaks rather than bridging quiet periods
+                if value is not None and markers:
+                    y = top + plot_h * (1 - value / 100)
+                    faint.append(
+                        f'<circle class="low" cx="{_num(cx)}" cy="{_num(y)}" r="2.5" fill="none" '
+                        f'stroke="{_COLOURS[name]}" stroke-opacity="0.5"/>'
+                    )
+                continue
+            runs[-1].append(f"{_num(cx)},{_num(top + plot_h * (1 - value / 100))}")
+        if i in labels:
             out.append(
-                f'<text x="{_num(cx)}" y="{height - bottom + 16}" text-anchor="middle">{_e(key)}</text>'
+                f'<line x1="{_num(cx)}" x2="{_num(cx)}" y1="{top + plot_h}" y2="{top + plot_h + 4}" '
+                f'stroke="#8c959f"/><text x="{_num(cx)}" y="{height - bottom + 18}" '
+                f'text-anchor="middle">{_e(labels[i])}</text>'
             )
-    for name, coords in series.items():
-        if len(coords) > 1:
-            out.append(
-                f'<polyline class="series-{name}" fill="none" stroke="{_COLOURS[name]}" stroke-width="2.5" '
-                f'points="{" ".join(coords)}"/>'
-            )
-        for point in coords:
-            px, py = point.split(",")
-            out.append(f'<circle cx="{px}" cy="{py}" r="3" fill="{_COLOURS[name]}"/>')
+    out.extend(faint)
+    for name, runs in series.items():
+        for run in runs:
+            if len(run) > 1:
+                out.append(
+                    f'<polyline class="series-{name}" fill="none" stroke="{_COLOURS[name]}" '
+                    f'stroke-width="{2.5 if n <= 120 else 1.5}" stroke-linejoin="round" points="{" ".join(run)}"/>'
+                )
+            for point in run if markers or len(run) == 1 else ():
+                px, py = point.split(",")
+                out.append(f'<circle cx="{px}" cy="{py}" r="3" fill="{_COLOURS[name]}"/>')
     out.append("</svg>")
     return "".join(out)
 
@@ -151,8 +236,9 @@ def breakdown_svg(totals: dict[str, Any]) -> str:
             f'<rect x="{_num(x)}" y="0" width="{_num(w)}" height="36" fill="{_COLOURS[key]}">'
             f"<title>{_e(f'{name}: {count}')}</title></rect>"
         )
-        if w > 60:
-            out.append(f'<text x="{_num(x + 6)}" y="52">{_e(f"{name} {count}")}</text>')
+        text = f"{name} {count}"
+        if w > len(text) * 7 + 12:  # 11px text, about 7px a character: a label never runs into the next
+            out.append(f'<text x="{_num(x + 6)}" y="52">{_e(text)}</text>')
         x += w
     if not whole:
         out.append('<text x="8" y="24">no commits</text>')
@@ -192,7 +278,7 @@ def _bucket_table(column: str, items: list[tuple[str, dict[str, Any]]], table_id
     return "".join(out)
 
 
-def render(report: dict[str, Any], by: str = "month", top: int = 20) -> str:
+def render(report: dict[str, Any], by: str = "auto", top: int = 20) -> str:
     totals = report["totals"]
     p = view.bucket_pcts(totals)
     title = view.title(report)
@@ -204,7 +290,7 @@ def render(report: dict[str, Any], by: str = "month", top: int = 20) -> str:
         ("With a ticket", view.pct(p["ticket"])),
         ("With a rationale", view.pct(p["rationale"])),
         ("Changed lines with both", view.pct(p["lines_both"])),
-        ("Commits checked", f"{totals['checked']} / {totals['commits']}"),
+        ("Commits checked (of " + str(totals["commits"]) + ")", str(totals["checked"])),
         ("Exempt", str(totals["exempt"])),
     ]
     body.append(
@@ -227,7 +313,8 @@ def render(report: dict[str, Any], by: str = "month", top: int = 20) -> str:
             + "</tbody></table></details>"
         )
     body.append("<h2>Where commits stand</h2>" + breakdown_svg(totals))
-    body.append(f"<h2>Trend by {_e(by)}</h2>" + trend_svg(view.trend(report, by), by))
+    trend = view.trend_view(report, by, view.CHART_PERIODS)
+    body.append(f'<h2 id="trend">{_e(view.trend_title(trend))}</h2>' + trend_svg(trend))
     body.append(
         '<p class="legend">'
         + "".join(
@@ -239,8 +326,12 @@ def render(report: dict[str, Any], by: str = "month", top: int = 20) -> str:
                 ("both", "with both"),
             )
         )
-        + "</p>"
+        + f'<span><i style="background:{_COLOURS["bars"]};opacity:.45"></i>'
+        f"faded: fewer than {view.LOW_VOLUME} checked, no line drawn</span></p>"
     )
+    notes = [n for n in view.trend_notes(trend, "see --format json") if not n.startswith("Shares in brackets")]
+    if notes:
+        body.append('<p class="muted" id="trend-notes">' + " ".join(_e(n) for n in notes) + "</p>")
     repositories = report.get("repositories") or []
     if repositories:
         body.append(
@@ -256,8 +347,10 @@ def render(report: dict[str, Any], by: str = "month", top: int = 20) -> str:
             + _bucket_table(column, [(view.label(key, k, b), b) for k, b in shown], key.replace("_", "-"))
         )
         if hidden:
-            body.append(f"<p class=muted>{hidden} more not shown.</p>")
-    body.append(_missing(report))
+            body.append(f"<p class=muted>{hidden} more not shown (--top).</p>")
+        if key == "by_author" and view.aliases_text(report):
+            body.append(f'<p class=muted id="aliases">{_e(view.aliases_text(report))}</p>')
+    body.append(_missing(report, top))
     body.append(_decisions(report))
     tool = report.get("tool") or {}
     body.append(
@@ -274,29 +367,38 @@ def render(report: dict[str, Any], by: str = "month", top: int = 20) -> str:
     )
 
 
-def _missing(report: dict[str, Any]) -> str:
+def _missing(report: dict[str, Any], top: int = 20) -> str:
+    """The missing list: the first `top` rows in view, the rest folded away (a page, not a log)."""
     missing = report.get("missing") or []
     total = int(report.get("missing_total", len(missing)))
-    out = [f"<h2>Commits missing context: {total}, largest first</h2>"]
+    out = [f"<h2>Commits missing context: {total}, {_e(view.missing_order_text(report))}</h2>"]
     if not missing:
         return out[0] + "<p>No commit lacks context.</p>"
     with_repo = any("repository" in m for m in missing)
-    out.append(
-        '<table id="missing"><thead><tr>'
+    head = (
+        "<thead><tr>"
         + ("<th>Repository</th>" if with_repo else "")
         + '<th>Commit</th><th>Date</th><th>Author</th><th>Subject</th><th class="n">Lines</th><th>Lacks</th>'
-        "</tr></thead><tbody>"
+        "</tr></thead>"
     )
-    for m in missing:
+
+    def row(m: dict[str, Any]) -> str:
         repo = f"<td>{_e(m.get('repository', ''))}</td>" if with_repo else ""
-        out.append(
+        return (
             f"<tr>{repo}<td><code>{_e(m['sha'][:10])}</code></td><td>{_e((m.get('date') or '')[:10])}</td>"
             f"<td>{_e(m.get('author', ''))}</td><td class=subject>{_e(m.get('subject', ''))}</td>"
             f"<td class=n>{int(m.get('lines', 0))}</td><td>{_e(view.lacks_text(m))}</td></tr>"
         )
-    out.append("</tbody></table>")
+
+    shown, folded = missing[: max(top, 1)], missing[max(top, 1) :]
+    out.append(f'<table id="missing">{head}<tbody>' + "".join(row(m) for m in shown) + "</tbody></table>")
+    if folded:
+        out.append(
+            f'<details id="missing-more"><summary>{len(folded)} more listed</summary>'
+            f"<table>{head}<tbody>" + "".join(row(m) for m in folded) + "</tbody></table></details>"
+        )
     if total > len(missing):
-        out.append(f"<p class=muted>{total - len(missing)} more not listed.</p>")
+        out.append(f"<p class=muted>{total - len(missing)} more not listed (--missing).</p>")
     return "".join(out)
 
 

@@ -19,12 +19,14 @@ def _bar(value: float | None, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def _bucket_row(name: str, b: dict[str, Any]) -> str:
+def _bucket_row(name: str, b: dict[str, Any], mark_low: bool = False) -> str:
+    """A table row; with `mark_low` (trends), a low-volume period's shares are bracketed, without a bar."""
     p = view.bucket_pcts(b)
+    low = mark_low and view.low_volume(b)
     return (
-        f"| {name} | {b.get('commits', 0)} | {b.get('checked', 0)} | {view.pct(p['ticket'])} | "
-        f"{view.pct(p['rationale'])} | {view.pct(p['both'])} {_bar(p['both'])} | "
-        f"{view.pct(p['lines_both'])} |"
+        f"| {name} | {b.get('commits', 0)} | {b.get('checked', 0)} | {view.share_text(p['ticket'], low)} | "
+        f"{view.share_text(p['rationale'], low)} | {view.share_text(p['both'], low)}"
+        f"{'' if low or p['both'] is None else ' ' + _bar(p['both'])} | {view.share_text(p['lines_both'], low)} |"
     )
 
 
@@ -33,7 +35,7 @@ _HEAD = (
 )
 
 
-def render(report: dict[str, Any], by: str = "month", top: int = 20) -> str:
+def render(report: dict[str, Any], by: str = "auto", top: int = 20) -> str:
     out: list[str] = [f"## {md(view.title(report))}", "", f"_{md(view.period_text(report))}_", ""]
     for warning in report.get("warnings") or []:
         out.append(f"> **Warning:** {md(warning)}")
@@ -55,10 +57,13 @@ def render(report: dict[str, Any], by: str = "month", top: int = 20) -> str:
     if repositories:
         out += ["", "### By repository", "", _HEAD.format("Repository")]
         out += [_bucket_row(md(r["name"]), r) for r in repositories]
-    trend = view.trend(report, by)
-    if trend:
-        out += ["", f"### Trend by {by}", "", _HEAD.format(by.capitalize())]
-        out += [_bucket_row(md(k), b) for k, b in trend[-(top * 3) :]]
+    trend = view.trend_view(report, by)
+    if trend.points:
+        out += ["", f"### {view.trend_title(trend)}", "", _HEAD.format(trend.by.capitalize())]
+        out += [_bucket_row(md(k), b, mark_low=True) for k, b in trend.points]
+        notes = view.trend_notes(trend, "see --format html or json")
+        if notes:
+            out += ["", " ".join(f"_{md(note)}_" for note in notes)]
     for key, heading, column in view.BREAKDOWNS:
         shown, hidden = view.rows(report, key, top)
         if not shown:
@@ -67,9 +72,11 @@ def render(report: dict[str, Any], by: str = "month", top: int = 20) -> str:
         out += [_bucket_row(md(view.label(key, k, b)), b) for k, b in shown]
         if hidden:
             out += ["", f"_{hidden} more not shown._"]
+        if key == "by_author" and view.aliases_text(report):
+            out += ["", f"_{md(view.aliases_text(report))}_"]
     missing = report.get("missing") or []
     total = report.get("missing_total", len(missing))
-    out += ["", f"### Commits missing context ({total}, largest first)", ""]
+    out += ["", f"### Commits missing context ({total}, {view.missing_order_text(report)})", ""]
     if missing:
         with_repo = any("repository" in m for m in missing)
         out.append(

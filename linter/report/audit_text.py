@@ -27,7 +27,10 @@ def _coverage_style(value: float | None) -> str:
     return "green" if value >= 80 else "yellow" if value >= 50 else "red"
 
 
-def _bucket_table(title: str, column: str, items: list[tuple[str, dict[str, Any]]], colour: bool) -> Any:
+def _bucket_table(
+    title: str, column: str, items: list[tuple[str, dict[str, Any]]], colour: bool, mark_low: bool = False
+) -> Any:
+    """A breakdown table; with `mark_low` (trends), low-volume periods' shares are bracketed and dim."""
     from rich.table import Table
 
     table = Table(title=_t(title, "bold"), title_justify="left", show_edge=False, pad_edge=False)
@@ -36,19 +39,21 @@ def _bucket_table(title: str, column: str, items: list[tuple[str, dict[str, Any]
         table.add_column(_t(name), justify="right")
     for name, b in items:
         p = view.bucket_pcts(b)
+        low = mark_low and view.low_volume(b)
+        dim = "dim" if low and colour else ""
         table.add_row(
-            _t(name),
-            _t(b.get("commits", 0)),
-            _t(b.get("checked", 0)),
-            _t(view.pct(p["ticket"])),
-            _t(view.pct(p["rationale"])),
-            _t(view.pct(p["both"]), _coverage_style(p["both"]) if colour else ""),
-            _t(view.pct(p["lines_both"])),
+            _t(name, dim),
+            _t(b.get("commits", 0), dim),
+            _t(b.get("checked", 0), dim),
+            _t(view.share_text(p["ticket"], low), dim),
+            _t(view.share_text(p["rationale"], low), dim),
+            _t(view.share_text(p["both"], low), dim or (_coverage_style(p["both"]) if colour else "")),
+            _t(view.share_text(p["lines_both"], low), dim),
         )
     return table
 
 
-def write(report: dict[str, Any], stream: TextIO | None = None, by: str = "month", top: int = 20) -> None:
+def write(report: dict[str, Any], stream: TextIO | None = None, by: str = "auto", top: int = 20) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -81,10 +86,14 @@ def write(report: dict[str, Any], stream: TextIO | None = None, by: str = "month
         console.print(
             _bucket_table("By repository", "Repository", [(r["name"], r) for r in repositories], colour)
         )
-    trend = view.trend(report, by)
-    if trend:
+    trend = view.trend_view(report, by)
+    if trend.points:
         console.print()
-        console.print(_bucket_table(f"Trend by {by}", by.capitalize(), trend[-(top * 3) :], colour))
+        console.print(
+            _bucket_table(view.trend_title(trend), trend.by.capitalize(), trend.points, colour, mark_low=True)
+        )
+        for note in view.trend_notes(trend, "see --format html or json"):
+            console.print(_t(note, "dim"))
     for key, heading, column in view.BREAKDOWNS:
         shown, hidden = view.rows(report, key, top)
         if not shown:
@@ -93,6 +102,8 @@ def write(report: dict[str, Any], stream: TextIO | None = None, by: str = "month
         console.print(_bucket_table(heading, column, [(view.label(key, k, b), b) for k, b in shown], colour))
         if hidden:
             console.print(_t(f"{hidden} more not shown (--top)", "dim"))
+        if key == "by_author" and view.aliases_text(report):
+            console.print(_t(view.aliases_text(report), "dim"))
     _missing(console, report)
     _decisions(console, report)
 
@@ -107,7 +118,7 @@ def _missing(console: Any, report: dict[str, Any]) -> None:
         console.print(_t("No commit lacks context.", "green"))
         return
     table = Table(
-        title=_t(f"Commits missing context: {total}, largest first", "bold"),
+        title=_t(f"Commits missing context: {total}, {view.missing_order_text(report)}", "bold"),
         title_justify="left",
         show_edge=False,
         pad_edge=False,

@@ -6,7 +6,7 @@ The reporters (text, Markdown, HTML) only lay these out and escape for their med
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 #: (report key, section title, column label)
 BREAKDOWNS = (
@@ -44,6 +44,44 @@ def bucket_pcts(bucket: dict[str, Any]) -> dict[str, float | None]:
     }
 
 
+#: Trend granularities, finest first; `auto` picks the finest whose trend fits MAX_PERIODS.
+GRANULARITIES = ("week", "month", "quarter", "year")
+#: At most this many periods in an `auto` trend, and rows in the text and Markdown trend tables.
+MAX_PERIODS = 40
+#: The HTML chart draws at most this many periods (ten years of weeks).
+CHART_PERIODS = 520
+#: A period with fewer checked commits than this is low-volume: its shares are noise (one commit
+#: in a quiet month makes 0% or 100%), so reports mark them and the chart does not join them up.
+LOW_VOLUME = 5
+
+_COUNTS = (
+    "commits",
+    "exempt",
+    "checked",
+    "with_ticket",
+    "with_rationale",
+    "with_both",
+    "lines",
+    "lines_checked",
+    "lines_with_ticket",
+    "lines_with_rationale",
+    "lines_with_both",
+)
+
+
+class Trend(NamedTuple):
+    """The periods a report shows: the most recent `len(points)` of `total`, oldest first."""
+
+    by: str
+    points: list[tuple[str, dict[str, Any]]]
+    total: int
+    chosen: bool  # `auto` picked the granularity
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.points)
+
+
 def _next_period(key: str, by: str) -> str:
     if by == "week":
         year, week = int(key[:4]), int(key[6:])
@@ -54,12 +92,11 @@ def _next_period(key: str, by: str) -> str:
     return f"{year + month // 12}-{month % 12 + 1:02d}"
 
 
-def trend(report: dict[str, Any], by: str, limit: int = 520) -> list[tuple[str, dict[str, Any]]]:
-    """(period, counts) oldest first, for `by` = week or month; quiet periods in between as zeros.
+def _filled(table: dict[str, Any], by: str) -> list[tuple[str, dict[str, Any]]]:
+    """The table's periods oldest first, quiet ones in between as empty buckets.
 
     Filling the gaps keeps the time axis honest: a quiet month is a point, not a missing one.
     """
-    table = report.get("by_week" if by == "week" else "by_month") or {}
     keys = sorted(table)
     if not keys:
         return []
@@ -70,8 +107,73 @@ def trend(report: dict[str, Any], by: str, limit: int = 520) -> list[tuple[str, 
             out.append((key, table.get(key) or {}))
             key = _next_period(key, by)
     except ValueError:  # a hand-made or foreign report with odd keys: show what is there
-        return sorted(table.items())[-limit:]
-    return out[-limit:]
+        return sorted(table.items())
+    return out
+
+
+def _roll_up(months: list[tuple[str, dict[str, Any]]], by: str) -> list[tuple[str, dict[str, Any]]]:
+    """Months summed into quarters (`2026-Q1`) or years (`2026`)."""
+    out: dict[str, dict[str, Any]] = {}
+    for key, bucket in months:
+        if by == "quarter":
+            try:
+                group = f"{key[:4]}-Q{(int(key[5:7]) - 1) // 3 + 1}"
+            except ValueError:
+                group = key
+        else:
+            group = key[:4]
+        total = out.setdefault(group, dict.fromkeys(_COUNTS, 0))
+        for field in _COUNTS:
+            value = bucket.get(field, 0)
+            total[field] += value if isinstance(value, int) else 0
+    return list(out.items())
+
+
+def periods(report: dict[str, Any], by: str) -> list[tuple[str, dict[str, Any]]]:
+    """Every period of granularity `by` from the first commit to the last, oldest first."""
+    if by == "week":
+        return _filled(report.get("by_week") or {}, "week")
+    months = _filled(report.get("by_month") or {}, "month")
+    return months if by == "month" else _roll_up(months, by)
+
+
+def trend_view(report: dict[str, Any], by: str, limit: int = MAX_PERIODS) -> Trend:
+    """The trend in `by` periods (or, for `auto`, the finest that fits MAX_PERIODS), the last `limit`."""
+    if by in GRANULARITIES:
+        points = periods(report, by)
+        return Trend(by, points[-limit:] if limit else [], len(points), False)
+    points = []
+    for granularity in GRANULARITIES:
+        points = periods(report, granularity)
+        if len(points) <= MAX_PERIODS:
+            break
+    return Trend(granularity, points[-limit:] if limit else [], len(points), True)
+
+
+def low_volume(bucket: dict[str, Any]) -> bool:
+    """Too few checked commits for the period's shares to mean much."""
+    checked = bucket.get("checked", 0)
+    return not isinstance(checked, int) or checked < LOW_VOLUME
+
+
+def trend_title(view: Trend) -> str:
+    return f"Trend by {view.by}"
+
+
+def trend_notes(view: Trend, more: str) -> list[str]:
+    """What a trend table or chart leaves out or marks, one sentence each; `more`: where the rest is."""
+    notes = []
+    if view.chosen and view.by != "week":
+        finer = " or --by ".join(GRANULARITIES[: GRANULARITIES.index(view.by)][::-1][:2])
+        notes.append(f"By {view.by}: the finest period that fits {MAX_PERIODS} points; --by {finer} for more detail.")
+    if view.hidden:
+        notes.append(f"Last {len(view.points)} of {view.total} {view.by}s shown; {more} for all.")
+    if any(low_volume(b) for _, b in view.points):
+        notes.append(
+            f"Shares in brackets: fewer than {LOW_VOLUME} checked commits in that {view.by}, too few to read "
+            "as a trend."
+        )
+    return notes
 
 
 def rows(report: dict[str, Any], key: str, top: int) -> tuple[list[tuple[str, dict[str, Any]]], int]:
@@ -79,6 +181,40 @@ def rows(report: dict[str, Any], key: str, top: int) -> tuple[list[tuple[str, di
     table = report.get(key) or {}
     items = list(table.items())
     return items[:top], max(0, len(items) - top)
+
+
+def share_text(value: float | None, low: bool) -> str:
+    """A share as shown in a trend row: in brackets when the period has too few commits to count."""
+    text = pct(value)
+    return f"({text})" if low and value is not None else text
+
+
+def aliases(report: dict[str, Any]) -> list[tuple[str, int]]:
+    """(name, addresses) of author names seen under several e-mail addresses, most addresses first.
+
+    Not merged here: two people can share a name. They are candidates for `.mailmap`.
+    """
+    seen: dict[str, tuple[str, set[str]]] = {}
+    for email, entry in (report.get("by_author") or {}).items():
+        name = str(entry.get("name") or "") if isinstance(entry, dict) else ""
+        folded = " ".join(name.casefold().split())
+        if folded:
+            seen.setdefault(folded, (name, set()))[1].add(email)
+    found = [(name, len(emails)) for name, emails in seen.values() if len(emails) > 1]
+    return sorted(found, key=lambda item: (-item[1], item[0]))
+
+
+def aliases_text(report: dict[str, Any], limit: int = 5) -> str:
+    """One sentence naming likely aliases, or "" when there are none."""
+    found = aliases(report)
+    if not found:
+        return ""
+    named = ", ".join(f"{name} ({count} addresses)" for name, count in found[:limit])
+    more = f" and {len(found) - limit} more" if len(found) > limit else ""
+    return (
+        f"Possibly one person under several addresses: {named}{more}. Map them in .mailmap "
+        "(git help gitmailmap) to count each as one author."
+    )
 
 
 def label(key: str, name: str, entry: dict[str, Any]) -> str:
@@ -126,6 +262,14 @@ def exempt_text(report: dict[str, Any]) -> str:
     reasons = (report.get("exempt") or {}).get("by_reason") or {}
     parts = [f"{count} {EXEMPT_LABELS.get(kind, kind)}" for kind, count in reasons.items() if count]
     return ", ".join(parts) or "none"
+
+
+def missing_order_text(report: dict[str, Any]) -> str:
+    """How the missing list is ordered: by size weighed by age, or (merged reports) by size alone."""
+    order = report.get("missing_order")
+    if isinstance(order, dict) and order.get("half_life_days"):
+        return "largest and most recent first"
+    return "largest first"
 
 
 def lacks_text(entry: dict[str, Any]) -> str:
