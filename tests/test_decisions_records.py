@@ -181,8 +181,8 @@ def test_unknown_status_words_are_kept_lowercased() -> None:
         ("Request for comments", "rfc", False, True),
         ("RFC", "rfc", False, True),
         ("Under discussion", "discussion", False, True),
-        ("Provisional", "provisional", False, True),
-        ("Deferred", "deferred", False, True),
+        ("Provisional", "provisional", True, False),
+        ("Deferred", "deferred", True, False),
         ("Contemplated", "contemplated", False, False),
     ],
 )

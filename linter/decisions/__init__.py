@@ -20,9 +20,6 @@ OPEN_STATUSES = frozenset(
         "open",
         "discussion",
         "rfc",
-        "provisional",
-        "deferred",
-        "postponed",
         "on hold",
         "exploring",
         "experimental",
@@ -43,6 +40,11 @@ CLOSED_STATUSES = frozenset(
         "active",
         "implemented",
         "decided",
+        # A deferral is a decision too ("not now"), and a provisional acceptance an acceptance:
+        # raising the topic again without saying so reopens them.
+        "deferred",
+        "postponed",
+        "provisional",
         "obsolete",
         "retired",
         "abandoned",
