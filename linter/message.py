@@ -162,6 +162,21 @@ def cleanup_mode(configured: str | None, editor: bool) -> str:
     return "strip" if editor else "whitespace"
 
 
+def cut_at_scissors(text: str, comment_char: str | None) -> str:
+    """`text` without git's scissors line and what follows it (`git commit -v`'s diff).
+
+    git cuts there in every cleanup mode when `-v` put the line in (builtin/commit.c truncates when
+    `verbose || cleanup == scissors`), so a hook must not read the diff as part of the message.
+    """
+    if not comment_char:
+        return text
+    lines = text.split("\n")
+    scissors = f"{comment_char} {SCISSORS}"
+    if scissors not in lines:
+        return text
+    return "\n".join(lines[: lines.index(scissors)]) + "\n"
+
+
 def needs_comment_char(text: str) -> bool:
     """Whether any line starts with a character git could use as comment char.
 

@@ -63,3 +63,20 @@ def test_following_the_advice_after_commit_v_commits_no_diff(repo: Repo, tmp_pat
     if cleanup in (None, "strip", "scissors"):
         assert stored == f"PAY-1: {SUBJECT}\n\n{REASON}\n\n"
 
+
+
+@pytest.mark.parametrize("cleanup", ["whitespace", "verbatim"])
+def test_commit_v_diff_is_not_judged_as_the_body(repo: Repo, tmp_path: Path, cleanup: str) -> None:
+    # git cuts `-v`'s diff at the scissors line in every cleanup mode (builtin/commit.c: `verbose ||`),
+    # so the hook must not read that diff as a body paragraph that says why.
+    repo.git("config", "commit.cleanup", cleanup)
+    assert run_ctxlint("install-hooks", cwd=repo.path).returncode == 0
+    repo.write("a.txt", "".join(f"because the cache was stale {i}\n" for i in range(20)))
+    repo.git("add", "a.txt")
+    (tmp_path / "typed.txt").write_text("PAY-1: Rename the payment helper\n")
+    # The user deletes git's comment lines (kept by these modes) but not the scissors line and diff.
+    typing = script(tmp_path / "type.sh", f"{{ cat {tmp_path / 'typed.txt'}; echo; sed -n '/>8/,$p' \"$1\"; }}"
+                    ' > "$1.new" && mv "$1.new" "$1"\n')
+    rejected = git_commit(repo, ["-v"], typing)
+    said = rejected.stdout + rejected.stderr
+    assert rejected.returncode == 1 and "CTX201" in said, said

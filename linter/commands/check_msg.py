@@ -17,6 +17,7 @@ from linter.message import (
     SCISSORS,
     clean,
     cleanup_mode,
+    cut_at_scissors,
     decode,
     detect_comment_char,
     editor_runs,
@@ -86,6 +87,8 @@ def run_check(path: str, fmt: str, config_path: str | None) -> int:
         text, had_errors = decode(data, encoding)
     # Read the message as git will store it: commit.cleanup decides whether comments go.
     mode = cleanup_mode(cleanup, editor_runs())
+    if mode in ("whitespace", "verbatim") and SCISSORS in text:
+        text = cut_at_scissors(text, detect_comment_char(text, configured_char))
     comment_char = detect_comment_char(text, configured_char) if mode in ("strip", "scissors") else None
     msg = parse(text, comment_char, decode_errors=had_errors, truncated=truncated, keep_comments=mode == "scissors")
     # git itself aborts an empty message; adding our voice would only be noise. JSON readers
@@ -116,11 +119,7 @@ SAVED_MESSAGE = "CTXLINT_EDITMSG"
 def saved_message(text: str, mode: str, comment_char: str | None) -> str:
     """The message as git would have stored it: nothing from the scissors line down (`-v`'s diff,
     cut by git in every cleanup mode), and comments gone only where git strips them."""
-    if comment_char:
-        lines = text.split("\n")
-        scissors = f"{comment_char} {SCISSORS}"
-        if scissors in lines:
-            text = "\n".join(lines[: lines.index(scissors)]) + "\n"
+    text = cut_at_scissors(text, comment_char)
     if mode == "verbatim":
         return text
     return clean(text, comment_char, keep_comments=mode != "strip") + "\n"
