@@ -47,7 +47,7 @@ def test_history_paas_layout_is_listed_without_configuration(repo: Repo) -> None
         "node_modules/some-lib/adr/0001-x.md",  # a dependency's records are not ours
         ".github/adr/0001-x.md",
         "src/decisions/engine.md",  # named for decisions, but holds no numbered record
-        "a/b/c/d/adr/0001-x.md",  # deeper than the search goes
+        "a/b/c/adr/0001-x.md",  # deeper than the search goes
     ],
 )
 def test_what_is_not_a_decision_folder(repo: Repo, path: str) -> None:
@@ -66,7 +66,7 @@ def test_usual_and_configured_folders_win(repo: Repo) -> None:
 
 def test_a_large_tree_is_searched_once_and_changes_are_seen(repo: Repo) -> None:
     for i in range(discover.CACHE_FROM + 10):
-        (repo.path / "pkg" / f"m{i}" / "sub").mkdir(parents=True)
+        (repo.path / "pkg" / f"m{i}").mkdir(parents=True)
     assert found(repo) == []
     cache = repo.path / ".git" / "ctxlint" / "decision-folders.marshal"
     assert cache.is_file()
@@ -74,6 +74,13 @@ def test_a_large_tree_is_searched_once_and_changes_are_seen(repo: Repo) -> None:
     assert found(repo) == [] and cache.stat().st_mtime_ns == stamp  # read, not rewritten
     repo.write("pkg/m7/adr/0001-x.md", RECORD)
     assert found(repo) == ["pkg/m7/adr"]
+
+
+def test_a_few_huge_folders_are_cached_too(repo: Repo) -> None:
+    for i in range(discover.CACHE_FROM_ENTRIES):
+        (repo.path / f"f{i}.txt").write_text("")
+    assert found(repo) == []
+    assert (repo.path / ".git" / "ctxlint" / "decision-folders.marshal").is_file()
 
 
 def test_a_fifo_among_the_records_is_skipped(repo: Repo) -> None:

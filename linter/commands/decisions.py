@@ -113,8 +113,8 @@ def write_table(
 
 
 _WHERE = (
-    "doc/adr, docs/adr, docs/decisions, ..., and folders named *decision*, adr or adrs within four "
-    "levels that hold numbered records"
+    "doc/adr, docs/adr, docs/decisions, ..., and folders named *decision*, adr or adrs up to three levels "
+    "deep that hold numbered records"
 )
 
 

@@ -56,19 +56,21 @@ _SKIP_FOLDERS = frozenset(
     "bower_components __pycache__ coverage htmlcov".split()
 )
 #: How deep below the root a decision folder is looked for (`docs/architecture/decisions` is 3), and
-#: how many folders one search reads at most, so that a huge tree costs a bounded time.
-SEARCH_DEPTH = 4
-SEARCH_LIMIT = 3000
-#: Below this many folders a listing costs less than reading a cache would (and a small repository
-#: without records then gets no cache file at all).
+#: how many folders one search reads at most, so that a huge tree costs a bounded time. A warm
+#: lookup stats every folder above that depth, so one level more would multiply its cost.
+SEARCH_DEPTH = 3
+SEARCH_LIMIT = 2000
+#: Below this many folders, or entries listed, a listing costs less than reading a cache would
+#: (and a small repository without records then gets no cache file at all).
 CACHE_FROM = 150
+CACHE_FROM_ENTRIES = 3000
 _CACHE_FILE = "decision-folders.marshal"
 _CACHE_TAG = "folders-1"
 
 
 def folders(root: str, cfg: Config) -> list[str]:
     """The repo-relative decision folders: the configured ones that exist, else the first usual one
-    (doc/adr, docs/decisions, ...), else every folder within SEARCH_DEPTH levels whose name says it
+    (doc/adr, docs/decisions, ...), else every folder at most SEARCH_DEPTH levels deep whose name says it
     holds decisions (`*decision*`, `adr`, `adrs`) and which holds a numbered record (`ADR001-x.md`,
     `0001-x.md`). Looked up once per run and config."""
     key = f"decision-folders:{root}"
@@ -111,8 +113,8 @@ def search(root: str) -> list[str]:
                     return [str(f) for f in found]
         except (OSError, EOFError, ValueError, TypeError):
             pass
-    found, stamps = _scan(root)
-    if cache is not None and len(stamps) >= CACHE_FROM:
+    found, stamps, entries = _scan(root)
+    if cache is not None and (len(stamps) >= CACHE_FROM or entries >= CACHE_FROM_ENTRIES):
         _write(cache, {"tag": _CACHE_TAG, "root": root, "stamps": stamps, "found": found})
     return found
 
@@ -127,12 +129,13 @@ def _unchanged(root: str, stamps: dict[object, object]) -> bool:
     return True
 
 
-def _scan(root: str) -> tuple[list[str], dict[str, int]]:
-    """(decision folders, mtime of every folder listed) from a breadth-first, bounded listing."""
+def _scan(root: str) -> tuple[list[str], dict[str, int], int]:
+    """(decision folders, mtime of every folder listed, entries read) from a breadth-first,
+    bounded listing."""
     found: list[str] = []
     stamps: dict[str, int] = {}
     level = [""]
-    listed = 0
+    listed = entries = 0
     for depth in range(1, SEARCH_DEPTH + 1):
         below: list[str] = []
         for rel in level:
@@ -143,7 +146,9 @@ def _scan(root: str) -> tuple[list[str], dict[str, int]]:
             try:
                 stamps[rel or "."] = os.stat(path).st_mtime_ns
                 with os.scandir(path) as items:
-                    names = [i.name for i in items if i.is_dir(follow_symlinks=False)]
+                    every = list(items)
+                entries += len(every)
+                names = [i.name for i in every if i.is_dir(follow_symlinks=False)]
             except OSError:
                 continue
             for name in names:
@@ -162,7 +167,7 @@ def _scan(root: str) -> tuple[list[str], dict[str, int]]:
         level = below
         if not level:
             break
-    return sorted(found), stamps
+    return sorted(found), stamps, entries
 
 
 def _holds_numbered_records(path: str) -> tuple[bool, int | None]:
