@@ -110,7 +110,28 @@ def detect(env: Mapping[str, str] | None = None, overrides: Overrides | None = N
                 "[--title TEXT --body-file FILE]"
             )
         pr = PullRequest(provider="generic", event="generic", base=given.base, head=given.head or "HEAD")
-    return _apply(pr, given)
+    return _scrubbed(_apply(pr, given))
+
+
+#: The PR's free text: an event's JSON may hold lone surrogates ("\ud800"), and argv or the
+#: environment bytes that are not UTF-8 (decoded as lone surrogates too).
+_TEXT_FIELDS = ("title", "body", "author", "url", "base_ref", "head_ref")
+
+
+def _scrubbed(pr: PullRequest) -> PullRequest:
+    """The PR with lone surrogates in its text replaced by U+FFFD, so every report can encode it."""
+    from linter.report.safety import scrub
+
+    changes = {}
+    for name in _TEXT_FIELDS:
+        value = getattr(pr, name)
+        if isinstance(value, str) and scrub(value) is not value:
+            changes[name] = scrub(value)
+    if not changes:
+        return pr
+    from dataclasses import replace
+
+    return replace(pr, **changes)  # type: ignore[arg-type]
 
 
 def _provider(env: Mapping[str, str]) -> str:
@@ -142,17 +163,21 @@ def _apply(pr: PullRequest, given: Overrides) -> PullRequest:
 
 def read_event(path: str) -> dict[str, object]:
     """The GitHub event payload, as a dict; one clear line when it is missing or not JSON."""
+    from linter.files import Unreadable, read_regular_file
+
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_EVENT_BYTES + 1)
+        data = read_regular_file(path, MAX_EVENT_BYTES)
+    except Unreadable as exc:
+        raise CtxlintError(f"GITHUB_EVENT_PATH {path}: cannot read: {exc.reason}") from None
     except OSError as exc:
         raise CtxlintError(f"GITHUB_EVENT_PATH {path}: cannot read: {exc.strerror}") from None
-    if len(data) > MAX_EVENT_BYTES:
-        raise CtxlintError(f"GITHUB_EVENT_PATH {path}: larger than {MAX_EVENT_BYTES // 2**20} MiB")
     try:
         event = json.loads(data.decode("utf-8", "replace"))
     except ValueError as exc:
         raise CtxlintError(f"GITHUB_EVENT_PATH {path}: not valid JSON: {exc}") from None
+    except RecursionError:
+        # json recurses once per nested array or object; a real event is a few levels deep.
+        raise CtxlintError(f"GITHUB_EVENT_PATH {path}: not valid JSON: arrays or objects nested too deeply") from None
     if not isinstance(event, dict):
         raise CtxlintError(f"GITHUB_EVENT_PATH {path}: expected a JSON object")
     return event

@@ -1,6 +1,7 @@
 """Command line: parse arguments, import only the chosen command, map errors to exit codes.
 
-Exit codes: 0 clean (or warnings only), 1 error findings, 2 usage, config or repository error.
+Exit codes: 0 clean (or warnings only), 1 error findings, 2 usage, config or repository error,
+3 internal error (a bug in ctxlint: one line, and the traceback with CTXLINT_DEBUG=1).
 """
 
 from __future__ import annotations
@@ -105,12 +106,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     from linter.errors import CtxlintError
 
+    parsed: object = None  # the options, once parsed: the error handler reads --format
     try:
         fast = _fast_check_msg(args_list)
         if fast is not None:
             return fast
         parser = _parser(_chosen_command(args_list))
-        args = parser.parse_args(args_list)  # type: ignore[attr-defined]
+        args = parsed = parser.parse_args(args_list)  # type: ignore[attr-defined]
         if args.cwd:
             import os
 
@@ -124,13 +126,81 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = module.run(args)
         return code
     except CtxlintError as exc:
-        sys.stderr.write(f"ctxlint: {_one_line(str(exc))}\n")
+        line = f"ctxlint: {_one_line(str(exc))}"
+        sys.stderr.write(line + "\n")
+        _tell_ci(parsed, line)
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("ctxlint: interrupted\n")
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # the one place that turns a bug into exit 3
+        if isinstance(exc, OSError) and _out_of_room(exc):  # a full disk is the machine's state, not a bug
+            sys.stderr.write(f"ctxlint: cannot write the output: {exc.strerror}\n")
+            return 2
+        _tell_ci(parsed, _internal_error(exc))
+        return INTERNAL_ERROR
+    finally:
+        _report_skipped()
+
+
+def _out_of_room(exc: OSError) -> bool:
+    import errno
+
+    return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def _tell_ci(args: object, line: str) -> None:
+    """With --format github, a run that could not finish says so where people look (an error
+    annotation and the step summary): a line on stderr is buried in the job's log."""
+    if getattr(args, "format", None) == "github":
+        from linter.report import outputs
+
+        outputs.report_failure(args, line)
+
+
+#: Exit code of an unexpected exception: CI must tell a broken tool (3) from a bad commit (1).
+INTERNAL_ERROR = 3
+
+
+def _internal_error(exc: BaseException) -> str:
+    """Write one line naming the exception (the traceback too when CTXLINT_DEBUG is set); the
+    line, without its newline."""
+    import os
+
+    if os.environ.get("CTXLINT_DEBUG", "") not in ("", "0"):
+        import traceback
+
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+        hint = ""
+    else:
+        hint = "; run with CTXLINT_DEBUG=1 for the traceback"
+    detail = _one_line(str(exc))
+    if len(detail) > 300:  # a message can quote a whole input; the line must stay readable
+        detail = detail[:297] + "..."
+    name = type(exc).__name__
+    line = f"ctxlint: internal error: {name}{': ' + detail if detail else ''}{hint}"
+    sys.stderr.write(line + "\n")
+    return line
+
+
+def _report_skipped() -> None:
+    """One line per work-tree file that was not read (a FIFO, a device, a huge file)."""
+    files = sys.modules.get("linter.files")  # never imported: nothing was read, nothing skipped
+    if files is None:
+        return
+    skipped = files.take_skipped()
+    for path, reason in skipped[:_SKIPPED_SHOWN]:
+        sys.stderr.write(f"ctxlint: skipped {_one_line(path)}: {reason}\n")
+    if len(skipped) > _SKIPPED_SHOWN:
+        more = len(skipped) - _SKIPPED_SHOWN
+        sys.stderr.write(f"ctxlint: skipped {more} more file{'s' * (more != 1)} that are not regular files "
+                         "or are too large\n")
+
+
+#: Lines naming skipped files; past this, one line counts the rest (the hook's output stays short).
+_SKIPPED_SHOWN = 5
 
 
 def _one_line(text: str) -> str:

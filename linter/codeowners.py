@@ -11,6 +11,8 @@ import re
 
 LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 UNOWNED = "(unowned)"
+#: GitHub ignores a CODEOWNERS file over 3 MB; so does ctxlint (and says so).
+MAX_BYTES = 3 * 1000 * 1000
 #: Paths memoised per run; a bound keeps memory flat on monorepos with millions of paths.
 _MEMO_LIMIT = 200_000
 
@@ -97,11 +99,16 @@ class Owners:
 
 def load(root: str) -> Owners | None:
     """The repository's CODEOWNERS, or None when it has none."""
+    from linter.files import Unreadable, read_regular_file, skip
+
     for relative in LOCATIONS:
         path = os.path.join(root, relative)
         try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                return Owners(handle.read(), relative)
+            data = read_regular_file(path, MAX_BYTES)
+        except Unreadable as exc:
+            skip(relative, exc.reason)  # a FIFO would block the audit; GitHub would not use it either
+            continue
         except OSError:
             continue
+        return Owners(data.decode("utf-8", "replace"), relative)
     return None

@@ -322,19 +322,44 @@ def find_root(start: str | None = None) -> str | None:
         path = parent
 
 
+#: The largest config file read: real ones are a few KiB, so more means a wrong (or hostile) file.
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
+
+
+def _read_config(path: str) -> bytes:
+    """The config file's bytes: a regular file within the cap, else one line naming it."""
+    from linter.files import Unreadable, read_regular_file
+
+    try:
+        return read_regular_file(path, MAX_CONFIG_BYTES)
+    except Unreadable as exc:
+        raise CtxlintError(f"{path}: cannot read config: {exc.reason}") from None
+    except OSError as exc:
+        raise CtxlintError(f"{path}: cannot read config: {exc.strerror}") from None
+
+
 def _load_toml(path: str) -> dict[str, object]:
     try:
         import tomllib
     except ImportError:  # pragma: no cover - Python < 3.11
         import tomli as tomllib  # type: ignore[no-redef,import-not-found,unused-ignore]
+    data = _read_config(path)
     try:
-        with open(path, "rb") as handle:
-            data: dict[str, object] = tomllib.load(handle)
-            return data
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CtxlintError(
+            f"{path}: not valid TOML: byte 0x{data[exc.start]:02x} on line {line} is not UTF-8 "
+            "(TOML files must be UTF-8)"
+        ) from None
+    try:
+        parsed: dict[str, object] = tomllib.loads(text)
+        return parsed
     except tomllib.TOMLDecodeError as exc:
         raise CtxlintError(f"{path}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise CtxlintError(f"{path}: cannot read config: {exc.strerror}") from None
+    except RecursionError:
+        # The parser recurses once per nested array or table: thousands deep exhaust the stack.
+        raise CtxlintError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
 
 
 def load_file(path: str) -> Config:
@@ -371,20 +396,18 @@ def load_file(path: str) -> Config:
 def load(root: str | None = None, explicit: str | None = None) -> Config:
     """The config for the repository at `root`: `.ctxlint.toml`, else pyproject's [tool.ctxlint]."""
     if explicit:
-        if not os.path.isfile(explicit):
+        if not os.path.exists(explicit):
             raise CtxlintError(f"{explicit}: config file not found")
         return load_file(explicit)
     if root is None:
         return Config()
     dotfile = os.path.join(root, CONFIG_FILES[0])
-    if os.path.isfile(dotfile):
+    if os.path.exists(dotfile):  # a FIFO or folder of that name is refused, never silently passed over
         return load_file(dotfile)
     pyproject = os.path.join(root, CONFIG_FILES[1])
-    try:
-        with open(pyproject, "rb") as handle:
-            head = handle.read()
-    except OSError:
+    if not os.path.exists(pyproject):
         return Config()
+    head = _read_config(pyproject)
     # Most pyproject files say nothing about ctxlint: skip the TOML parser on the hook's hot path.
     if b"ctxlint" not in head:
         return Config()

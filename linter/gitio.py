@@ -444,6 +444,22 @@ _STAT_FIELDS = ("%H", "%P", "%aN", "%aE", "%ct")
 _STAT_OPTIONS = ("--no-color", "--no-show-signature", "--no-ext-diff", "--no-textconv")
 
 
+def _stat_fields(cwd: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The header fields and the mailmap option. git opens `.mailmap` and reads it as it is, so a
+    FIFO there blocks the log forever: such a file is skipped (and said so), authors unmapped."""
+    try:
+        mode = os.stat(os.path.join(cwd or ".", ".mailmap")).st_mode
+    except OSError:
+        return _STAT_FIELDS, ()
+    from linter import files
+
+    reason = files.problem(mode, 0, 0)
+    if reason is None:
+        return _STAT_FIELDS, ()
+    files.skip(".mailmap", f"{reason}; authors are shown as committed, not mapped")
+    return ("%H", "%P", "%an", "%ae", "%ct"), ("--no-mailmap",)
+
+
 def _stat_count(value: bytes) -> int | None:
     return None if value == b"-" else int(value)
 
@@ -458,8 +474,9 @@ def iter_log_stats(rev_args: Sequence[str], cwd: str | None = None, extra: Seque
     of a commit follows a newline. A header item is a bare sha and never holds a tab, so the
     reader tells a new commit from another numstat entry without guessing.
     """
-    fields_fmt = [*_STAT_FIELDS, *(("%N",) if notes else ()), "%B"]
-    args = ["git", "log", "-z", "--numstat", *_STAT_OPTIONS, f"--format={'%x00'.join(fields_fmt)}",
+    fields, mailmap = _stat_fields(cwd)
+    fields_fmt = [*fields, *(("%N",) if notes else ()), "%B"]
+    args = ["git", "log", "-z", "--numstat", *_STAT_OPTIONS, *mailmap, f"--format={'%x00'.join(fields_fmt)}",
             *(_NOTES_ARGS if notes else ()), *extra, *_revision_tail(rev_args)]
     width = len(fields_fmt)
     proc = _open_log(args, cwd)

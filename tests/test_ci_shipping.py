@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import yaml
+from ci_support import BAD, GOOD, clean_env, github_env, github_pr_event
+from conftest import Repo, git
 
 from linter.cli import _parser
 
@@ -44,16 +48,17 @@ def test_action_never_interpolates_expressions_into_shell() -> None:
 
 
 def test_action_script_passes_hostile_inputs_as_data(tmp_path: Path) -> None:
-    """Run the gate step's script with a stand-in `ctxlint` that records its arguments."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
+    """Run the gate step's script with a stand-in `ctxlint` (in the action's own virtual
+    environment, not on PATH) that records its arguments."""
+    bin_dir = tmp_path / "ctxlint-venv" / "bin"
+    bin_dir.mkdir(parents=True)
     fake = bin_dir / "ctxlint"
     fake.write_text('#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done > "$ARGS_OUT"\n')
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     hostile = '$(touch pwned); `touch pwned2`"; touch pwned3'
     env = dict(
         os.environ,
-        PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        RUNNER_TEMP=str(tmp_path),
         ARGS_OUT=str(tmp_path / "args"),
         CTXLINT_POLICY=hostile,
         CTXLINT_CONFIG="",
@@ -74,6 +79,66 @@ def test_action_script_passes_hostile_inputs_as_data(tmp_path: Path) -> None:
         "out dir/x.sarif",
     ]
     assert not list(tmp_path.glob("pwned*"))
+
+
+def _step(name: str) -> str:
+    steps = load("action.yml")["runs"]["steps"]  # type: ignore[index]
+    return str(next(s for s in steps if s["name"] == name)["run"])
+
+
+def _bash(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    # How GitHub runs a composite action's `shell: bash` step.
+    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=600, check=False)
+
+
+def test_action_installs_into_its_own_venv_and_puts_errors_where_people_look(repo: Repo, tmp_path: Path) -> None:
+    """The install and gate steps' scripts, run as the runner would, with GITHUB_* files in tmp."""
+    assert load("action.yml")["runs"]["steps"][0]["with"]["update-environment"] is False  # type: ignore[index]
+    action = tmp_path / "action"  # a copy: building in place would leave build/ in the checkout
+    shutil.copytree(ROOT, action, ignore=shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info",
+                                                                "__pycache__", ".*_cache", "benchmarks", "tests"))
+    runner_temp = tmp_path / "runner"
+    runner_temp.mkdir()
+    github_files = {name: tmp_path / name.lower() for name in ("GITHUB_ENV", "GITHUB_PATH", "GITHUB_OUTPUT")}
+    env = dict(clean_env(), RUNNER_TEMP=str(runner_temp), CTXLINT_ACTION_PATH=str(action),
+               CTXLINT_PYTHON=sys.executable, **{k: str(v) for k, v in github_files.items()})
+    install = _bash(_step("Install ctxlint from this action"), tmp_path, env)
+    assert install.returncode == 0, install.stdout + install.stderr
+    assert (runner_temp / "ctxlint-venv" / "bin" / "ctxlint").exists()
+    assert not any(f.exists() and f.read_text() for f in github_files.values())  # the job's env and PATH untouched
+
+    # A pull request, and the clone actions/checkout makes by default: one commit deep.
+    base = repo.commit(GOOD.format(n=1))
+    repo.commit(GOOD.format(n=2))
+    repo.git("checkout", "-q", "-b", "feature")
+    head = repo.commit(BAD)
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "feature", f"file://{repo.path}", str(clone))
+    gate_env = github_env(tmp_path, "pull_request", github_pr_event(base, head))
+    gate_env.update(RUNNER_TEMP=str(runner_temp), CTXLINT_POLICY="", CTXLINT_CONFIG="", CTXLINT_DEEPEN="false",
+                    CTXLINT_SARIF="", CTXLINT_JUNIT="")
+    summary = Path(gate_env["GITHUB_STEP_SUMMARY"])
+    gate = _step("Run the ctxlint gate")
+
+    shallow = _bash(gate, clone, gate_env)
+    assert shallow.returncode == 2, shallow.stdout + shallow.stderr
+    assert "Traceback" not in shallow.stderr
+    annotation = [line for line in shallow.stdout.splitlines() if line.startswith("::error ")]
+    assert len(annotation) == 1 and "shallow clone" in annotation[0] and "fetch-depth: 0" in annotation[0]
+    assert "## ctxlint could not run" in summary.read_text() and "fetch-depth: 0" in summary.read_text()
+
+    summary.unlink()
+    (clone / ".ctxlint.toml").write_text('project-key = ["PAY"]\n')
+    config = _bash(gate, clone, dict(gate_env, CTXLINT_DEEPEN="true"))
+    assert config.returncode == 2 and "::error title=ctxlint could not run::" in config.stdout
+    assert "did you mean 'project-keys'" in config.stdout and "did you mean 'project-keys'" in summary.read_text()
+
+    summary.unlink()
+    (clone / ".ctxlint.toml").unlink()
+    gated = _bash(gate, clone, dict(gate_env, CTXLINT_DEEPEN="true"))
+    assert gated.returncode == 1, gated.stdout + gated.stderr  # the BAD commit: a finding, not an error
+    assert "::error title=CTX101" in gated.stdout and "## ctxlint: 2 errors" in summary.read_text()
 
 
 def test_gitlab_template_wires_code_quality_and_junit() -> None:

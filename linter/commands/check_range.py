@@ -46,9 +46,8 @@ def run(args: object) -> int:
     cfg = config_module.load(root, args.config)  # type: ignore[attr-defined]
     revisions: list[str] = args.revisions  # type: ignore[attr-defined]
     findings, records = walk(revisions, cfg, shallow=shallow)
-    outcome = Outcome(
-        "check-range", findings, records, root=root, config_path=cfg.source, extra={"commits": len(records)}
-    )
+    outcome = Outcome("check-range", findings, records, root=root, config_path=cfg.source)
+    outcome.extra.update(outcome.counts())
     if not records:
         outcome.notes.append(f"no commits in {' '.join(revisions)}: nothing was checked")
     outputs.emit(outcome, args)

@@ -270,7 +270,6 @@ def run(args: object) -> int:
         pr_number=pr.number,
         pr_exemptions=pr_exemptions,
         extra={
-            "commits": len(records),
             "policy": policy,
             "pull_request": {
                 "provider": pr.provider,
@@ -286,5 +285,6 @@ def run(args: object) -> int:
             "notes": notes,
         },
     )
+    outcome.extra = {**outcome.counts(), **outcome.extra}
     outputs.emit(outcome, args)
     return exit_code(findings)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 
 from linter.config import Config
 
@@ -40,6 +41,8 @@ _NOT_RECORDS = frozenset(
     }
 )
 RECORD_SUFFIXES = (".md", ".markdown")
+#: The largest record read: real ones are a few KiB; past this a file is skipped, and said so.
+MAX_RECORD_BYTES = 2 * 1024 * 1024
 
 
 #: Folder names that say they hold decisions: `decisions`, `architecture_decision_records`,
@@ -224,15 +227,24 @@ def record_stamps(root: str, cfg: Config) -> dict[str, tuple[int, int]]:
                     if item.is_dir(follow_symlinks=False):
                         if not name.startswith((".", "_")) and name != "templates":
                             pending.append((item.path, f"{rel}/{name}"))
-                    elif is_record_name(name) and item.is_file():  # never a FIFO or a device
+                    elif is_record_name(name):
                         try:
                             st = item.stat()
                         except OSError:
+                            continue
+                        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_RECORD_BYTES:
+                            _skip(f"{rel}/{name}", st)  # a FIFO would block every read
                             continue
                         found[f"{rel}/{name}"] = (st.st_mtime_ns, st.st_size)
         except OSError:
             continue
     return found
+
+
+def _skip(path: str, st: os.stat_result) -> None:
+    from linter import files
+
+    files.skip(path, files.problem(st.st_mode, st.st_size, MAX_RECORD_BYTES) or "not read")
 
 
 def in_decision_folder(path: str, root: str, cfg: Config) -> bool:
@@ -250,10 +262,11 @@ def git_dir(root: str) -> str | None:
     dot_git = os.path.join(root, ".git")
     if os.path.isdir(dot_git):
         return dot_git
+    from linter.files import Unreadable, read_regular_file
+
     try:
-        with open(dot_git, encoding="utf-8") as handle:
-            line = handle.readline().strip()
-    except OSError:
+        line = read_regular_file(dot_git, 64 * 1024).decode("utf-8", "replace").partition("\n")[0].strip()
+    except (OSError, Unreadable):
         return None
     if line.startswith("gitdir:"):
         target = line[len("gitdir:") :].strip()

@@ -562,12 +562,15 @@ def _is_meta_line(line: str) -> bool:
 
 def read(root: str, relpath: str) -> Record:
     """Read and parse the record at `root/relpath`; an unreadable file is a record with a Problem."""
+    from linter.decisions.discover import MAX_RECORD_BYTES
+    from linter.files import Unreadable, read_regular_file
+
     try:
-        with open(os.path.join(root, relpath), "rb") as handle:
-            data = handle.read(2 * 1024 * 1024)
-    except OSError as exc:
+        data = read_regular_file(os.path.join(root, relpath), MAX_RECORD_BYTES)
+    except (OSError, Unreadable) as exc:
         record = parse(relpath, b"")
-        record.problems = [Problem(1, f"cannot read: {exc.strerror}")]
+        reason = exc.reason if isinstance(exc, Unreadable) else exc.strerror
+        record.problems = [Problem(1, f"cannot read: {reason}")]
         return record
     return parse(relpath, data)
 

@@ -11,7 +11,7 @@ from typing import TextIO
 
 from linter.findings import Finding
 from linter.report.outcome import Outcome
-from linter.report.safety import clean, markdown
+from linter.report.safety import clean, markdown, scrub
 
 MAX_ANNOTATIONS = 10  # per severity, per step (GitHub's limit)
 SUMMARY_LIMIT = 1024 * 1024  # bytes per step summary (GitHub's limit)
@@ -94,16 +94,19 @@ def summary(outcome: Outcome, limit: int = SUMMARY_LIMIT) -> str:
     checked = markdown(outcome.headline().removeprefix("ctxlint: "))
     head.append(f"{checked}\n\n")
     if outcome.pr_label and outcome.pr_title is not None:
-        head.append(f"**{markdown(outcome.pr_label)}**: {markdown(outcome.pr_title)}\n\n")
+        head.append(f"**{markdown(outcome.pr_label)}**: {_cut(markdown(outcome.pr_title))}\n\n")
     for note in outcome.notes:
-        head.append(f"> {markdown(note)}\n\n")
+        head.append(f"> {_cut(markdown(note))}\n\n")
     findings = outcome.ranked()
     if not findings:
         head.append("No findings.\n")
-        return "".join(head)
+        text = "".join(head)
+        return text if len(text.encode("utf-8")) <= limit else _truncated(text, limit)
     head.append("| Severity | Rule | Where | Subject | Problem |\n| --- | --- | --- | --- | --- |\n")
     text = "".join(head)
     size = len(text.encode("utf-8"))
+    if size + 1000 > limit:  # many long notes: the head alone must not break the cap
+        return _truncated(text, limit)
     reserve = 300  # room for the "left out" line
     rows: list[str] = []
     for index, finding in enumerate(findings):
@@ -121,12 +124,51 @@ def summary(outcome: Outcome, limit: int = SUMMARY_LIMIT) -> str:
     return text + "".join(rows)
 
 
+#: Characters of a PR title or note shown in the summary; the title can be 256 KiB.
+_CELL_LIMIT = 1000
+_CUT_NOTE = "\n\n**Summary cut here**: GitHub caps a step summary at 1 MiB.\n"
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= _CELL_LIMIT else text[: _CELL_LIMIT - 1].rstrip("\\") + "\u2026"
+
+
+def _truncated(text: str, limit: int) -> str:
+    """`text` cut to `limit` UTF-8 bytes, note included, without splitting a character."""
+    room = max(0, limit - len(_CUT_NOTE.encode("utf-8")))
+    return text.encode("utf-8")[:room].decode("utf-8", "ignore") + _CUT_NOTE
+
+
+def failure_annotation(line: str) -> str:
+    """`::error title=ctxlint::...` for a run that could not finish (a config or shallow-clone error)."""
+    return f"::error title=ctxlint could not run::{escape_data(clean(line.removeprefix('ctxlint: ')))}"
+
+
+def append_failure(line: str, path: str) -> None:
+    """The error that stopped the run, as its own section of the step summary."""
+    import os
+
+    text = scrub(f"## ctxlint could not run\n\n{_cut(markdown(line.removeprefix('ctxlint: ')))}\n\n")
+    used = os.path.getsize(path) if os.path.isfile(path) else 0
+    if used + len(text.encode("utf-8")) < SUMMARY_LIMIT:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(text)
+
+
 def append_summary(outcome: Outcome, path: str) -> None:
-    """Append the summary to `path` ($GITHUB_STEP_SUMMARY is shared by a job's steps)."""
+    """Append the summary to `path`, within what is left of GitHub's 1 MiB for the step (the
+    file may already hold an earlier part of this step's summary)."""
+    import os
+
     from linter.errors import CtxlintError
 
     try:
+        used = os.path.getsize(path) if os.path.isfile(path) else 0
+        room = SUMMARY_LIMIT - used - 1
+        if room < 4096:  # not even the head would fit: leave the step's summary as it is
+            return
+        text = scrub(summary(outcome, room))
         with open(path, "a", encoding="utf-8") as handle:
-            handle.write(summary(outcome) + "\n")
+            handle.write(text + "\n")
     except OSError as exc:
         raise CtxlintError(f"{path}: cannot write the summary: {exc.strerror}") from None

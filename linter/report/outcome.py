@@ -133,15 +133,51 @@ class Outcome:
                 return name
         return _ANCHOR_CANDIDATES[0]
 
+    def exempt(self) -> dict[str, int]:
+        """How many commits an exemption (or a skip trailer) let through, by its kind: each
+        commit counted once, under the first kind that applied, so the counts add up."""
+        kinds: dict[str, int] = {}
+        # One comprehension over the range (tens of thousands of commits, most not exempt).
+        for kind in [c.exemptions[0] for c in self.commits if c.exemptions]:
+            kinds[kind] = kinds.get(kind, 0) + 1
+        return kinds
+
+    def counts(self) -> dict[str, object]:
+        """The commit counts for structured reports: selected, fully checked, exempt by kind."""
+        exempt = self.exempt()
+        return {"commits": len(self.commits), "checked": len(self.commits) - sum(exempt.values()), "exempt": exempt}
+
     def headline(self) -> str:
-        """One line: what was checked and what was found."""
+        """One line: what was checked, what was exempt, and what was found."""
         parts = []
         if self.pr_label:
             parts.append(f"{self.pr_label} title and body")
-        count = len(self.commits)
+        exempt = self.exempt()
+        count = len(self.commits) - sum(exempt.values())
         parts.append(f"{count} commit{'s' * (count != 1)}")
         errors, warnings = self.errors, self.warnings
+        exempted = "".join(f", {_exempt_phrase(kind, n)}" for kind, n in sorted(exempt.items(), key=_by_count))
         return (
-            f"ctxlint: {' and '.join(parts)} checked, {errors} error{'s' * (errors != 1)}, "
+            f"ctxlint: {' and '.join(parts)} checked{exempted}, {errors} error{'s' * (errors != 1)}, "
             f"{warnings} warning{'s' * (warnings != 1)}"
         )
+
+
+#: How the headline names each exemption kind: (one, many).
+_EXEMPT_NAMES = {
+    "merge": ("merge exempt", "merges exempt"),
+    "revert": ("revert exempt", "reverts exempt"),
+    "fixup": ("fixup exempt", "fixups exempt"),
+    "bot": ("bot commit exempt", "bot commits exempt"),
+    "release": ("release commit exempt", "release commits exempt"),
+    "skip": ("commit skipped by its trailer", "commits skipped by their trailer"),
+}
+
+
+def _exempt_phrase(kind: str, count: int) -> str:
+    one, many = _EXEMPT_NAMES.get(kind, (f"{kind} exempt", f"{kind} exempt"))
+    return f"{count} {one if count == 1 else many}"
+
+
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]

@@ -48,7 +48,14 @@ def add_arguments(parser: object) -> None:
 
 
 def render(fmt: str, outcome: Outcome) -> str:
-    """One format as a string (every format but text, which draws for a terminal)."""
+    """One format as a string (every format but text, which draws for a terminal), always
+    encodable as UTF-8: lone surrogates from any input are replaced."""
+    from linter.report.safety import scrub
+
+    return scrub(_render(fmt, outcome))
+
+
+def _render(fmt: str, outcome: Outcome) -> str:
     if fmt == "json":
         from linter.report import json_report
 
@@ -120,6 +127,21 @@ def emit(outcome: Outcome, args: object, stream: TextIO | None = None, err: Text
         from linter.report import github
 
         github.append_summary(outcome, summary)
+
+
+def report_failure(args: object, line: str) -> None:
+    """A run that could not finish (`line` is its one-line error), as an error annotation on
+    stdout and a short section in the step summary; writing the summary is best effort."""
+    from linter.report import github
+
+    sys.stdout.write(github.failure_annotation(line) + "\n")
+    sys.stdout.flush()
+    path = summary_path(getattr(args, "summary_file", None))
+    if path:
+        try:
+            github.append_failure(line, path)
+        except OSError:
+            pass  # the error is on stderr and annotated; a summary that cannot be written adds nothing
 
 
 def summary_path(option: str | None) -> str | None:

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import re
 
-# C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides that can make
-# text read differently from what it is ("Trojan Source").
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 controls except tab and newline, DEL, C1 controls, the bidi overrides that can make text read
+# differently from what it is ("Trojan Source"), and lone surrogates (JSON's "\ud800", or bytes
+# that are not UTF-8 in argv and the environment), which no UTF-8 output can encode.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _visible(match: re.Match[str]) -> str:
     return f"\\x{ord(match.group(0)):02x}" if ord(match.group(0)) < 0x100 else f"\\u{ord(match.group(0)):04x}"
+
+
+def scrub(text: str) -> str:
+    """Lone surrogates replaced by U+FFFD, so the text can be written as UTF-8."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 def clean(text: str) -> str:
@@ -18,7 +25,7 @@ def clean(text: str) -> str:
     return _CONTROL.sub(_visible, text)
 
 
-_PLAIN_LINE = re.compile("[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*")
+_PLAIN_LINE = re.compile("[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]*")
 
 
 def clean_line(text: str) -> str:

@@ -114,6 +114,8 @@ def document(outcome: Outcome, limit: int = MAX_RESULTS) -> dict[str, object]:
         "invocations": [
             {
                 "executionSuccessful": True,
+                # what the run covered: commits selected, fully checked, and exempt by kind
+                "properties": outcome.counts(),
                 "toolExecutionNotifications": [
                     {"message": {"text": clean(n)}, "level": "note"} for n in notes
                 ],
