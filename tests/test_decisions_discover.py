@@ -87,3 +87,7 @@ def test_a_fifo_among_the_records_is_skipped(repo: Repo) -> None:
     repo.write("docs/adr/0001-x.md", RECORD)
     os.mkfifo(repo.path / "docs" / "adr" / "0002-pipe.md")
     assert discover.record_paths(str(repo.path), validate({}, "t")) == ["docs/adr/0001-x.md"]
+    from linter import files
+
+    # Said once, by the command that looked (and taken here, so no later command in this process says it).
+    assert ("docs/adr/0002-pipe.md", "a FIFO, not a regular file") in files.take_skipped()
