@@ -52,7 +52,17 @@ TARGETS = {
 
 
 def corpora_dir() -> str:
-    return os.environ.get("CTXLINT_CORPORA") or os.path.join(os.path.dirname(ROOT), "shared", "corpora")
+    """CTXLINT_CORPORA, else the first `shared/corpora` beside the checkout or one of its parents
+    (a worktree sits a level deeper than the main checkout)."""
+    if os.environ.get("CTXLINT_CORPORA"):
+        return os.environ["CTXLINT_CORPORA"]
+    folder = ROOT
+    while os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+        candidate = os.path.join(folder, "shared", "corpora")
+        if os.path.isdir(candidate):
+            return candidate
+    return os.path.join(os.path.dirname(ROOT), "shared", "corpora")
 
 
 class PlainBM25:
@@ -132,14 +142,15 @@ def reopen_scores(index: ix.Index, subject: str, body: str, exclude: Sequence[st
 
     Used to compare ctxlint with the baseline at the same false-alarm rate as well as at its default.
     """
-    multiplier = reopening.bar(subject, body, 1.0)
-    if multiplier is None:
-        return {}
+    wording = reopening.Wording(subject, body)
     text = f"{subject}\n{body}"
     out: dict[str, float] = {}
     for match in index.search(subject, body, limit=10, exclude=exclude):
+        factor = wording.factor(reopening.against(match.entry))
+        if factor is None:
+            return {}
         if match.entry.closed and not reopening.names(text, match.entry):
-            out[match.entry.path] = reopening.strength(match) / multiplier
+            out[match.entry.path] = reopening.strength(match) / factor
     return out
 
 
@@ -166,6 +177,9 @@ def evaluate(name: str, quick: bool, negatives_extra: list[str]) -> dict[str, ob
     ours_top: dict[str, list[float]] = {"query_text": [], "query_title": []}
     times_ours: list[float] = []
     times_base: list[float] = []
+    titles = {r.path: r.title for r in records}
+    missed: list[str] = []
+    alarms: list[str] = []
     for mode in ("query_text", "query_title"):
         ranks_ours: list[list[int]] = []
         ranks_base: list[list[int]] = []
@@ -188,13 +202,13 @@ def evaluate(name: str, quick: bool, negatives_extra: list[str]) -> dict[str, ob
             ranks_ours.append([i for i, m in enumerate(ours) if m.entry.path in targets])
             ranks_base.append([i for i, m in enumerate(theirs) if m[0] in targets])
             counts.append(len(targets))
-            flagged = {
-                r.entry.path for r in reopening.detect(index, subject, body, threshold, exclude=[qdoc])
-            }
+            flagged = {r.entry.path for r in reopening.detect(index, subject, body, threshold, exclude=[qdoc])}
             strengths = reopen_scores(index, subject, body, [qdoc])
             reported = sorted(strengths, key=lambda p: -strengths[p])[: reopening.MAX_REPORTED]
             for target in pair["targets_closed"]:
                 flagged_ours[mode].append(target in flagged)
+                if target not in flagged:
+                    missed.append(f"{name} {mode[6:]:5}: {subject[:60]!r} does not flag {titles[target][:50]!r}")
                 ours_top[mode].append(strengths[target] if target in reported else 0.0)
                 top = theirs[0] if theirs else ("", 0.0, 0.0)
                 base_top[mode].append((top[0] == target, top[2]))
@@ -210,8 +224,10 @@ def evaluate(name: str, quick: bool, negatives_extra: list[str]) -> dict[str, ob
         hits = 0
         for text in texts_:
             subject, body = as_message(text)
-            if reopening.detect(full, subject, body, threshold):
+            found = reopening.detect(full, subject, body, threshold)
+            if found:
                 hits += 1
+                alarms.append(f"{name} {label}: {subject[:60]!r} flags {found[0].entry.title[:50]!r}")
             ours_neg_scores.append(max(reopen_scores(full, subject, body).values(), default=0.0))
             top = base_full.search(text)
             base_neg_scores.append(top[0][2] if top else 0.0)
@@ -231,6 +247,8 @@ def evaluate(name: str, quick: bool, negatives_extra: list[str]) -> dict[str, ob
         result[f"ours@2% closed flagged {mode}"] = sum(1 for s in ours_top[mode] if s > ours_cut) / max(
             1, len(ours_top[mode])
         )
+    result["missed"] = missed
+    result["alarms"] = alarms
     result["ours ms/query"] = 1000 * statistics.mean(times_ours)
     result["bm25 ms/query"] = 1000 * statistics.mean(times_base)
     return result
@@ -325,6 +343,139 @@ def latency(count: int = 1000, runs: int = 20) -> dict[str, float]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def handwritten() -> tuple[int, int]:
+    """tests/fixtures/paas-everyday-commits.json against the adr-paas records: (re-raises flagged
+    of 12, ordinary commits flagged of 10)."""
+    records, _, _ = load_corpus("adr-paas")
+    index = ix.Index.from_records(records)
+    with open(os.path.join(ROOT, "tests", "fixtures", "paas-everyday-commits.json"), encoding="utf-8") as handle:
+        data = json.load(handle)
+    hits = sum(
+        item["target"] in {r.entry.path for r in reopening.detect(index, *as_message(item["message"]))}
+        for item in data["reraises"]
+    )
+    noisy = sum(bool(reopening.detect(index, *as_message(m))) for m in data["ordinary"])
+    return hits, noisy
+
+
+def hook_ratio(count: int = 100, rounds: int = 15) -> dict[str, float]:
+    """The commit-msg hook as a whole process, installed as a wheel would be, in a repository of
+    `count` records with a warm index, beside a bare `python -c pass`: best and median of
+    interleaved runs (the issue's budget is 3x the bare interpreter)."""
+    import subprocess
+
+    sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+    from installed import ensure_venv, run_env
+
+    python = str(ensure_venv())
+    ctxlint = os.path.join(os.path.dirname(python), "ctxlint")
+    base = os.path.join(corpora_dir(), "decisions")
+    sources = []
+    for name in ("adr-paas", "peps"):
+        folder = os.path.join(base, name, "decisions")
+        sources += [os.path.join(folder, f) for f in sorted(os.listdir(folder))]
+    tmp = tempfile.mkdtemp(prefix="ctxlint-hook-")
+    try:
+        subprocess.run(["git", "init", "-q", tmp], check=True)
+        adr = os.path.join(tmp, "docs", "adr")
+        os.makedirs(adr)
+        for i, src in enumerate(sources[:count]):
+            shutil.copy(src, os.path.join(adr, f"{i + 1:04d}-{os.path.basename(src).split('-', 1)[1]}"))
+        msg = os.path.join(tmp, "MSG")
+        with open(msg, "w", encoding="utf-8") as handle:
+            handle.write(
+                "Terminate TLS on the routers instead of the load balancers\n\nWith the keys held by "
+                "the ELBs we cannot rotate them ourselves.\n\nRefs: #1\n"
+            )
+        env = run_env()
+        hook = [ctxlint, "check-msg", msg]
+        subprocess.run(hook, cwd=tmp, env=env, capture_output=True, check=False)  # builds the cache
+        bare_times: list[float] = []
+        hook_times: list[float] = []
+        for _ in range(rounds):
+            for argv, into in (([python, "-c", "pass"], bare_times), (hook, hook_times)):
+                start = time.perf_counter()
+                subprocess.run(argv, cwd=tmp, env=env, capture_output=True, check=False)
+                into.append(time.perf_counter() - start)
+        warned = subprocess.run(hook, cwd=tmp, env=env, capture_output=True, text=True, check=False)
+        return {
+            "records": float(min(count, len(sources))),
+            "bare ms": 1000 * min(bare_times),
+            "hook ms": 1000 * min(hook_times),
+            "ratio best": min(hook_times) / min(bare_times),
+            "ratio median": statistics.median(hook_times) / statistics.median(bare_times),
+            "warned": float("CTX301" in warned.stdout),
+        }
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def history(bundle: str) -> dict[str, object]:
+    """check-range over a real team's whole history: the share of non-merge commits flagged CTX301,
+    how many flags name a record that the commit's ancestry did not hold yet (or that the commit
+    itself added), and check-range's time beside a bare `git log` of the same range."""
+    import subprocess
+
+    tmp = tempfile.mkdtemp(prefix="ctxlint-history-")
+    try:
+        repo = os.path.join(tmp, "repo")
+        subprocess.run(["git", "clone", "-q", "-b", "main", bundle, repo], check=True)
+        env = dict(os.environ, PYTHONPATH=ROOT)
+        for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+            env.pop(name, None)
+
+        def git(*args: str) -> str:
+            return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True, env=env).stdout
+
+        if not os.path.exists(os.path.join(repo, ".ctxlint.toml")):
+            # Where this team keeps its records, in case the folder is not found on its own.
+            with open(os.path.join(repo, ".ctxlint.toml"), "w", encoding="utf-8") as handle:
+                handle.write('[decisions]\npaths = ["source/architecture_decision_records"]\n')
+        total = int(git("rev-list", "--no-merges", "--count", "HEAD").strip())
+        start = time.perf_counter()
+        git("log", "--format=%H%x00%B%x00", "HEAD")
+        log_s = time.perf_counter() - start
+        start = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-m", "linter", "check-range", "--format", "json", "HEAD"],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        range_s = time.perf_counter() - start
+        findings = [f for f in json.loads(proc.stdout or "{}").get("findings", []) if f.get("code") == "CTX301"]
+        commits = sorted({f["commit"] for f in findings})
+        # When each record first appeared, by commit: a flag on a commit that is not a descendant of
+        # that commit names a decision that was not there yet.
+        added: dict[str, str] = {}
+        for line in git("log", "--reverse", "--diff-filter=A", "--format=%x00%H", "--name-only", "HEAD").split("\0"):
+            sha, _, names = line.strip().partition("\n")
+            for path in names.split():
+                added.setdefault(path, sha)
+        early = 0
+        for f in findings:
+            first = added.get(str(f.get("decision")))
+            if first is None:
+                continue
+            ancestor = subprocess.run(
+                ["git", "merge-base", "--is-ancestor", first, f"{f['commit']}^"], cwd=repo, env=env, check=False
+            )
+            early += ancestor.returncode != 0
+        return {
+            "commits": total,
+            "flagged": len(commits),
+            "flags": len(findings),
+            "too early": early,
+            "range s": range_s,
+            "log s": log_s,
+            "examples": [(f["commit"][:10], f["message"][:150]) for f in findings[:40]],
+        }
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main(argv: Sequence[str]) -> int:
     quick = "--quick" in argv
     if not os.path.isdir(os.path.join(corpora_dir(), "decisions")):
@@ -335,6 +486,7 @@ def main(argv: Sequence[str]) -> int:
         extra = extra[::5]
     rows: list[tuple[str, str, str, str]] = []
     checks: list[tuple[str, float, float, bool]] = []
+    disagreements: list[str] = []
     for name in ("peps", "adr-paas"):
         r = evaluate(name, quick, extra)
         for mode, label in (("query_text", "title+text"), ("query_title", "title")):
@@ -362,18 +514,53 @@ def main(argv: Sequence[str]) -> int:
             key = f"ours flagged {label}"
             if key in r:
                 hits, total = r[key]  # type: ignore[misc]
-                rows.append(
-                    (f"{name} {label} flagged", f"{hits / total:.3f} ({hits}/{total})", "0.020*", "<= 0.02")
-                )
+                rows.append((f"{name} {label} flagged", f"{hits / total:.3f} ({hits}/{total})", "0.020*", "<= 0.02"))
                 checks.append((f"{name} {label} flagged", hits / total, 0.02, hits / total <= 0.02))
-        rows.append(
-            (f"{name} why latency ms/query", f"{r['ours ms/query']:.2f}", f"{r['bm25 ms/query']:.2f}", "")
-        )
+        rows.append((f"{name} why latency ms/query", f"{r['ours ms/query']:.2f}", f"{r['bm25 ms/query']:.2f}", ""))
         if name == "peps":
             text = r["ours query_text"]
             assert isinstance(text, tuple)
             checks.append(("peps R@5 (title+text)", text[1], 0.85, text[1] >= 0.85))
             checks.append(("peps R@1 (title+text)", text[0], 0.6, text[0] >= 0.6))
+        disagreements.extend(r["missed"])  # type: ignore[arg-type]
+        disagreements.extend(r["alarms"])  # type: ignore[arg-type]
+    hits, noisy = handwritten()
+    rows.append(("adr-paas handwritten everyday re-raises flagged", f"{hits}/12", "", ">= 11"))
+    rows.append(("adr-paas handwritten ordinary commits flagged", f"{noisy}/10", "", "0"))
+    checks.append(("handwritten re-raises flagged (of 12)", hits, 11, hits >= 11))
+    checks.append(("handwritten ordinary commits flagged (of 10)", noisy, 0, noisy == 0))
+    bundle = os.path.join(corpora_dir(), "decisions", "history-paas", "repo.bundle")
+    if os.path.exists(bundle):
+        h = history(bundle)
+        share = int(h["flagged"]) / max(1, int(h["commits"]))  # type: ignore[call-overload]
+        rows.append(
+            (
+                "history-paas: non-merge commits flagged CTX301",
+                f"{share:.3f} ({h['flagged']}/{h['commits']})",
+                "",
+                "<= 0.01",
+            )
+        )
+        rows.append(("history-paas: flags naming a record not yet in the ancestry", str(h["too early"]), "", "0"))
+        rows.append(
+            (
+                "history-paas: check-range s / git log s",
+                f"{h['range s']:.2f} / {h['log s']:.3f}",
+                "",
+                "whole process, incl. Python start",
+            )
+        )
+        disagreements.extend(f"history-paas {sha}: {text}" for sha, text in h["examples"])  # type: ignore[attr-defined]
+    hook = hook_ratio(100, 5 if quick else 15)
+    rows.append(
+        (
+            f"commit-msg hook, {hook['records']:.0f} records, warm / bare python (best, median)",
+            f"{hook['ratio best']:.2f}x / {hook['ratio median']:.2f}x",
+            "",
+            f"<= 3x ({hook['hook ms']:.0f} ms vs {hook['bare ms']:.0f} ms)",
+        )
+    )
+    checks.append(("hook / bare python, 100 records (best)", hook["ratio best"], 3.0, hook["ratio best"] <= 3.0))
     lat = latency(1000, 5 if quick else 20)
     rows.append(
         (
@@ -392,9 +579,7 @@ def main(argv: Sequence[str]) -> int:
             "< 30",
         )
     )
-    rows.append(
-        ("whole check-msg hook process (ms)", f"{lat['hook process ms']:.0f}", "", "incl. Python start")
-    )
+    rows.append(("whole check-msg hook process (ms)", f"{lat['hook process ms']:.0f}", "", "incl. Python start"))
     checks.append(("cold build (s)", lat["cold build s"], 1.0, lat["cold build s"] < 1.0))
     checks.append(("warm check (ms)", lat["warm check ms"], 30.0, lat["warm check ms"] < 30.0))
     width = max(len(r[0]) for r in rows)
@@ -402,6 +587,9 @@ def main(argv: Sequence[str]) -> int:
     for label, ours, base, note in rows:
         print(f"{label.ljust(width)}  {ours:>16}  {base:>10}  {note}")
     print("* the baseline's threshold is set on these negatives to flag 2% of them.")
+    print("\ndisagreements (closed targets not flagged, ordinary commits flagged, history flags):")
+    for line in disagreements:
+        print(f"  {line}")
     print("\ntargets:")
     for label, value, floor, ok in checks:
         print(f"  {'ok  ' if ok else 'MISS'} {label}: {value:.3f} (floor {floor})")

@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Optional
 
 from linter import __version__, gitio, history
-from linter.audit_cache import Cache, config_fingerprint
+from linter.audit_cache import Cache, CacheError, SegmentWriter, config_fingerprint
 from linter.codeowners import UNOWNED, Owners
 from linter.config import Config
 from linter.engine import Linter
@@ -93,18 +93,25 @@ _RELATIVE = re.compile(r"^\s*(\d+)\s*(day|week|month|year)s?\s+ago\s*$", re.IGNO
 
 
 def parse_date(text: str, option: str = "--since", now: float | None = None) -> int:
-    """A Unix timestamp from an ISO date (start of that day, UTC), an ISO datetime or `N days ago`."""
+    """A Unix timestamp from an ISO date (start of that day, UTC), an ISO datetime or `N days ago`.
+
+    A date beyond what a commit can carry here (`10000000000 days ago`) is clamped to the nearest
+    end of gitio.TIMESTAMP_MIN..TIMESTAMP_MAX, which selects the same commits.
+    """
     value = text.strip()
     m = _RELATIVE.match(value)
     if m:
-        days = int(m.group(1)) * {"day": 1, "week": 7, "month": 30, "year": 365}[m.group(2).lower()]
-        return int((time.time() if now is None else now) - days * 86400)
+        digits = m.group(1).lstrip("0") or "0"
+        if len(digits) > 15:  # past the start of time whatever the unit; int() may refuse the digits
+            return gitio.TIMESTAMP_MIN
+        days = int(digits) * {"day": 1, "week": 7, "month": 30, "year": 365}[m.group(2).lower()]
+        return _clamp(int(time.time() if now is None else now) - days * 86400)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         try:
             day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=timezone.utc)
         except ValueError:
             raise CtxlintError(f"{option} {value!r}: not a valid date") from None
-        return int(day.timestamp())
+        return _clamp(int(day.timestamp()))
     try:
         moment = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value)
     except ValueError:
@@ -114,13 +121,19 @@ def parse_date(text: str, option: str = "--since", now: float | None = None) -> 
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return int(moment.timestamp())
+    return _clamp(int(moment.timestamp()))
+
+
+def _clamp(stamp: int) -> int:
+    return max(gitio.TIMESTAMP_MIN, min(stamp, gitio.TIMESTAMP_MAX))
 
 
 def iso(timestamp: int | None) -> str | None:
+    """`YYYY-MM-DDTHH:MM:SSZ` (four-digit years, also before 1000), or None."""
     if timestamp is None:
         return None
-    return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    t = datetime.fromtimestamp(_clamp(timestamp), timezone.utc)
+    return f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}Z"
 
 
 _DAY_KEYS: dict[int, tuple[str, str]] = {}
@@ -131,9 +144,9 @@ def period_keys(timestamp: int) -> tuple[str, str]:
     day = timestamp // 86400
     keys = _DAY_KEYS.get(day)
     if keys is None:
-        moment = datetime.fromtimestamp(day * 86400, timezone.utc)
+        moment = datetime.fromtimestamp(_clamp(day * 86400), timezone.utc)
         year, week, _ = moment.isocalendar()
-        keys = _DAY_KEYS[day] = (f"{year}-W{week:02d}", moment.strftime("%Y-%m"))
+        keys = _DAY_KEYS[day] = (f"{year:04d}-W{week:02d}", f"{moment.year:04d}-{moment.month:02d}")
     return keys
 
 
@@ -545,6 +558,82 @@ class Aggregator:
         }
 
 
+def _is_count(value: object) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _is_stamp(value: object) -> bool:
+    return type(value) is int and gitio.TIMESTAMP_MIN <= value <= gitio.TIMESTAMP_MAX
+
+
+def _is_bucket(value: object) -> bool:
+    return type(value) is list and len(value) == _WIDTH and all(type(v) is int and v >= 0 for v in value)
+
+
+def _is_counter(value: object) -> bool:
+    return type(value) is dict and all(type(k) is str and _is_count(v) for k, v in value.items())
+
+
+def _is_strs(value: object) -> bool:
+    return type(value) is tuple and all(type(v) is str for v in value)
+
+
+def _is_missing(item: object) -> bool:
+    if not (type(item) is tuple and len(item) == 3 and type(item[0]) in (int, float)
+            and math.isfinite(item[0]) and type(item[1]) is int):
+        return False
+    entry = item[2]
+    return (type(entry) is tuple and len(entry) == 7 and all(type(entry[i]) is str for i in (0, 2, 3, 4))
+            and _is_stamp(entry[1]) and _is_count(entry[5]) and _is_strs(entry[6]))
+
+
+def _is_decision(item: object) -> bool:
+    return (type(item) is tuple and len(item) == 6 and all(type(item[i]) is str for i in (0, 2, 3, 4))
+            and _is_stamp(item[1]) and _is_strs(item[5]))
+
+
+def valid_state(state: object, count: int) -> str | None:
+    """What is wrong with a cached aggregate state for `count` commits, or None when it is sound.
+
+    Checks every type and range the aggregator relies on, and that the totals count `count`
+    commits; the cost grows with the number of authors, folders and weeks, not commits.
+    """
+    if type(state) is not dict:
+        return "aggregate state is not a table"
+    expected = Aggregator().state().keys()
+    if state.keys() != expected:
+        return "aggregate state has other fields than this version's"
+    tables = state["tables"]
+    checks = (
+        ("totals", _is_bucket(state["totals"]) and state["totals"][0] == count),
+        ("tables", type(tables) is dict and tables.keys() == set(Aggregator.TABLES)
+         and all(type(t) is dict and all(type(k) is str and _is_bucket(v) for k, v in t.items())
+                 for t in tables.values())),
+        ("names", type(state["names"]) is dict
+         and all(type(k) is str and type(v) is str for k, v in state["names"].items())),
+        ("reasons", _is_counter(state["reasons"])),
+        ("skip_reasons", _is_counter(state["skip_reasons"])),
+        ("rules", _is_counter(state["rules"])),
+        ("missing", type(state["missing"]) is list and all(map(_is_missing, state["missing"]))),
+        ("missing_total", _is_count(state["missing_total"]) and state["missing_total"] <= count),
+        ("decisions", type(state["decisions"]) is list and len(state["decisions"]) <= DECISION_LIMIT
+         and all(map(_is_decision, state["decisions"]))),
+        ("first", state["first"] is None if count == 0 else _is_stamp(state["first"])),
+        ("last", state["last"] is None if count == 0 else _is_stamp(state["last"])),
+        ("order", state["order"] == count),
+        ("missing_limit", _is_count(state["missing_limit"])),
+    )
+    for name, ok in checks:
+        if not ok:
+            return f"aggregate state has a malformed {name!r}"
+    # Every commit falls in exactly one week, month and author: their sums are the totals.
+    for name in ("by_week", "by_month", "by_author"):
+        sums = [sum(column) for column in zip(*tables[name].values())] or [0] * _WIDTH
+        if sums != state["totals"]:
+            return f"aggregate state's {name!r} does not add up to its totals"
+    return None
+
+
 def bucket_dict(counts: Sequence[int]) -> dict[str, Any]:
     return dict(zip(FIELDS, counts))
 
@@ -630,10 +719,15 @@ def _split_revisions(revisions: Sequence[str], cwd: str) -> tuple[list[str], lis
 
 
 def _period_args(options: Options) -> list[str]:
+    """git's own date limits for a walk, which only narrow it: `_period_filter` decides.
+
+    Git reads `@0` and negative times erratically (`--since=@0` selects nothing), so a bound
+    before 1970 is left to the filter alone.
+    """
     args = []
-    if options.since is not None:
+    if options.since is not None and options.since >= 1:
         args.append(f"--since=@{options.since}")
-    if options.until is not None:
+    if options.until is not None and options.until - 1 >= 1:
         args.append(f"--until=@{options.until - 1}")
     return args
 
@@ -654,9 +748,22 @@ def audit(root: str, cfg: Config, options: Options, owners: Owners | None = None
     agg = Aggregator(options.missing_limit)
     cache_info: dict[str, Any] = {"used": False, "cached_commits": 0, "new_commits": 0, "relinted": 0}
     if empty:
-        warnings.append("the repository has no commits yet")
+        if history.any_commit(root):
+            warnings.append("HEAD is an unborn branch with no commits yet: name a branch to audit it")
+        else:
+            warnings.append("the repository has no commits yet")
     else:
-        _run(root, cfg, options, owners, agg, in_period, cache_info)
+        try:
+            damage = _run(root, cfg, options, owners, agg, in_period, cache_info)
+        except CacheError as exc:
+            # Found only while replaying: what was added so far is dropped, and a fresh walk
+            # writes a new cache in place of the damaged one.
+            agg = Aggregator(options.missing_limit)
+            cache_info = {"used": False, "cached_commits": 0, "new_commits": 0, "relinted": 0}
+            _run(root, cfg, options, owners, agg, in_period, cache_info, read_cache=False)
+            damage = str(exc)
+        if damage is not None:
+            _note(cache_info, f"the audit cache did not validate ({damage}); the history was read again")
     report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "ctxlint", "version": __version__},
@@ -670,6 +777,13 @@ def audit(root: str, cfg: Config, options: Options, owners: Owners | None = None
         "period": {"revisions": options.revisions, "since": iso(options.since), "until": iso(options.until)},
     }
     report.update(agg.report())
+    if agg.last is not None and agg.last >= gitio.TIMESTAMP_MAX:
+        warnings.append(
+            f"some commits are dated after {iso(gitio.TIMESTAMP_MAX)} (git accepts such dates; they "
+            "cannot be shown): they are counted at that date"
+        )
+    if agg.first is not None and agg.first <= gitio.TIMESTAMP_MIN:
+        warnings.append(f"some commits are dated before {iso(gitio.TIMESTAMP_MIN)}: they are counted at that date")
     report["cache"] = cache_info
     report["warnings"] = warnings
     return report
@@ -710,6 +824,37 @@ def _period_filter(options: Options) -> Callable[[int], bool] | None:
     return lambda stamp: low <= stamp < high
 
 
+def _note(cache_info: dict[str, Any], text: str) -> None:
+    """Say once, in the report's `cache.note`, what happened to the cache (the command prints it)."""
+    cache_info.setdefault("note", text)
+
+
+def _open_cache(root: str, key: str) -> tuple[Cache | None, dict[str, Any] | None]:
+    """The cache and its validated index; (None, None) when the git directory cannot be read."""
+    try:
+        cache = Cache.for_repository(gitio.git_dir(root), key)
+    except CtxlintError:
+        return None, None
+    meta = cache.load_meta()
+    if meta is not None:
+        problem = valid_state(meta["state"], meta["count"])
+        if problem is not None:
+            cache.problem, meta = f"the index's {problem}", None
+    return cache, meta
+
+
+def _open_writer(cache: Cache, cache_info: dict[str, Any]) -> SegmentWriter | None:
+    try:
+        return cache.writer()
+    except OSError as exc:
+        _note(cache_info, _unwritable(cache, exc.strerror or str(exc)))
+        return None
+
+
+def _unwritable(cache: Cache, reason: str) -> str:
+    return f"the audit cache cannot be written ({cache.directory}: {reason}); the audit ran without saving it"
+
+
 def _run(
     root: str,
     cfg: Config,
@@ -718,7 +863,9 @@ def _run(
     agg: Aggregator,
     in_period: Callable[[int], bool] | None,
     cache_info: dict[str, Any],
-) -> None:
+    read_cache: bool = True,
+) -> str | None:
+    """Fold the walk into `agg` (through the cache when it holds); what was wrong with the cache."""
     names, tips, negatives = _split_revisions(options.revisions, root)
     cache: Cache | None = None
     meta: dict[str, Any] | None = None
@@ -737,11 +884,9 @@ def _run(
                 "decisions=as-of-commit",  # CTX301 judged on the records closed before each commit
             ],
         )
-        try:
-            cache = Cache.for_repository(gitio.git_dir(root), key)
-            meta = cache.load_meta()
-        except OSError:
-            cache = None
+        cache, meta = _open_cache(root, key)
+        if not read_cache:
+            meta = None
         notes = gitio.notes_map(root)
     if meta is not None and not all(
         any(gitio.is_ancestor(old, new, root) for new in tips) for old in meta["tips"]
@@ -762,17 +907,20 @@ def _run(
         period_args: list[str] = []
     else:
         walk = [*tips, *(f"^{sha}" for sha in negatives)]
-        period_args = _period_args(options)
+        # A damaged cache is replaced now, by a whole walk, even for a period: left in place, it
+        # would be found damaged (and the history read again) on every period run.
+        damaged = not read_cache or (cache is not None and cache.problem is not None)
+        period_args = [] if damaged else _period_args(options)
     # A walk cut by --since/--until is partial: cache only complete walks.
-    writer = cache.writer() if cache is not None and not period_args else None
+    writer = _open_writer(cache, cache_info) if cache is not None and not period_args else None
     # Without a period the report IS the whole walk: one aggregator serves both. With a period,
     # the cached whole-walk state is kept up to date beside the period's own counters.
     full: Aggregator | None = None
-    if writer is not None and in_period is not None and meta is not None:
+    if writer is not None and in_period is not None:
         full = (
-            Aggregator(options.missing_limit)
-            if rebuild
-            else Aggregator.from_state(meta["state"], options.missing_limit)
+            Aggregator.from_state(meta["state"], options.missing_limit)
+            if meta is not None and not rebuild
+            else Aggregator(options.missing_limit)
         )
     total = None
     if options.progress is not None:
@@ -828,10 +976,14 @@ def _run(
             timeline.close()
     if in_period is None:
         full = agg
+    damage = cache.problem if cache is not None else None
     if writer is None or cache is None or full is None:
-        return
+        return damage
+    if writer.error is not None:
+        _note(cache_info, _unwritable(cache, writer.error))
+        return damage
     if segment is None and meta is not None and tips == meta["tips"] and notes == meta.get("notes"):
-        return  # nothing changed
+        return damage  # nothing changed
     if rebuild or meta is None:
         segments = [segment] if segment else []
         stored = writer.count
@@ -841,8 +993,9 @@ def _run(
     new_meta = {"tips": tips, "segments": segments, "count": stored, "state": full.state(), "notes": notes}
     try:
         cache.save_meta(cache.compact(new_meta))
-    except OSError as exc:  # a read-only .git must not fail the audit
-        cache_info["error"] = f"cache not written: {exc.strerror}"
+    except OSError as exc:  # a read-only or full .git must not fail the audit
+        _note(cache_info, _unwritable(cache, exc.strerror or str(exc)))
+    return damage
 
 
 def _relint(shas: list[str], root: str, cfg: Config, owners: Owners | None, depth: int) -> dict[str, Record]:

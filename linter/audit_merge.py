@@ -19,6 +19,120 @@ def _add_counts(target: dict[str, Any], source: dict[str, Any]) -> None:
         target[field] = target.get(field, 0) + (value if isinstance(value, int) else 0)
 
 
+def _kind(value: object) -> str:
+    """The JSON name of a value's type, for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}" if abs(value) < 1e15 else "a number"
+    if isinstance(value, str):
+        return f"the text {value[:20]!r}" + ("..." if len(value) > 20 else "")
+    return "a list" if isinstance(value, list) else "an object"
+
+
+class _Invalid(Exception):
+    def __init__(self, field: str, expected: str, value: object) -> None:
+        field = field if len(field) <= 120 else field[:117] + "..."  # keys come from the file
+        super().__init__(f"field {field!r}: expected {expected}, got {_kind(value)}")
+
+
+def _count(value: object, field: str) -> int:
+    if type(value) is not int or value < 0:
+        raise _Invalid(field, "a count (a whole number, 0 or more)", value)
+    return value
+
+
+def _text(value: object, field: str, optional: bool = False) -> None:
+    if not (isinstance(value, str) or (optional and value is None)):
+        raise _Invalid(field, "a text" + (" or null" if optional else ""), value)
+
+
+def _object(value: object, field: str) -> dict[str, Any]:
+    """A JSON object; null or absent reads as an empty one."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _Invalid(field, "an object", value)
+    return value
+
+
+def _array(value: object, field: str) -> list[Any]:
+    """A JSON array; null or absent reads as an empty one."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _Invalid(field, "an array", value)
+    return value
+
+
+def _counts(value: object, field: str) -> None:
+    for name, count in _object(value, field).items():
+        if name in FIELDS:
+            _count(count, f"{field}.{name}")
+
+
+def _entries(value: object, field: str, texts: tuple[str, ...]) -> None:
+    for i, item in enumerate(_array(value, field)):
+        where = f"{field}[{i}]"
+        if not isinstance(item, dict):
+            raise _Invalid(where, "an object", item)
+        entry: dict[str, Any] = item
+        for key in texts:
+            _text(entry.get(key), f"{where}.{key}", optional=key not in ("sha",))
+        for key in ("lacks", "codes"):
+            for j, code in enumerate(_array(entry.get(key), f"{where}.{key}")):
+                _text(code, f"{where}.{key}[{j}]")
+        if "lines" in entry:
+            _count(entry["lines"], f"{where}.lines")
+
+
+def check_report(report: object) -> str | None:
+    """What makes `report` unusable for a merge, naming the field, or None when it is usable.
+
+    Every value the merge reads is checked (a report may be hand-edited, truncated or come from
+    another tool); a missing table or list counts as empty, a value of the wrong type does not.
+    """
+    if not isinstance(report, dict) or report.get("schema_version") != SCHEMA_VERSION:
+        return f"not a ctxlint audit JSON report (schema_version {SCHEMA_VERSION})"
+    if report.get("repositories"):
+        return "is already a merged report; merge the per-repository reports"
+    try:
+        repository = _object(report.get("repository"), "repository")
+        _text(repository.get("name"), "repository.name", optional=True)
+        _text(repository.get("head"), "repository.head", optional=True)
+        _counts(report.get("totals"), "totals")
+        for key in _TABLE_KEYS:
+            for item, counts in _object(report.get(key), key).items():
+                if not isinstance(counts, dict):
+                    raise _Invalid(f"{key}.{item}", "an object", counts)
+                _counts(counts, f"{key}.{item}")
+                if key == "by_author":
+                    _text(counts.get("name"), f"{key}.{item}.name", optional=True)
+        exempt = _object(report.get("exempt"), "exempt")
+        for kind, value in _object(exempt.get("by_reason"), "exempt.by_reason").items():
+            _count(value, f"exempt.by_reason.{kind}")
+        for i, item in enumerate(_array(exempt.get("skip_reasons"), "exempt.skip_reasons")):
+            where = f"exempt.skip_reasons[{i}]"
+            if not isinstance(item, dict):
+                raise _Invalid(where, "an object", item)
+            _text(item.get("reason"), f"{where}.reason")
+            _count(item.get("count"), f"{where}.count")
+        for code, value in _object(report.get("by_rule"), "by_rule").items():
+            _count(value, f"by_rule.{code}")
+        _entries(report.get("missing"), "missing", ("sha", "date", "author", "email", "subject"))
+        _entries(report.get("decision_findings"), "decision_findings", ("sha", "date", "subject"))
+        _count(report.get("missing_total", 0), "missing_total")
+        for key in ("first_commit_date", "last_commit_date", "generated_at"):
+            _text(report.get(key), key, optional=True)
+        for i, warning in enumerate(_array(report.get("warnings"), "warnings")):
+            _text(warning, f"warnings[{i}]")
+    except _Invalid as exc:
+        return str(exc)
+    return None
+
+
 def merge_reports(reports: Sequence[tuple[str, dict[str, Any]]], missing_limit: int = 50) -> dict[str, Any]:
     """Combine per-repository JSON reports into one organisation report with per-repository rows.
 
@@ -38,11 +152,10 @@ def merge_reports(reports: Sequence[tuple[str, dict[str, Any]]], missing_limit: 
     lasts: list[str] = []
     warnings: list[str] = []
     for name, report in reports:
-        if not isinstance(report, dict) or report.get("schema_version") != SCHEMA_VERSION:
-            raise CtxlintError(f"{name}: not a ctxlint audit JSON report (schema_version {SCHEMA_VERSION})")
-        if report.get("repositories"):
-            raise CtxlintError(f"{name}: is already a merged report; merge the per-repository reports")
-        repo_totals = report.get("totals", {})
+        problem = check_report(report)
+        if problem is not None:
+            raise CtxlintError(f"{name}: {problem}")
+        repo_totals = report.get("totals") or {}
         _add_counts(totals, repo_totals)
         for key in _TABLE_KEYS:
             for item, counts in (report.get(key) or {}).items():

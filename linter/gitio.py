@@ -181,6 +181,23 @@ def merge_base(a: str, b: str, cwd: str | None = None) -> str | None:
     return out.decode().strip() or None if out else None
 
 
+#: The range of dates Python's datetime can show: 0001-01-01 to 9999-12-31T23:59:59 UTC. Git
+#: accepts commits dated outside it (year 10000, or digits past 2^64 in a hand-made object); such a
+#: date is read as the nearest end, so nothing downstream has to guard every conversion.
+TIMESTAMP_MIN = -62135596800
+TIMESTAMP_MAX = 253402300799
+
+
+def timestamp(text: str | bytes) -> int:
+    """A date as `git log` prints it (`%ct`, `%at`; empty when git cannot read it), clamped to
+    TIMESTAMP_MIN..TIMESTAMP_MAX."""
+    if len(text) < 12:  # eleven digits (or a sign and ten) are always in range: the common case
+        return int(text or 0)
+    if len(text) > 20:  # past 2^64 either way, and maybe past int()'s 4300-digit limit
+        return TIMESTAMP_MIN if text[:1] in ("-", b"-") else TIMESTAMP_MAX
+    return max(TIMESTAMP_MIN, min(int(text), TIMESTAMP_MAX))
+
+
 class Commit:
     """One commit as read from the log stream."""
 
@@ -388,7 +405,9 @@ def _commit(fields: list[str]) -> Commit:
     else:
         sha, parents, name, email, stamp, message = fields
         note = ""
-    return Commit(sha.lstrip("\n"), tuple(parents.split()), name, email, int(stamp or "0"), message, note)
+    # timestamp()'s common case inline: this runs once per commit of a range
+    when = int(stamp) if 0 < len(stamp) < 12 else timestamp(stamp)
+    return Commit(sha.lstrip("\n"), tuple(parents.split()), name, email, when, message, note)
 
 
 def succeeds(args: Sequence[str], cwd: str | None = None) -> bool:
@@ -530,7 +549,7 @@ def _stat_commit(fields: list[bytes]) -> Commit:
     sha, parents, name, email, stamp = fields[:5]
     note = fields[5] if len(fields) == 7 else b""
     return Commit(_decode(sha).lstrip("\n"), tuple(_decode(parents).split()), _decode(name), _decode(email),
-                  int(stamp or b"0"), _decode(fields[-1]), _decode(note))
+                  int(stamp) if 0 < len(stamp) < 12 else timestamp(stamp), _decode(fields[-1]), _decode(note))
 
 
 def count_commits(rev_args: Sequence[str], cwd: str | None = None, extra: Sequence[str] = ()) -> int:

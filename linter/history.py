@@ -65,6 +65,11 @@ def _refuse_options(revisions: Sequence[str]) -> None:
             raise CtxlintError(f"{spec!r} is not a revision range (options go before the range)")
 
 
+def any_commit(cwd: str | None) -> bool:
+    """Whether any branch or tag has a commit (HEAD may be an unborn branch beside them)."""
+    return bool(gitio.try_run(["rev-list", "-n1", "--all"], cwd))
+
+
 def check_revisions(revisions: Sequence[str], cwd: str | None = None) -> None:
     """Fail with one line (and the fix) when a revision named in a range is not in this clone."""
     _refuse_options(revisions)
@@ -77,7 +82,7 @@ def check_revisions(revisions: Sequence[str], cwd: str | None = None) -> None:
                     continue
             if gitio.resolve(end, cwd) is None:
                 hint = ""
-                if not gitio.has_commits(cwd):
+                if not gitio.has_commits(cwd) and not any_commit(cwd):
                     raise CtxlintError(f"revision {end!r} does not exist yet: this repository has no commits")
                 if gitio.is_shallow(cwd):
                     hint = f"; this is a shallow clone: {SHALLOW_FIX}"

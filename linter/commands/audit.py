@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any, TextIO
+from typing import Any
 
 from linter.errors import CtxlintError
 
@@ -71,11 +71,18 @@ def _setting(args: object, name: str, cfg: Any, key: str) -> Any:
     return value if value is not None else cfg.get(key, "audit")
 
 
+#: More lint workers than this only costs memory and forks (a config in a pull request sets it).
+MAX_WORKERS = 64
+
+
 def _check_numbers(args: object) -> None:
     for option in ("top", "missing", "workers"):
         value = getattr(args, option, None)
         if value is not None and value < 0:
             raise CtxlintError(f"--{option} must be 0 or more, got {value}")
+    threshold = getattr(args, "fail_under", None)
+    if threshold is not None and not 0 <= threshold <= 100:  # also refuses nan, which never compares below
+        raise CtxlintError(f"--fail-under must be a percentage from 0 to 100, got {threshold:g}")
 
 
 def run(args: object) -> int:
@@ -94,7 +101,7 @@ def run(args: object) -> int:
     if since is not None and until is not None and since >= until:
         raise CtxlintError("--since must be before --until")
     missing = _setting(args, "missing", cfg, "missing-limit")
-    workers = _setting(args, "workers", cfg, "workers") or None
+    workers = min(_setting(args, "workers", cfg, "workers"), MAX_WORKERS) or None
     progress = None
     bar = None
     if not args.no_progress and sys.stderr.isatty():  # type: ignore[attr-defined]
@@ -115,6 +122,11 @@ def run(args: object) -> int:
     finally:
         if bar is not None:
             bar.stop()
+    note = report["cache"].get("note")
+    if note:
+        from linter.report.safety import clean_line
+
+        sys.stderr.write(f"ctxlint: note: {clean_line(note)}\n")
     report["decisions"] = decision_health(root, cfg)
     if args.name:  # type: ignore[attr-defined]
         report["repository"]["name"] = args.name  # type: ignore[attr-defined]
@@ -139,6 +151,11 @@ def _merge(args: object, files: list[str]) -> int:
             raise CtxlintError(f"{path}: cannot read: {exc.strerror}") from None
         except ValueError as exc:
             raise CtxlintError(f"{path}: not JSON: {exc}") from None
+        except RecursionError:
+            raise CtxlintError(f"{path}: not an audit report: nested too deeply") from None
+        problem = audit_merge.check_report(data)
+        if problem is not None:
+            raise CtxlintError(f"{path}: {problem}")
         name = str((data.get("repository") or {}).get("name") or "") if isinstance(data, dict) else ""
         name = name or os.path.splitext(os.path.basename(path))[0]
         names[name] = names.get(name, 0) + 1
@@ -155,34 +172,30 @@ def _emit(report: dict[str, Any], args: object, cfg: Any) -> int:
     by = _setting(args, "by", cfg, "trend")
     top = _setting(args, "top", cfg, "top")
     output: str | None = args.output  # type: ignore[attr-defined]
-    stream: TextIO
-    if output:
-        try:
-            stream = open(output, "w", encoding="utf-8", newline="\n")
-        except OSError as exc:
-            raise CtxlintError(f"--output {output}: {exc.strerror}") from None
-    else:
-        stream = sys.stdout
-    try:
-        if fmt == "json":
-            from linter.report import audit_json
+    # Drawn whole before anything is opened: a failing renderer leaves an existing --output intact.
+    # Text on standard output is drawn straight to it, which may be a terminal (colour, width).
+    text: str | None = None
+    if fmt == "json":
+        from linter.report import audit_json
 
-            stream.write(audit_json.render(report))
-        elif fmt == "markdown":
-            from linter.report import audit_markdown
+        text = audit_json.render(report)
+    elif fmt == "markdown":
+        from linter.report import audit_markdown
 
-            stream.write(audit_markdown.render(report, by=by, top=top))
-        elif fmt == "html":
-            from linter.report import audit_html
+        text = audit_markdown.render(report, by=by, top=top)
+    elif fmt == "html":
+        from linter.report import audit_html
 
-            stream.write(audit_html.render(report, by=by, top=top))
-        else:
-            from linter.report import audit_text
+        text = audit_html.render(report, by=by, top=top)
+    elif output:
+        import io
 
-            audit_text.write(report, stream, by=by, top=top)
-    finally:
-        if output:
-            stream.close()
+        from linter.report import audit_text
+
+        buffer = io.StringIO()
+        audit_text.write(report, buffer, by=by, top=top)
+        text = buffer.getvalue()
+    _write(report, text, output, by, top)
     threshold = args.fail_under  # type: ignore[attr-defined]
     if threshold is None:
         configured = cfg.number("fail-under", "audit")
@@ -193,6 +206,39 @@ def _emit(report: dict[str, Any], args: object, cfg: Any) -> int:
             sys.stderr.write(f"ctxlint: coverage {coverage:.1f}% is below --fail-under {threshold:g}%\n")
             return 1
     return 0
+
+
+def _write(report: dict[str, Any], text: str | None, output: str | None, by: str, top: int) -> None:
+    """Write the report to `output` or stdout; a full disk or an unwritable target is one line."""
+    where = f"--output {output}" if output else "standard output"
+    try:
+        if output:
+            with open(output, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text or "")
+        else:
+            if text is None:
+                from linter.report import audit_text
+
+                audit_text.write(report, sys.stdout, by=by, top=top)
+            else:
+                sys.stdout.write(text)
+            sys.stdout.flush()
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise  # a reader that stopped early (`| head`) is not an error
+        if not output:
+            _drop_stdout()
+        raise CtxlintError(f"{where}: cannot write the report: {exc.strerror or exc}") from None
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null: the buffered report would fail again at exit, with a traceback."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, ValueError):
+        pass
 
 
 class _ProgressBar:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import sys
@@ -39,7 +38,7 @@ def run(args: object) -> int:
     matches: list[dict[str, object]] = []
     index = repository_index(root, cfg) if discover.folders(root, cfg) else None
     if index is not None:
-        direct = [e for e in index.entries if _names(query, e.path, e.number)]
+        direct = [e for e in index.entries if names_record(query, e)]
         seen = {e.path for e in direct}
         for entry in direct:
             matches.append(_row(entry, 1.0))
@@ -61,12 +60,12 @@ def run(args: object) -> int:
     return 0
 
 
-def _names(query: str, path: str, number: int | None) -> bool:
-    found = re.fullmatch(r"(?:ADR|decision)[-_ #]?0*(\d{1,6})", query.strip(), re.IGNORECASE)
-    if found and number is not None:
-        return int(found.group(1)) == number
-    norm = query.strip().replace(os.sep, "/").lstrip("./")
-    return bool(norm) and (path == norm or path.endswith("/" + norm))
+def names_record(query: str, entry: Entry) -> bool:
+    """Whether the whole query is a reference to the record (ADR-7, decision 7, 7, its path)."""
+    query = query.strip()
+    if re.fullmatch(r"(?:ADR|decision)[-_ #]?0*\d{1,6}", query, re.IGNORECASE) is None and len(query.split()) != 1:
+        return False
+    return entry.refers_to(query.replace(os.sep, "/"))
 
 
 def _row(entry: Entry, score: float) -> dict[str, object]:
@@ -81,53 +80,38 @@ def _row(entry: Entry, score: float) -> dict[str, object]:
 
 
 def search_commits(query: str, root: str, limit: int, max_commits: int = 20000) -> list[dict[str, object]]:
-    """Commits whose message body (the rationale) best matches the query, ranked by BM25."""
-    from linter import gitio
-    from linter.decisions.index import words
+    """Commits whose message (subject and rationale) best matches the query, ranked by the same
+    index as the decision records: one ranking, whatever is searched."""
+    import datetime
 
-    if not gitio.has_commits(root):
+    from linter import gitio
+    from linter.decisions.index import Index, words
+
+    if not gitio.has_commits(root) or not words(query):
         return []
-    wanted = set(words(query))
-    if not wanted:
-        return []
-    docs: list[tuple[gitio.Commit, dict[str, int], int]] = []
-    df: dict[str, int] = {}
+    by_sha: dict[str, gitio.Commit] = {}
+    texts: list[tuple[str, str, str]] = []
     for count, commit in enumerate(gitio.iter_log(["HEAD"], root, ["--no-merges"])):
         if count >= max_commits:
             break
-        terms = words(commit.message)
-        tf: dict[str, int] = {}
-        for term in terms:
-            if term in wanted:
-                tf[term] = tf.get(term, 0) + 1
-        for term in tf:
-            df[term] = df.get(term, 0) + 1
-        docs.append((commit, tf, len(terms)))
-    if not docs:
+        subject, _, body = commit.message.partition("\n")
+        by_sha[commit.sha] = commit
+        texts.append((commit.sha, subject, body))
+    if not texts:
         return []
-    n = len(docs)
-    avg = max(1.0, sum(d[2] for d in docs) / n)
-    scored = []
-    for commit, tf, length in docs:
-        if not tf:
-            continue
-        score = 0.0
-        for term, freq in tf.items():
-            idf = math.log(1.0 + (n - df[term] + 0.5) / (df[term] + 0.5))
-            score += idf * freq * 2.2 / (freq + 1.2 * (0.25 + 0.75 * length / avg))
-        scored.append((score, commit))
-    scored.sort(key=lambda s: -s[0])
-    import datetime
-
-    return [
-        {
-            "sha": c.sha,
-            "subject": c.message.split("\n", 1)[0],
-            "date": datetime.datetime.fromtimestamp(c.timestamp, datetime.timezone.utc).date().isoformat(),
-            "score": round(s, 3),
-        }
-        for s, c in scored[:limit]
-    ]
+    found = Index.from_texts(texts).search(query, "", limit=limit)
+    out: list[dict[str, object]] = []
+    for match in found:
+        commit = by_sha[match.entry.path]
+        out.append(
+            {
+                "sha": commit.sha,
+                "subject": commit.message.split("\n", 1)[0],
+                "date": datetime.datetime.fromtimestamp(commit.timestamp, datetime.timezone.utc).date().isoformat(),
+                "score": round(match.score, 3),
+            }
+        )
+    return out
 
 
 def _print(

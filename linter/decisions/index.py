@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 # The record parser is imported only to (re)build the index: a warm check never parses a record.
 
 #: Bump when analysis or scoring changes: old caches are then ignored and rebuilt.
-FORMAT = 9
+FORMAT = 13
 
 K1 = 1.2
 B = 0.75
@@ -52,6 +52,14 @@ DECISION_WEIGHT = 1.5
 #: the topic of a record is stated early, and capping keeps a cold build of 1,000 long records fast.
 LEAD_WORDS = 120
 MAX_WORDS = 1500
+#: Idf is computed as if the log had at least this many records, the others sharing none of its
+#: words: in a log of one or two records every word is in "half the records", and the same message
+#: would be a match with two records and not with one.
+IDF_FLOOR = 20
+#: Key terms kept per record, and how much one counts beside a title word in the title coverage.
+KEY_TERMS = 8
+KEY_WEIGHT = 0.5
+KEY_MIN_COUNT = 3.0
 #: A bigram counts this much relative to a unigram, in records and in queries.
 BIGRAM_WEIGHT = 0.6
 #: Candidates reranked by title coverage, and how much full coverage multiplies a score by.
@@ -65,10 +73,47 @@ STOP_WORDS = frozenset(
     """a an the and or of to in on for with by is are be as at it this that from was were been being has
     have had not no but if so than then there these those its we our us you your they their them he she
     his her i my me which who what when where how all any some can could would should will shall may might
-    must also very just into onto over under about via per etc""".split()
+    must also very just into onto over under about via per etc
+    do does did don dont doesn didn use uses used using adopt adopts adopted adopting""".split()
 )
+#: "do", "don't", "use" and "adopt" are dropped too: they say which way a decision went ("Use X",
+#: "Do not adopt X"), which the reopening rule reads from the wording, not what it is about.
 #: Only function words are stop words: idf already discounts frequent content words, and in a short
 #: query a word like "doing" or "new" may be what tells two titles apart.
+
+#: General English that says how or how much rather than what: "simpler", "improved", "support",
+#: "removal", "new", "policy". A small log cannot learn from its idf that these are common (every
+#: word is rare among five records), and in a large one a commit that shares only such words with a
+#: title is not about it. They count GENERIC_WEIGHT as much as a topic word in a query, in the title
+#: coverage and in the subject share. Written for ctxlint from common usage, not taken from a corpus.
+GENERIC_WORDS = """able ability about above accept across actual actually add added adding addition
+    additional address allow allowed allowing allows already alternative always another any anything
+    approach appropriate around available avoid back bad base based basic become before behind being
+    best better between big both bring broken build built call called calls can care case cases certain
+    change changed changes changing check choice choose clear clearly come common complete consider
+    considered correct could create created current currently decide decided decision decisions default
+    define defined definition describe described detail details different difficult directly does doing
+    done during each easier easily easy effect either else enable enabled end ensure enough entire even
+    every everything example existing expect explicit explicitly extra fact few final first follow
+    following form full fully further future general generic get gets getting give given goes going good
+    great guideline guidelines handle handling happen hard help helps high however idea ideas implement
+    implementation implemented implementing improve improved improvement improvements improving include
+    included including instead intended introduce introduced introducing introduction issue issues keep
+    kind know known large last later least less let lets level like likely little long longer look lot
+    low made main major make makes making manage many matter may mean means mechanism might minor more
+    most move moved moving much multiple must need needed needs never new newer next none note nothing now
+    number often old older once one only open order original other others otherwise out overall own part
+    partial particular per place point policy possible possibly practice prefer present previous
+    previously problem problems process proper properly propose proposed proposal provide provided
+    provides providing put question quite rather real really reason reasons record records reduce
+    related remain remove removed removes removing removal replace replaced require required requires
+    rest result right rule rules run running same second see seem seems several should show simple
+    simpler simplified simplify simply since single small so some something specific standard start
+    started state still stop strategy such suggest support supported supporting supports sure take taken
+    taking team than things think third though three through thus today together too try trying turn two
+    under until up upon usage useful usual usually various version versions want wanted way ways well
+    what whether which while whole why wide within without work working works would yet""".split()
+GENERIC_WEIGHT = 0.5
 
 #: Abbreviations and near-synonyms folded to one term, on both the record and the query side.
 SYNONYMS = {
@@ -257,9 +302,93 @@ def words(text: str) -> list[str]:
     return out
 
 
+#: The words a title opens with to say which way the decision went, not what it is about: "Do not
+#: use", "Don't adopt", "We will not", "Remove", "Deletion of", "Use", "Adopt".
+_STANCE_OPENING = (
+    r"^\W*(?:(?:we\s+)?(?:(?:do|does|will|shall|must|should)\s+not|don'?t|won'?t|never|no longer)\s+)?"
+    r"(?:(?:use|adopt|introduce|run|support|allow|remove|drop|retire|delete|deprecate|disable|stop using|"
+    r"avoid|reject)\s+|(?:deletion|removal|retirement|deprecation|adoption|introduction|use)\s+of\s+)"
+)
+
+
+def topic_of_title(title: str) -> str:
+    """A title without the words that only say which way it went: "Do not use HAProxy" -> "HAProxy"."""
+    rest = re.sub(_STANCE_OPENING, "", title, count=1, flags=re.IGNORECASE)
+    return rest if rest.strip() else title
+
+
+_GENERIC: frozenset[str] | None = None
+
+
+def generic_terms() -> frozenset[str]:
+    """The index terms of GENERIC_WORDS (analysed on first use: most hook runs never need them)."""
+    global _GENERIC
+    if _GENERIC is None:
+        _GENERIC = frozenset(t for w in GENERIC_WORDS for t in words(w))
+    return _GENERIC
+
+
 def with_bigrams(terms: Sequence[str]) -> list[str]:
     """Adjacent pairs of content terms as `a_b`, stop words already removed between them."""
     return [f"{a}_{b}" for a, b in zip(terms, terms[1:]) if a != b]
+
+
+# --- references: does a text name a record? -------------------------------------------------
+# The one place that decides it, for the hook, `why`, the record hook and the decision log's
+# health: seven slightly different copies used to disagree on `ADR-0007` against `0007-x.md`.
+
+_REF_ID = r"\b(?:ADR|DR|PEP|decision)[-_ #]?0*(\d{1,6})\b"
+_NUMBER_IN_NAME = r"^(?:adr|dr|pep|rfc)?[-_ ]?0*(\d{1,6})(?=[-_. ]|$)"
+_RECORD_SUFFIXES = (".md", ".markdown")
+
+
+def reference_number(ref: str) -> int | None:
+    """The record number a reference names: `ADR-7`, `ADR-0007`, `7`, `0007-foo.md`, `adr/0007-x.md`."""
+    found = re.search(_REF_ID, ref, re.IGNORECASE)
+    if found:
+        return int(found.group(1))
+    found = re.match(_NUMBER_IN_NAME, ref.replace("\\", "/").rsplit("/", 1)[-1], re.IGNORECASE)
+    return int(found.group(1)) if found else None
+
+
+def refers_to(ref: str, path: str, number: int | None, holder: str = "") -> bool:
+    """Whether `ref` (ADR-7, ADR-0007, 7, a path or a file name) names the record at `path`.
+
+    `holder` is the repo-relative path of the record the reference is written in, if any: a link
+    such as `../adr/0003-x.md` is relative to it. A file reference is matched by its path, never by
+    the number in its name, so `0007-old.md` does not name a renumbered `0007-new.md`.
+    """
+    import posixpath
+
+    ref = ref.strip().strip("<>`'\"").split("#", 1)[0].strip()
+    if not ref:
+        return False
+    is_file = ref.lower().endswith(_RECORD_SUFFIXES)
+    if not is_file:
+        wanted = reference_number(ref)
+        return wanted is not None and wanted == number
+    norm = ref.replace("\\", "/")
+    if holder and not norm.startswith("/"):
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(holder), norm))
+        if joined == path:
+            return True
+    norm = norm.lstrip("./")
+    return bool(norm) and (path == norm or path.endswith("/" + norm) or posixpath.basename(path) == norm)
+
+
+def mentions(text: str, path: str, number: int | None) -> bool:
+    """Whether free text names the record at `path`: ADR-7, decision 7, its file name, or the slug
+    of its file name ("bosh-access-with-mtls" of `ADR041-bosh-access-with-mtls.html.md`, as in a
+    diagram named after the record)."""
+    if number is not None:
+        for found in re.finditer(r"\b(?:ADR|decision)[-_ #]?0*(\d{1,6})\b", text, re.IGNORECASE):
+            if int(found.group(1)) == number:
+                return True
+    base = path.rsplit("/", 1)[-1]
+    if base in text:
+        return True
+    slug = re.sub(r"^(?:adr|dr|pep|rfc)?[-_ ]?\d+[-_ ]*", "", base.split(".", 1)[0], flags=re.IGNORECASE)
+    return slug.count("-") >= 2 and slug.lower() in text.lower()
 
 
 def _counts(terms: Iterable[str], into: dict[str, float], weight: float) -> None:
@@ -276,13 +405,18 @@ def analyse(record: Record) -> Analysed:
     Bigrams are taken from the title only: that is where a phrase names the topic. Measured on
     real records, bigrams of the opening paragraph did not improve ranking and doubled the postings.
     """
-    title_terms = words(record.title)
+    return analyse_parts(record.title, record.context, record.decision, record.rest)
+
+
+def analyse_parts(title_text: str, context: str, decision: str = "", rest: str = "") -> Analysed:
+    """`analyse` for any titled text: a record's fields, or a commit's subject and body."""
+    title_terms = words(topic_of_title(title_text))
     title: dict[str, float] = {}
     _counts(title_terms, title, 1.0)
     _counts(with_bigrams(title_terms), title, BIGRAM_WEIGHT)
-    context_terms = words(record.context)
-    decision_terms = words(record.decision)
-    body_terms = (context_terms + decision_terms + words(record.rest))[:MAX_WORDS]
+    context_terms = words(context)
+    decision_terms = words(decision)
+    body_terms = (context_terms + decision_terms + words(rest))[:MAX_WORDS]
     lead = body_terms[:LEAD_WORDS]
     # Counter counts in C; the weighted extras are a few hundred terms at most.
     body: dict[str, float] = dict(Counter(body_terms))
@@ -332,7 +466,7 @@ class Entry:
 
     def title_terms(self) -> set[str]:
         if self._title_terms is None:
-            self._title_terms = set(words(self.title))
+            self._title_terms = set(words(topic_of_title(self.title)))
         return self._title_terms
 
     @property
@@ -341,11 +475,9 @@ class Entry:
             return f"ADR-{self.number}"
         return os.path.splitext(os.path.basename(self.path))[0]
 
-    def refers_to(self, ref: str) -> bool:
-        from linter.decisions.records import Record
-
-        probe = Record(self.path, self.number, self.title, self.status, self.date, [], [], "", "", "", "", [])
-        return probe.refers_to(ref)
+    def refers_to(self, ref: str, holder: str = "") -> bool:
+        """Whether `ref` (as written in the record at `holder`, if any) names this record."""
+        return refers_to(ref, self.path, self.number, holder)
 
     def dump(self) -> tuple[object, ...]:
         return (
@@ -424,13 +556,26 @@ class Match:
     `coverage` the idf-weighted share of the record's title the query covers; `subject_share` the
     idf-weighted share of the query's subject words that occur in the record."""
 
-    __slots__ = ("confidence", "coverage", "entry", "score", "subject_share", "title_hits")
+    __slots__ = (
+        "confidence",
+        "coverage",
+        "entry",
+        "score",
+        "subject_named",
+        "subject_share",
+        "title_hits",
+        "title_size",
+    )
 
     def __init__(
         self, entry: Entry, score: float, confidence: float, coverage: float = 0.0, subject_share: float = 0.0
     ) -> None:
         self.subject_share = subject_share
         self.title_hits = 0
+        #: Content words in the record's title.
+        self.title_size = 0
+        #: Whether the subject itself uses a word of the record's title or key terms.
+        self.subject_named = True
         self.entry = entry
         self.score = score
         self.confidence = confidence
@@ -485,7 +630,7 @@ class Postings:
 class Index:
     """Postings of term -> (record numbers, impacts), with each record's Entry."""
 
-    __slots__ = ("docs", "entries", "impacts", "postings", "stamps")
+    __slots__ = ("_weights", "docs", "entries", "generic", "impacts", "keys", "postings", "stamps", "titles")
 
     def __init__(
         self,
@@ -494,8 +639,22 @@ class Index:
         docs: array[int],
         impacts: array[float],
         stamps: dict[str, tuple[int, int, str]] | None = None,
+        keys: list[str] | None = None,
+        titles: list[str] | None = None,
+        generic: frozenset[str] | None = None,
     ) -> None:
         self.entries = entries if isinstance(entries, Entries) else Entries.of(entries)
+        #: Per record, its key terms (space-separated): see KEY_TERMS.
+        self.keys = keys if keys is not None and len(keys) == len(self.entries) else [""] * len(self.entries)
+        #: Per record, its title's content words (space-separated), so that a query never analyses a title.
+        self.titles = (
+            titles
+            if titles is not None and len(titles) == len(self.entries)
+            else [" ".join(sorted(e.title_terms())) for e in self.entries]
+        )
+        #: GENERIC_WORDS as index terms, kept in the cache: analysing them costs a hook a few ms.
+        self.generic = generic if generic is not None else generic_terms()
+        self._weights: dict[int, tuple[list[tuple[str, float]], list[tuple[str, float]]]] = {}
         #: term -> (idf, offset, count) into the flat `docs` / `impacts` arrays.
         self.postings = postings
         self.docs = docs
@@ -512,6 +671,7 @@ class Index:
     ) -> Index:
         """Compute idf and per-record impacts from analysed records."""
         n = len(analysed)
+        n_idf = max(n, IDF_FLOOR)
         avg = max(1.0, sum(a[3] for a in analysed) / n) if n else 1.0
         # term -> [doc, tf, doc, tf, ...]: one list per term, filled in document order, so that the
         # postings need no sort and the document frequency is half the list's length.
@@ -549,7 +709,7 @@ class Index:
         for term in terms:
             items = per_term[term]
             df = len(items) // 2
-            idf = log(1.0 + (n - df + 0.5) / (df + 0.5))
+            idf = log(1.0 + (n_idf - df + 0.5) / (df + 0.5))
             weight = idf * scale
             offsets.append(len(docs))
             idfs.append(idf)
@@ -557,12 +717,25 @@ class Index:
             impacts.extend([weight * tf / (tf + k1) for tf in items[1::2]])
         offsets.append(len(docs))
         postings = Postings(terms, idfs, offsets)
-        return cls([a[0] for a in analysed], postings, docs, impacts, stamps)
+        keys = key_terms(analysed, dict(zip(terms, idfs)), generic_terms())
+        titles = [" ".join(sorted(t for t in a[1] if "_" not in t)) for a in analysed]
+        return cls([a[0] for a in analysed], postings, docs, impacts, stamps, keys, titles)
 
     @classmethod
     def from_records(cls, recs: Iterable[Record]) -> Index:
         """An index of `recs` built in memory (no cache): for tests and benchmarks."""
         return cls.build([(Entry.of(r), *analyse(r)) for r in recs])
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[tuple[str, str, str]]) -> Index:
+        """An in-memory index of (key, title, body) texts, such as commit messages (key: the sha),
+        ranked exactly as records are."""
+        return cls.build(
+            [
+                (Entry(key, None, title, None, None, "", [], []), *analyse_parts(title, body))
+                for key, title, body in texts
+            ]
+        )
 
     def dump(self) -> dict[str, object]:
         return {
@@ -570,6 +743,9 @@ class Index:
             "postings": self.postings.dump(),
             "docs": self.docs.tobytes(),
             "impacts": self.impacts.tobytes(),
+            "keys": self.keys,
+            "titles": self.titles,
+            "generic": " ".join(sorted(self.generic)),
         }
 
     @classmethod
@@ -589,19 +765,25 @@ class Index:
         docs.frombytes(raw_docs)
         impacts: array[float] = array("f")
         impacts.frombytes(raw_impacts)
-        return cls(Entries(entries), table, docs, impacts, stamps)
+        keys, titles, generic = data.get("keys"), data.get("titles"), data.get("generic")
+        if not (
+            isinstance(keys, list)
+            and isinstance(titles, list)
+            and isinstance(generic, str)
+            and all(isinstance(k, str) for k in keys + titles)
+        ):
+            raise TypeError("not an index")
+        return cls(Entries(entries), table, docs, impacts, stamps, keys, titles, frozenset(generic.split()))
 
     # -- querying ---------------------------------------------------------------------------
 
     def _max_idf(self) -> float:
-        n = len(self.entries)
-        return math.log(1.0 + (n + 0.5) / 0.5) if n else 1.0
+        n = max(len(self.entries), IDF_FLOOR)
+        return math.log(1.0 + (n + 0.5) / 0.5)
 
-    def search(
-        self, subject: str, body: str = "", limit: int = 10, exclude: Iterable[str] = ()
-    ) -> list[Match]:
+    def search(self, subject: str, body: str = "", limit: int = 10, exclude: Iterable[str] = ()) -> list[Match]:
         """Records ranked for a text given as subject (the topic) and body, best first."""
-        weights = query_weights(subject, body)
+        weights = query_weights(subject, body, self.generic)
         if not weights or not self.entries:
             return []
         subject_terms = set(words(subject))
@@ -610,22 +792,24 @@ class Index:
         subject_total = 0.0
         best_possible = 0.0
         unknown = self._max_idf()
+        generic = self.generic
         docs, impacts = self.docs, self.impacts
         for term, weight in weights.items():
             raw = self.postings.get(term)
             in_subject = term in subject_terms
+            share = GENERIC_WEIGHT if term in generic else 1.0
             if raw is None:
                 best_possible += weight * unknown * (K1 + 1.0)
-                subject_total += unknown if in_subject else 0.0
+                subject_total += unknown * share if in_subject else 0.0
                 continue
             idf, start, count = raw
             best_possible += weight * idf * (K1 + 1.0)
             for doc, impact in zip(docs[start : start + count], impacts[start : start + count]):
                 scores[doc] += weight * impact
             if in_subject:
-                subject_total += idf
+                subject_total += idf * share
                 for doc in docs[start : start + count]:
-                    subject_hits[doc] += idf
+                    subject_hits[doc] += idf * share
         skip = set(exclude)
         paths = self.entries.paths
         ranked = sorted(
@@ -638,10 +822,10 @@ class Index:
         query_terms = set(weights)
         results = []
         for i in ranked:
-            coverage, title_hits = self.title_coverage(self.entries[i], query_terms)
+            coverage, title_hits = self.title_coverage(i, query_terms)
             # The boost looks at the subject alone: it names the text's topic, while a long body
             # covers some words of many titles.
-            by_subject = self.title_coverage(self.entries[i], subject_terms)[0]
+            by_subject = self.title_coverage(i, subject_terms, with_keys=False)[0]
             match = Match(
                 self.entries[i],
                 scores[i] * (1.0 + TITLE_COVERAGE_BOOST * by_subject),
@@ -650,26 +834,85 @@ class Index:
                 subject_hits[i] / subject_total if subject_total else 0.0,
             )
             match.title_hits = title_hits
+            title_weights, key_weights = self._title_weights(i)
+            match.title_size = len(title_weights)
+            match.subject_named = any(t in subject_terms for t, _ in title_weights) or any(
+                t in subject_terms for t, _ in key_weights
+            )
             results.append(match)
         results.sort(key=lambda m: -m.score)
         return results[:limit]
 
-    def title_coverage(self, entry: Entry, query_terms: set[str]) -> tuple[float, int]:
-        """The idf-weighted share of `entry`'s title words that occur in the query, and their number."""
-        terms = entry.title_terms()
+    def _title_weights(self, doc: int) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+        """(title terms, key terms) of record `doc` with their weights, worked out once per index:
+        a range check asks about the same few records for hundreds of commits."""
+        known = self._weights.get(doc)
+        if known is None:
+            generic = self.generic
+            get = self.postings.get
+            title = []
+            for term in self.titles[doc].split():
+                raw = get(term)
+                title.append(
+                    (term, (raw[0] if raw is not None else 1.0) * (GENERIC_WEIGHT if term in generic else 1.0))
+                )
+            keys = []
+            for term in self.keys[doc].split():
+                raw = get(term)
+                keys.append((term, (raw[0] if raw is not None else 1.0) * KEY_WEIGHT))
+            known = self._weights[doc] = (title, keys)
+        return known
+
+    def title_coverage(self, doc: int, query_terms: set[str], with_keys: bool = True) -> tuple[float, int]:
+        """The idf-weighted share of record `doc`'s title words that occur in the query, and their number.
+
+        With its key terms, the share is taken over the title and the key terms (which count
+        KEY_WEIGHT as much) when that is higher, and two key terms count as one title word: a
+        later text often names the topic by what the decision chose rather than by its title.
+        """
+        title, keys = self._title_weights(doc)
         total = hit = 0.0
         hits = 0
-        for term in terms:
-            raw = self.postings.get(term)
-            weight = raw[0] if raw is not None else 1.0
+        for term, weight in title:
             total += weight
             if term in query_terms:
                 hit += weight
                 hits += 1
-        return (hit / total if total else 0.0), hits
+        coverage = hit / total if total else 0.0
+        if not with_keys or not keys:
+            return coverage, hits
+        key_hits = 0
+        for term, weight in keys:
+            total += weight
+            if term in query_terms:
+                hit += weight
+                key_hits += 1
+        return max(coverage, hit / total if total else 0.0), hits + key_hits // 2
 
 
-def query_weights(subject: str, body: str = "") -> dict[str, float]:
+def key_terms(
+    analysed: Sequence[tuple[Entry, dict[str, float], dict[str, float], int]],
+    idfs: dict[str, float],
+    generic: frozenset[str],
+) -> list[str]:
+    """Each record's KEY_TERMS strongest words outside its title: what the record keeps coming
+    back to besides its title (the option it chose, the acronym it spells out). A word must weigh
+    KEY_MIN_COUNT in the record's body (its opening and decision count extra); words are ranked by
+    that weight times idf."""
+    from heapq import nlargest
+
+    out = []
+    for _, title, body, _ in analysed:
+        candidates = [
+            (weight * idfs[term], term)
+            for term, weight in body.items()
+            if weight >= KEY_MIN_COUNT and term not in title and term not in generic and "_" not in term
+        ]
+        out.append(" ".join(term for _, term in nlargest(KEY_TERMS, candidates)))
+    return out
+
+
+def query_weights(subject: str, body: str = "", generic: frozenset[str] | None = None) -> dict[str, float]:
     """Term -> weight for a query: the subject counts SUBJECT_WEIGHT times, repeats saturate."""
     raw: dict[str, float] = {}
     pairs: dict[str, float] = {}
@@ -679,7 +922,8 @@ def query_weights(subject: str, body: str = "") -> dict[str, float]:
         _counts(with_bigrams(terms), pairs, weight)
     # Repeating a word in a long body should not drown the subject's words; bigrams are weighted
     # after that saturation, so that in a short query they refine rather than dominate.
-    weights = {t: 2.0 * w / (w + 1.0) for t, w in raw.items()}
+    generic = generic if generic is not None else generic_terms()
+    weights = {t: 2.0 * w / (w + 1.0) * (GENERIC_WEIGHT if t in generic else 1.0) for t, w in raw.items()}
     for t, w in pairs.items():
         weights[t] = BIGRAM_QUERY_WEIGHT * 2.0 * w / (w + 1.0)
     return weights
@@ -745,9 +989,7 @@ def _stamp(root: str, paths: Sequence[str]) -> dict[str, tuple[int, int]]:
     return stamps
 
 
-def load(
-    root: str, paths: Sequence[str], key: str = "", stamps: dict[str, tuple[int, int]] | None = None
-) -> Index:
+def load(root: str, paths: Sequence[str], key: str = "", stamps: dict[str, tuple[int, int]] | None = None) -> Index:
     """The index of the records at `paths` (repo-relative), from the cache when it is current.
 
     Records whose (mtime, size) changed are re-read and hashed; those whose content hash is
@@ -774,9 +1016,7 @@ def load(
     return rebuild(root, paths, stamps, key)
 
 
-def rebuild(
-    root: str, paths: Sequence[str], stamps: dict[str, tuple[int, int]] | None = None, key: str = ""
-) -> Index:
+def rebuild(root: str, paths: Sequence[str], stamps: dict[str, tuple[int, int]] | None = None, key: str = "") -> Index:
     """Build the index, reusing analysed terms for unchanged content, and write both cache files."""
     folder = cache_dir(root)
     stamps = stamps if stamps is not None else _stamp(root, paths)
@@ -785,11 +1025,7 @@ def rebuild(
     known: dict[str, object] = {}
     if terms_path:
         cached = _read(terms_path)
-        if (
-            isinstance(cached, dict)
-            and cached.get("tag") == _tag("")
-            and isinstance(cached.get("by_digest"), dict)
-        ):
+        if isinstance(cached, dict) and cached.get("tag") == _tag("") and isinstance(cached.get("by_digest"), dict):
             known = cached["by_digest"]
     analysed: list[tuple[Entry, dict[str, float], dict[str, float], int]] = []
     files: dict[str, tuple[int, int, str]] = {}

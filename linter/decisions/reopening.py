@@ -20,7 +20,7 @@ from collections.abc import Container, Iterable, Sequence
 
 from linter.checks import Problem
 from linter.config import Config
-from linter.decisions.index import Entry, Index, Match, words
+from linter.decisions.index import Entry, Index, Match, mentions, refers_to, words
 from linter.message import Message
 
 #: The default threshold (percent) on the geometric mean of coverage and subject share. Measured:
@@ -30,8 +30,14 @@ DEFAULT_THRESHOLD = 55
 #: Closed matches reported per text: related records (v1 and v2 of a spec) often share a topic.
 MAX_REPORTED = 3
 MIN_TITLE_HITS = 2
-#: The bar, relative to the threshold, for a text with change wording.
+
+#: The bar, relative to the threshold, for a text whose wording goes against the record's outcome.
 CUED = 0.85
+#: The bar, relative to the threshold, for a text whose wording goes with the record's outcome
+#: (carrying an accepted decision out, removing what was rejected) or that starts with routine work.
+ALONG = 1.5
+#: The factor for wording that carries an accepted decision out: never a reopening of it.
+NEVER = float("inf")
 
 # Patterns are kept as source and compiled on first use (re caches them): most commits match no
 # record at all, and then the hook never pays for compiling them.
@@ -40,20 +46,64 @@ _REOPEN_CUES = (
     r"migrat\w*|abandon\w*|revert\w*|undo\w*|reintroduc\w*|bring back|go(?:ing)? back|back to|"
     r"mov(?:e|es|ed|ing) (?:away |back )?(?:from|to|off)|stop using|no longer|instead of|rather than|"
     r"alternative to|get rid of|ditch\w*|why not|should we|(?:do not|don't|stop|never) us(?:e|ing)|"
-    r"proposal|propos\w*|change (?:from|to)|moving away)\b"
+    r"proposal|propos\w*|change (?:from|to)|moving away|again|anew|re-?(?:enabl|introduc|instat|add)\w*|"
+    r"restor\w*|reviv\w*|(?:put|bring|add|turn|switch|move|go|went|going|brought)\w* (?:\w+ ){0,3}?back)\b"
 )
-_IMPLEMENT_START = (
-    r"^\W*(?:\w+(?:\([^)]*\))?!?:\s*)?(?:implement\w*|add(?:s|ed|ing)?|use[sd]?|using|apply\w*|adopt\w*|"
-    r"follow\w*|enabl\w*|configur\w*|set up|wire[sd]?|integrat\w*|document\w*|test\w*|fix\w*|bump\w*|"
-    r"updat\w*|upgrad\w*|refactor\w*|improv\w*|provid\w*|clarif\w*|explain\w*|describ\w*|mention\w*|"
-    r"tid(?:y|ies|ied)|clean\w*|renam\w*|simplif\w*|inline\w*|in-line|format\w*|sort\w*|remov\w*|"
-    r"delet\w*|drop\w*|deprecat\w*|make|makes|ensure\w*|allow\w*|handle\w*|support\w*)\b"
+#: A versioned successor of a topic: "Cell capacity assignment 2", "... v2", "Second ...", "Revised ...".
+_SUCCESSOR = (
+    r"(?:\s(?:v(?:ersion\s*)?)?\d{1,2}(?:\.\d+)?\s*$|\bv\d{1,2}\b|^\W*(?:a\s+)?(?:second|revised|new|next|"
+    r"updated|another)\s+(?!line|lines|file|files|test|tests)\w)"
+)
+# What the subject opens with. A conventional-commit prefix ("feat(api): ") is skipped. The verb
+# forms are spelled out, so that a noun that merely begins like a verb ("testing strategy",
+# "documentation site", "formats") is not read as routine work.
+_PREFIX = r"^\W*(?:\w+(?:\([^)]*\))?!?:\s*)?"
+_LEAVE_START = (
+    _PREFIX + r"(?:(?:remov|delet|deprecat|retir|disabl|replac|revert)(?:e|es|ed|ing)?|drop(?:s|ped|ping)?|"
+    r"abandon(?:s|ed|ing)?|ditch(?:es|ed|ing)?|sunset(?:s|ting)?|phas(?:e|es|ed|ing) out|"
+    r"(?:stop|stops|stopped|stopping) (?:using|with)|(?:do not|don't|never|no longer) (?:use|adopt|run|rely)|"
+    r"get(?:ting)? rid of|(?:mov|migrat|switch)(?:e|es|ed|ing)? (?:away )?(?:from|off)|"
+    r"(?:go|going|goes|went) back|back out|rip(?:s|ped|ping)? out|no more)\b"
+)
+_ADOPT_START = (
+    _PREFIX + r"(?:adopt(?:s|ed|ing)?|add(?:s|ed|ing)?|us(?:e|es|ed|ing)|introduc(?:e|es|ed|ing)|"
+    r"implement(?:s|ed|ing)?|enabl(?:e|es|ed|ing)|support(?:s|ed|ing)?|try(?:ing)?|tri(?:es|ed)|"
+    r"integrat(?:e|es|ed|ing)|set(?:s|ting)? up|wir(?:e|es|ed|ing)(?: up| in)?|bring(?:s|ing)? in|"
+    r"(?:mov|migrat|switch)(?:e|es|ed|ing)? (?:over )?(?:to|onto)|allow(?:s|ed|ing)?|provid(?:e|es|ed|ing)|"
+    r"apply(?:ing)?|appli(?:es|ed)|follow(?:s|ed|ing)?|configur(?:e|es|ed|ing)|start(?:s|ed|ing)? using|"
+    r"re-?(?:enabl|introduc|instat|add)\w*|restor(?:e|es|ed|ing)|reviv(?:e|es|ed|ing)|"
+    r"(?:bring|brings|brought|put|puts) back)\b"
+)
+_ROUTINE_START = (
+    _PREFIX + r"(?:fix(?:es|ed|ing)?|bump(?:s|ed|ing)?|updat(?:e|es|ed|ing)|upgrad(?:e|es|ed|ing)|"
+    r"refactor(?:s|ed|ing)?|improv(?:e|es|ed|ing)|document(?:s|ed)?|test(?:s|ed)?|"
+    r"clarif(?:y|ies|ied)|explain(?:s|ed)?|describ(?:e|es|ed)|mention(?:s|ed)?|tid(?:y|ies|ied)|"
+    r"clean(?:s|ed)?(?: up)?|renam(?:e|es|ed)|simplif(?:y|ies|ied)|inlin(?:e|es|ed)|in-line|"
+    r"format(?:s|ted)?|sort(?:s|ed)?|make|makes|ensur(?:e|es|ed)|handl(?:e|es|ed)|correct(?:s|ed)?|"
+    r"tweak(?:s|ed)?|adjust(?:s|ed)?|log(?:s|ged)?|reword(?:s|ed)?|link(?:s|ed)?|typo|"
+    # Operating what is there: rotate a token, raise a limit, alert on a lock, run the tests.
+    r"rotat(?:e|es|ed)|alert(?:s|ed)?|rais(?:e|es|ed)|increas(?:e|es|ed)|decreas(?:e|es|ed)|"
+    r"reduc(?:e|es|ed)|lower(?:s|ed)?|tun(?:e|es|ed)|monitor(?:s|ed)?|restart(?:s|ed)?|pin(?:s|ned)?|"
+    r"run(?:s)?|rerun(?:s)?|retr(?:y|ies|ied)|check(?:s|ed)?|warn(?:s|ed)?|skip(?:s|ped)?|"
+    r"limit(?:s|ed)?|expos(?:e|es|ed)|split(?:s)?|speed(?:s)? up)\b"
 )
 _CARRIED_OUT = (
     r"\b(?:as decided|as agreed|per (?:the )?decision|following the decision|according to the decision|"
     r"implements? (?:the )?decision)\b"
 )
+#: A title that states what is not done: "Do not adopt GraphQL", "Don't use Y", "We will not ...",
+#: "No X", "Avoid X", "Against X".
+_NEGATIVE_TITLE = (
+    r"^\W*(?:\d+[.:)]\s*)?(?:(?:we\s+)?(?:do not|don't|will not|won't|shall not|must not|should not|never)\b|"
+    r"no\s+(?!longer\b)\w|avoid\w*\b|against\b|reject\w*\b|not\s+(?:to\s+)?\w|"
+    r"(?:remov|delet|retir|deprecat|disabl|drop|stop|abandon|sunset)\w*\b)"
+)
 _SENTENCE = r"(?<=[a-z0-9)\]`'\"][.!?])\s+(?=[A-Z])|\n\s*\n"
+
+#: Outcomes under which the record says "not this": proposing it again is the reopening.
+_AGAINST_OUTCOMES = frozenset(
+    {"rejected", "declined", "deprecated", "withdrawn", "abandoned", "obsolete", "retired", "refused", "dropped"}
+)
 
 
 class Reopening:
@@ -71,23 +121,96 @@ class Reopening:
         return f"Reopening({self.entry.id}, {self.strength:.2f})"
 
 
+#: A record whose title has one content word ("Namespaces", "Remove IPSec") can never share two title
+#: words with a text; it is matched on that word when the record also covers this much of the
+#: text's subject, and then by the subject share alone (the coverage is all or nothing).
+ONE_WORD_SUBJECT_SHARE = 0.6
+
+
 def strength(match: Match) -> float:
     """How surely the text is about this record's topic, 0..1 (0 below two shared title words)."""
+    if not match.subject_named:
+        return 0.0  # the body alone shares the record's words: the subject, the topic, is elsewhere
     if match.title_hits < MIN_TITLE_HITS:
+        if match.title_hits == 1 and match.title_size == 1:
+            return match.subject_share if match.subject_share >= ONE_WORD_SUBJECT_SHARE else 0.0
         return 0.0
     return float((match.coverage * match.subject_share) ** 0.5)
 
 
-def bar(subject: str, body: str, threshold: float) -> float | None:
-    """The strength a match needs for this text, or None when the text carries a decision out."""
-    text = f"{subject}\n{body}"
-    if re.search(_CARRIED_OUT, text, re.IGNORECASE):
-        return None
-    if has_reopen_wording(text):
-        return threshold * CUED
-    if re.search(_IMPLEMENT_START, subject, re.IGNORECASE):
-        return min(0.95, threshold * 1.5)
-    return threshold
+def against(entry: Entry) -> bool:
+    """Whether the record's outcome is "not this": rejected, deprecated, withdrawn, or a decision
+    titled in the negative ("Do not adopt X"). A negative title on a rejected record restates the
+    rejection (teams write both), so either one makes the record stand against its topic."""
+    status = (entry.status or "").lower()
+    if status in _AGAINST_OUTCOMES:
+        return True
+    return re.search(_NEGATIVE_TITLE, entry.title, re.IGNORECASE) is not None
+
+
+class Wording:
+    """What a text's wording says, read once per text: does it follow a decision, change course,
+    adopt something, leave something, or start with routine work?"""
+
+    __slots__ = ("body_changes", "carried_out", "changes", "start")
+
+    def __init__(self, subject: str, body: str = "") -> None:
+        self.carried_out = re.search(_CARRIED_OUT, f"{subject}\n{body}", re.IGNORECASE) is not None
+        #: The subject says it changes course; or only the body does, which counts for less: a
+        #: rationale often says what "no longer" applies or what was done "instead of" a detail.
+        self.start = ""
+        if re.search(_LEAVE_START, subject, re.IGNORECASE):
+            self.start = "leave"
+        elif re.search(_ADOPT_START, subject, re.IGNORECASE):
+            self.start = "adopt"
+        elif re.search(_ROUTINE_START, subject, re.IGNORECASE):
+            self.start = "routine"
+        # A version number ends "Bump the driver to 3.1" too: a successor only outside routine work.
+        self.changes = has_reopen_wording(subject) or (
+            self.start != "routine" and re.search(_SUCCESSOR, subject, re.IGNORECASE) is not None
+        )
+        self.body_changes = not self.changes and has_reopen_wording(body)
+
+    def factor(self, stands_against: bool) -> float | None:
+        """The bar relative to the threshold for a record standing for or against its topic;
+        None when the text says it carries a decision out."""
+        if self.carried_out:
+            return None
+        if stands_against:
+            # Proposing what was rejected is the reopening; removing it goes with the decision.
+            if self.start == "adopt":
+                return CUED
+            if self.start == "leave":
+                return ALONG
+            if self.start == "routine":
+                return CUED if self.changes else ALONG
+            return CUED if self.changes or self.body_changes else 1.0
+        # An accepted decision: moving away from it re-raises it, carrying it out does not. A bare
+        # "Remove ..." or "Drop ..." is neutral: it is as often a warning or a flag being removed.
+        if self.changes:
+            return CUED
+        if self.start == "leave":
+            return 1.0
+        if self.start == "adopt":
+            # "Implement ...", "Add ...", "Use ..." the accepted thing carries it out, unless the
+            # body argues for a change ("we propose", "instead of"): then it may be a successor.
+            return ALONG if self.body_changes else NEVER
+        if self.start:
+            return ALONG
+        return CUED if self.body_changes else 1.0
+
+
+def bar(subject: str, body: str, threshold: float, entry: Entry | None = None) -> float | None:
+    """The strength a match with `entry` needs for this text, or None when the text carries a
+    decision out. Without an entry, the bar for an accepted decision."""
+    factor = Wording(subject, body).factor(entry is not None and against(entry))
+    return None if factor is None else needed(threshold, factor)
+
+
+def needed(threshold: float, factor: float) -> float:
+    """The strength a match needs: the threshold moved by the wording's factor, capped below 1 so
+    that an exact match can still be reported, except for wording that never reopens."""
+    return NEVER if factor == NEVER else min(0.95, threshold * factor)
 
 
 def has_reopen_wording(text: str) -> bool:
@@ -97,14 +220,7 @@ def has_reopen_wording(text: str) -> bool:
 
 def names(text: str, entry: Entry) -> bool:
     """Whether `text` refers to the record explicitly (ADR-7, ADR-0007, its path or file name)."""
-    if entry.number is not None:
-        for found in re.finditer(r"\b(?:ADR|decision)[-_ #]?0*(\d{1,6})\b", text, re.IGNORECASE):
-            if int(found.group(1)) == entry.number:
-                return True
-    base = entry.path.rsplit("/", 1)[-1]
-    if base in text:
-        return True
-    return False
+    return mentions(text, entry.path, entry.number)
 
 
 def detect(
@@ -114,35 +230,38 @@ def detect(
     threshold: float = DEFAULT_THRESHOLD / 100,
     exclude: Iterable[str] = (),
     acknowledged: Iterable[str] = (),
+    holder: str = "",
 ) -> list[Reopening]:
     """Closed decisions that `subject`/`body` re-raise, strongest first.
 
     `exclude` holds record paths never to report (the text's own record); `acknowledged` holds
-    references (ADR-7, paths) the text declares it reopens or supersedes.
+    references (ADR-7, paths, relative to the record at `holder` if any) the text declares it
+    reopens or supersedes.
     """
     acks = [a for a in acknowledged if a.strip()]
     found: list[Reopening] = []
     text = f"{subject}\n{body}"
-    needed: float | None = -1.0
+    wording: Wording | None = None
     for match in index.search(subject, body, limit=10, exclude=exclude):
         if not match.entry.closed:
             continue
         value = strength(match)
         if value < threshold * CUED:
             continue  # below the lowest bar any wording sets: no need to read the wording
-        if needed == -1.0:
-            needed = bar(subject, body, threshold)
-        if needed is None:
+        if wording is None:
+            wording = Wording(subject, body)
+        factor = wording.factor(against(match.entry))
+        if factor is None:
             return []
-        if value < needed:
+        if value < needed(threshold, factor):
             continue
-        if names(text, match.entry) or any(match.entry.refers_to(a) for a in acks):
+        if names(text, match.entry) or any(match.entry.refers_to(a, holder) for a in acks):
             continue
         found.append(Reopening(match, value))
-        if len(found) >= MAX_REPORTED:
-            break
+    # The strongest are reported, not the first ranked: v1.0, v1.1 and v1.2 of a spec may rank above
+    # the v2.0 that a text names outright.
     found.sort(key=lambda r: -r.strength)
-    return found
+    return found[:MAX_REPORTED]
 
 
 def best_passage(record_text: str, query: str, limit: int = 240) -> str:
@@ -163,7 +282,10 @@ def best_passage(record_text: str, query: str, limit: int = 240) -> str:
 
 # --- glue for the commit-msg check, the CI gate and the record hook ---------------------------
 
-_LOADED: dict[tuple[str, str], Index] = {}
+#: Per process: (root, folders) -> (the records' stamps, their index). A history walk asks for
+#: every commit; the stamps (path -> mtime, size) must be equal, not merely as many, for the index
+#: to be reused: a record replaced by another is as many records.
+_LOADED: dict[tuple[str, str], tuple[dict[str, tuple[int, int]], Index]] = {}
 
 
 def repository_index(root: str, cfg: Config) -> Index | None:
@@ -177,10 +299,10 @@ def repository_index(root: str, cfg: Config) -> Index | None:
     key = "|".join(folders)
     stamps = discover.record_stamps(root, cfg)
     cached = _LOADED.get((root, key))
-    if cached is not None and len(cached.stamps) == len(stamps):
-        return cached
+    if cached is not None and cached[0] == stamps:
+        return cached[1]
     index = load(root, sorted(stamps), key, stamps)
-    _LOADED[(root, key)] = index
+    _LOADED[(root, key)] = (stamps, index)
     return index
 
 
@@ -199,18 +321,12 @@ def has_new_rationale(msg: Message, cfg: Config) -> bool:
     for value in msg.trailer_values(*cfg.strings("rationale-trailers")):
         if judge(value, msg.subject, 2, cfg) is None:
             return True
-    return any(
-        judge(p, msg.subject, cfg.number("rationale-min-words"), cfg) is None for p in msg.body_paragraphs
-    )
+    return any(judge(p, msg.subject, cfg.number("rationale-min-words"), cfg) is None for p in msg.body_paragraphs)
 
 
 def successors(index: Index, entry: Entry) -> list[str]:
     """Ids of the records that supersede `entry`, read from both ends of the links."""
-    found = [
-        e.id
-        for e in index.entries
-        if e.path != entry.path and any(_links_to(e, r, entry) for r in e.supersedes)
-    ]
+    found = [e.id for e in index.entries if e.path != entry.path and any(_links_to(e, r, entry) for r in e.supersedes)]
     for ref in entry.superseded_by:
         for other in index.entries:
             if other.path != entry.path and _links_to(entry, ref, other) and other.id not in found:
@@ -220,11 +336,7 @@ def successors(index: Index, entry: Entry) -> list[str]:
 
 def _links_to(holder: Entry, ref: str, target: Entry) -> bool:
     """Whether `ref`, as written in `holder` (maybe a path relative to it), names `target`."""
-    import posixpath
-
-    if ref.endswith((".md", ".markdown")) and not ref.startswith("ADR-"):
-        ref = posixpath.normpath(posixpath.join(posixpath.dirname(holder.path), ref))
-    return target.refers_to(ref)
+    return target.refers_to(ref, holder.path)
 
 
 def describe(reopening: Reopening, root: str, query: str, later: Sequence[str] = ()) -> str:
@@ -246,8 +358,7 @@ def describe(reopening: Reopening, root: str, query: str, later: Sequence[str] =
     if passage:
         text += f': "{passage}"'
     return (
-        text + f"; if you mean to reopen it, add a 'Reopens: {entry.id}' trailer and say why "
-        "the decision should change"
+        text + f"; if you mean to reopen it, add a 'Reopens: {entry.id}' trailer and say why the decision should change"
     )
 
 
@@ -289,9 +400,7 @@ def check_message(
         text = f"{msg.subject}\n{body}"
         named = [e for e in index.entries if names(text, e)]
         found = [
-            item
-            for item in found
-            if not any(any(_links_to(n, r, item.entry) for r in n.supersedes) for n in named)
+            item for item in found if not any(any(_links_to(n, r, item.entry) for r in n.supersedes) for n in named)
         ]
     if acks and found:
         rationale = has_new_rationale(msg, cfg)
@@ -336,19 +445,10 @@ def check_records(root: str, cfg: Config, paths: Iterable[str]) -> list[tuple[st
         acks = list(record.supersedes)
         # The other side of a link counts too: an old record that says it is superseded by this one.
         for entry in index.entries:
-            if any(record.refers_to(ref) for ref in entry.superseded_by):
+            if any(refers_to(ref, rel, record.number, entry.path) for ref in entry.superseded_by):
                 acks.append(entry.path)
-        for item in detect(index, record.title, lead, threshold, exclude=[rel], acknowledged=acks):
-            if any(_same(item.entry.path, a, rel) for a in acks):
-                continue
-            out.append((rel, item))
+        out.extend(
+            (rel, item)
+            for item in detect(index, record.title, lead, threshold, exclude=[rel], acknowledged=acks, holder=rel)
+        )
     return out
-
-
-def _same(path: str, ref: str, holder: str) -> bool:
-    import posixpath
-
-    if ref.startswith("ADR-"):
-        return False
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(holder), ref))
-    return path in (ref, joined) or path.endswith("/" + ref)

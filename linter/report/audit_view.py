@@ -89,7 +89,12 @@ def _next_period(key: str, by: str) -> str:
         iso_year, iso_week, _ = following.isocalendar()
         return f"{iso_year}-W{iso_week:02d}"
     year, month = int(key[:4]), int(key[5:7])
+    if year + month // 12 > 9999:  # "10000-01" sorts before "9999-12": the gap filling would never end
+        raise ValueError(key)
     return f"{year + month // 12}-{month % 12 + 1:02d}"
+
+
+_MAX_FILLED = 50_000
 
 
 def _filled(table: dict[str, Any], by: str) -> list[tuple[str, dict[str, Any]]]:
@@ -106,6 +111,8 @@ def _filled(table: dict[str, Any], by: str) -> list[tuple[str, dict[str, Any]]]:
         while key <= last:
             out.append((key, table.get(key) or {}))
             key = _next_period(key, by)
+            if len(out) > _MAX_FILLED:  # commits dated centuries apart (git accepts any date)
+                raise ValueError(key)
     except ValueError:  # a hand-made or foreign report with odd keys: show what is there
         return sorted(table.items())
     return out
