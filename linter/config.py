@@ -78,7 +78,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
     # Filled in by the decision-records work (issue #4).
     "decisions": {
         "paths": Key("list", [], "Folders holding decision records; empty autodetects doc/adr, docs/adr, "
-                     "docs/decisions, docs/architecture/decisions, docs/architecture-decisions, adr, decisions."),
+                     "docs/decisions, docs/architecture/decisions, docs/architecture-decisions, adr, decisions, "
+                     "else any *decision*/adr/adrs folder at most three levels deep that holds numbered records."),
         "stale-proposal-days": Key("int", 90, "Days a proposed record may stay open before CTX308 reports it; "
                                    "0 turns the check off."),
         "threshold": Key("int", 55, "How closely (0-100) a text must match a closed decision's topic to be "

@@ -31,14 +31,14 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from linter.decisions import OPEN_STATUSES
+from linter.decisions import is_closed
 
 if TYPE_CHECKING:
     from linter.decisions.records import Record
 # The record parser is imported only to (re)build the index: a warm check never parses a record.
 
 #: Bump when analysis or scoring changes: old caches are then ignored and rebuilt.
-FORMAT = 12
+FORMAT = 13
 
 K1 = 1.2
 B = 0.75
@@ -461,7 +461,7 @@ class Entry:
         self.digest = digest
         self.supersedes = supersedes
         self.superseded_by = superseded_by
-        self.closed = status not in OPEN_STATUSES
+        self.closed = is_closed(status)
         self._title_terms: set[str] | None = None
 
     def title_terms(self) -> set[str]:
