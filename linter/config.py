@@ -350,10 +350,8 @@ def _read_config(path: str) -> bytes:
 
 
 def _load_toml(path: str) -> dict[str, object]:
-    try:
-        import tomllib
-    except ImportError:  # pragma: no cover - Python < 3.11
-        import tomli as tomllib  # type: ignore[no-redef,import-not-found,unused-ignore]
+    from linter.tomlfile import parse_toml
+
     data = _read_config(path)
     try:
         text = data.decode("utf-8")
@@ -363,14 +361,7 @@ def _load_toml(path: str) -> dict[str, object]:
             f"{path}: not valid TOML: byte 0x{data[exc.start]:02x} on line {line} is not UTF-8 "
             "(TOML files must be UTF-8)"
         ) from None
-    try:
-        parsed: dict[str, object] = tomllib.loads(text)
-        return parsed
-    except tomllib.TOMLDecodeError as exc:
-        raise CtxlintError(f"{path}: not valid TOML: {exc}") from None
-    except RecursionError:
-        # The parser recurses once per nested array or table: thousands deep exhaust the stack.
-        raise CtxlintError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
+    return parse_toml(text, path)
 
 
 def load_file(path: str) -> Config:
