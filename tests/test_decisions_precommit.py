@@ -96,7 +96,7 @@ def test_a_re_raised_decision_is_shown_and_the_commit_made(framework: Repo) -> N
 def test_a_new_record_re_raising_a_rejected_one_is_shown_and_the_commit_made(framework: Repo) -> None:
     path = "docs/adr/0005-graphql-for-the-public-api-again.md"
     output, _ = commit(framework, "PAY-9: Propose GraphQL for the public API again\n\n"
-                       "Partners keep asking, and the query cost limits we lacked now exist.\n", {path: GRAPHQL_AGAIN})
+                       "It was rejected because we lacked query cost limits; those now exist.\n", {path: GRAPHQL_AGAIN})
     assert "CTX301" in output and "ADR-3" in output and path in output
 
 
