@@ -118,7 +118,9 @@ def search(root: str) -> list[str]:
             pass
     found, stamps, entries = _scan(root)
     if cache is not None and (len(stamps) >= CACHE_FROM or entries >= CACHE_FROM_ENTRIES):
-        _write(cache, {"tag": _CACHE_TAG, "root": root, "stamps": stamps, "found": found})
+        from linter.cachefile import write_atomically
+
+        write_atomically(cache, {"tag": _CACHE_TAG, "root": root, "stamps": stamps, "found": found})
     return found
 
 
@@ -180,28 +182,6 @@ def _holds_numbered_records(path: str) -> tuple[bool, int | None]:
             return any(_NUMBERED_RECORD.match(i.name) for i in items), stamp
     except OSError:
         return False, None
-
-
-def _write(path: str, data: object) -> None:
-    """Write a cache file through a temp file and os.replace; a read-only .git just goes uncached."""
-    import marshal
-    import tempfile
-
-    folder = os.path.dirname(path)
-    try:
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(marshal.dumps(data))  # type: ignore[arg-type]
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
 
 
 def is_record_name(name: str) -> bool:

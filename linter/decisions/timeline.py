@@ -282,7 +282,7 @@ class Timeline:
         if self._statuses_added:
             path = self._cache_path()
             if path is not None:
-                from linter.decisions.discover import _write
+                from linter.cachefile import write_atomically
 
-                _write(path, {"tag": _STATUS_TAG, "by_blob": self._statuses})
+                write_atomically(path, {"tag": _STATUS_TAG, "by_blob": self._statuses})
             self._statuses_added = False
