@@ -22,7 +22,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timezone
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from linter import __version__, gitio, history
 from linter.audit_cache import Cache, CacheError, SegmentWriter, config_fingerprint
@@ -31,6 +31,9 @@ from linter.config import Config
 from linter.engine import Linter
 from linter.errors import CtxlintError
 from linter.tickets import project_of
+
+if TYPE_CHECKING:
+    from linter.decisions.timeline import Timeline
 
 SCHEMA_VERSION = 1
 
@@ -235,7 +238,8 @@ def make_record(
 
 #: What the workers send back per commit: (exemptions, skip reason, tickets, has rationale, codes).
 LintOutcome = tuple[tuple[str, ...], Optional[str], tuple[str, ...], bool, tuple[str, ...]]
-_Job = tuple[str, int, str, int, str, str]  # sha, parent count, author, timestamp, message, note
+# sha, parent count, author, timestamp, message, note, decision records closed before the commit
+_Job = tuple[str, int, str, int, str, str, Optional[frozenset[str]]]
 
 #: The config and engine of this walk: set before the pool forks, so every worker has them.
 _WORKER: tuple[Config, Linter] | None = None
@@ -245,10 +249,10 @@ def _lint_jobs(jobs: list[_Job]) -> list[LintOutcome]:
     assert _WORKER is not None
     cfg, linter = _WORKER
     out: list[LintOutcome] = []
-    for sha, parents, author, timestamp, message, note in jobs:
+    for sha, parents, author, timestamp, message, note, closed in jobs:
         name, _, email = author.partition("\0")
         commit = gitio.Commit(sha, ("",) * parents, name, email, timestamp, message, note)
-        result = history.lint_commit(commit, cfg, linter)
+        result = history.lint_commit(commit, cfg, linter, closed)
         out.append(
             (
                 result.exemptions,
@@ -261,7 +265,7 @@ def _lint_jobs(jobs: list[_Job]) -> list[LintOutcome]:
     return out
 
 
-def _job(commit: gitio.Commit) -> _Job:
+def _job(commit: gitio.Commit, timeline: Timeline | None = None) -> _Job:
     return (
         commit.sha,
         len(commit.parents),
@@ -269,23 +273,26 @@ def _job(commit: gitio.Commit) -> _Job:
         commit.timestamp,
         commit.message,
         commit.note,
+        # in stream order, here: which records each commit could re-raise follows from its child's
+        timeline.closed_before(commit.sha, commit.parents) if timeline is not None else None,
     )
 
 
 def lint_stream(
-    stream: Iterable[tuple[gitio.Commit, list[gitio.FileStat]]], cfg: Config, workers: int, batch: int = 256
+    stream: Iterable[tuple[gitio.Commit, list[gitio.FileStat]]], cfg: Config, workers: int, batch: int = 256,
+    timeline: Timeline | None = None,
 ) -> Iterator[tuple[gitio.Commit, list[gitio.FileStat], LintOutcome]]:
     """Lint commits in stream order; with `workers` > 1, in a process pool fed by this one stream.
 
     The pool starts only once a full batch is waiting (a warm run's few new commits are linted
     here, without forking), and at most a few batches are in flight, so a fast git stream cannot
-    pile up in memory.
+    pile up in memory. `timeline` (of the same walk) says which decisions each commit can re-raise.
     """
     global _WORKER
     _WORKER = (cfg, Linter(cfg))
     if workers <= 1:
         for commit, files in stream:
-            yield commit, files, _lint_jobs([_job(commit)])[0]
+            yield commit, files, _lint_jobs([_job(commit, timeline)])[0]
         return
     pool: Any = None
     window: deque[tuple[list[tuple[gitio.Commit, list[gitio.FileStat]]], Any]] = deque()
@@ -305,12 +312,13 @@ def lint_stream(
                     import multiprocessing
 
                     pool = multiprocessing.get_context("fork").Pool(workers)
-                window.append((pending, pool.apply_async(_lint_jobs, ([_job(c) for c, _ in pending],))))
+                jobs = [_job(c, timeline) for c, _ in pending]
+                window.append((pending, pool.apply_async(_lint_jobs, (jobs,))))
                 pending = []
                 yield from drain(workers * 3)
         yield from drain(0)
         for commit, files in pending:  # the last partial batch: cheaper here than a round trip
-            yield commit, files, _lint_jobs([_job(commit)])[0]
+            yield commit, files, _lint_jobs([_job(commit, timeline)])[0]
     finally:
         if pool is not None:
             pool.terminate()
@@ -846,6 +854,7 @@ def _run(
                 f"missing={options.missing_limit}",
                 f"records={RECORD_VERSION}",
                 f"mailmap={mailmap_digest(root)}",
+                "decisions=as-of-commit",  # CTX301 judged on the records closed before each commit
             ],
         )
         cache, meta = _open_cache(root, key)
@@ -893,9 +902,10 @@ def _run(
     count = 0
     depth = options.folder_depth
     segment = None
+    timeline = history.decision_timeline(walk, cfg, period_args)
     try:
         stream = gitio.iter_log_stats(walk, root, period_args, notes=True)
-        for commit, files, outcome in lint_stream(stream, cfg, options.workers):
+        for commit, files, outcome in lint_stream(stream, cfg, options.workers, timeline=timeline):
             rec = make_record(commit, files, outcome, owners, depth)
             if writer is not None:
                 writer.add(rec)
@@ -934,6 +944,9 @@ def _run(
         if writer is not None:
             writer.discard()
         raise
+    finally:
+        if timeline is not None:
+            timeline.close()
     if in_period is None:
         full = agg
     damage = cache.problem if cache is not None else None
@@ -963,8 +976,13 @@ def _relint(shas: list[str], root: str, cfg: Config, owners: Owners | None, dept
     out: dict[str, Record] = {}
     for start in range(0, len(shas), 500):
         stream = gitio.iter_log_stats(shas[start : start + 500], root, ["--no-walk"], notes=True)
-        for commit, files, outcome in lint_stream(stream, cfg, 1):
-            out[commit.sha] = make_record(commit, files, outcome, owners, depth)
+        timeline = history.decision_timeline(shas[start : start + 500], cfg, ["--no-walk"])
+        try:
+            for commit, files, outcome in lint_stream(stream, cfg, 1, timeline=timeline):
+                out[commit.sha] = make_record(commit, files, outcome, owners, depth)
+        finally:
+            if timeline is not None:
+                timeline.close()
     return out
 
 

@@ -1,4 +1,6 @@
-"""The audit's decision-health section: stale proposals and broken supersede chains.
+"""The audit's decision-health section: stale proposals, and problems with supersede links and numbers
+(each named for what it is: a link to a missing record, a link written on one end only, a reused
+number).
 
 Commits in the period that re-raised a closed decision need no code here: the decision rules
 (CTX3xx) run in the audit's engine pass, and the audit lists their commits itself
@@ -12,10 +14,17 @@ from typing import Any
 
 from linter.config import Config
 
+#: The link and numbering findings the section lists, by what they are.
+_KINDS = {
+    "CTX303": "broken supersede link",
+    "CTX304": "one-way supersede link",
+    "CTX305": "duplicate decision number",
+}
+
 
 def empty_section(available: bool = False, note: str = "") -> dict[str, Any]:
     return {"available": available, "note": note, "records": 0, "closed": 0, "stale_proposals": [],
-            "broken_chains": []}
+            "link_problems": []}
 
 
 def decision_health(root: str, cfg: Config, today: datetime.date | None = None) -> dict[str, Any]:
@@ -41,6 +50,6 @@ def decision_health(root: str, cfg: Config, today: datetime.date | None = None) 
         if finding.code == health.STALE_PROPOSAL and record is not None and record.date:
             age = (today - datetime.date.fromisoformat(record.date[:10])).days
             section["stale_proposals"].append({**item, "status": record.status or "", "age_days": age})
-        elif finding.code in (health.BROKEN_LINK, health.ONE_WAY_LINK, health.DUPLICATE_NUMBER):
-            section["broken_chains"].append({**item, "problem": finding.message})
+        elif finding.code in _KINDS:
+            section["link_problems"].append({**item, "kind": _KINDS[finding.code], "problem": finding.message})
     return section

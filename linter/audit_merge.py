@@ -229,7 +229,7 @@ def merge_reports(reports: Sequence[tuple[str, dict[str, Any]]], missing_limit: 
             "available": False,
             "note": "per repository",
             "stale_proposals": [],
-            "broken_chains": [],
+            "link_problems": [],
         },
         "cache": {"used": False, "cached_commits": 0, "new_commits": 0, "relinted": 0},
         "warnings": warnings,

@@ -78,7 +78,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
     # Filled in by the decision-records work (issue #4).
     "decisions": {
         "paths": Key("list", [], "Folders holding decision records; empty autodetects doc/adr, docs/adr, "
-                     "docs/decisions, docs/architecture/decisions, docs/architecture-decisions, adr, decisions."),
+                     "docs/decisions, docs/architecture/decisions, docs/architecture-decisions, adr, decisions, "
+                     "else any *decision*/adr/adrs folder at most three levels deep that holds numbered records."),
         "stale-proposal-days": Key("int", 90, "Days a proposed record may stay open before CTX308 reports it; "
                                    "0 turns the check off."),
         "threshold": Key("int", 55, "How closely (0-100) a text must match a closed decision's topic to be "
@@ -349,10 +350,8 @@ def _read_config(path: str) -> bytes:
 
 
 def _load_toml(path: str) -> dict[str, object]:
-    try:
-        import tomllib
-    except ImportError:  # pragma: no cover - Python < 3.11
-        import tomli as tomllib  # type: ignore[no-redef,import-not-found,unused-ignore]
+    from linter.tomlfile import parse_toml
+
     data = _read_config(path)
     try:
         text = data.decode("utf-8")
@@ -362,14 +361,7 @@ def _load_toml(path: str) -> dict[str, object]:
             f"{path}: not valid TOML: byte 0x{data[exc.start]:02x} on line {line} is not UTF-8 "
             "(TOML files must be UTF-8)"
         ) from None
-    try:
-        parsed: dict[str, object] = tomllib.loads(text)
-        return parsed
-    except tomllib.TOMLDecodeError as exc:
-        raise CtxlintError(f"{path}: not valid TOML: {exc}") from None
-    except RecursionError:
-        # The parser recurses once per nested array or table: thousands deep exhaust the stack.
-        raise CtxlintError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
+    return parse_toml(text, path)
 
 
 def load_file(path: str) -> Config:

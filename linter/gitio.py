@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import os
 import subprocess
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from linter.errors import CtxlintError
 
@@ -557,3 +557,99 @@ def count_commits(rev_args: Sequence[str], cwd: str | None = None, extra: Sequen
     out = run(["rev-list", "--count", *extra, *_revision_tail(rev_args)], cwd)
     return int(out.strip() or b"0")
 
+
+
+def folder_changes(rev_args: Sequence[str], folders: Sequence[str], cwd: str | None = None,
+                   extra: Sequence[str] = ()) -> Callable[[], bytes]:
+    """The raw first-parent changes under `folders` of every commit the revisions select, from ONE
+    `git log -z --raw` process: `\x01SHA\0` per commit that changed something there, then
+    `:modes old new STATUS\0path\0[path\0]` per changed file (renames detected).
+
+    git starts now and is read by a thread, so that it walks the history while the caller's own
+    log stream does; the function returned waits for the output (or raises git's error).
+    """
+    import threading
+
+    args = ["git", "log", "-z", "--format=%x01%H", "--raw", "--no-abbrev", "-M", "--diff-merges=first-parent",
+            "--full-history", "--no-color", "--no-ext-diff", "--no-textconv", *extra,
+            *_revision_tail(rev_args), "--", *folders]
+    proc = _open_log(args, cwd)
+    result: list[bytes] = []
+    reader = threading.Thread(target=lambda: result.extend(proc.communicate()), daemon=True)
+    reader.start()
+
+    def output() -> bytes:
+        reader.join()
+        if proc.returncode != 0 or len(result) != 2:
+            lines = _decode(result[1] if len(result) == 2 else b"").strip().splitlines()
+            raise CtxlintError(f"git log failed: {lines[0].removeprefix('fatal: ') if lines else proc.returncode}")
+        return result[0]
+
+    return output
+
+
+class ObjectReader:
+    """One `git cat-file --batch` process for a run: objects read by name (`SHA`, `REV:path`), one
+    request at a time, so a long walk never starts a git process per commit."""
+
+    def __init__(self, cwd: str | None = None) -> None:
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._cwd = cwd
+
+    def read(self, name: str) -> tuple[str, bytes] | None:
+        """(type, content) of the object `name`, or None when it does not exist."""
+        found = self.read_named(name)
+        return (found[1], found[2]) if found is not None else None
+
+    def read_named(self, name: str) -> tuple[str, str, bytes] | None:
+        """(object id, type, content) of the object `name`, or None when it does not exist."""
+        if "\n" in name:
+            return None
+        proc = self._proc
+        if proc is None:
+            try:
+                proc = self._proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self._cwd,
+                                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                     stderr=subprocess.DEVNULL)
+            except FileNotFoundError:
+                raise CtxlintError("git is not installed or not on PATH") from None
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            proc.stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
+            proc.stdin.flush()
+            header = proc.stdout.readline().split()
+        except OSError as exc:
+            raise CtxlintError(f"git cat-file failed: {exc.strerror or exc}") from None
+        if len(header) != 3:
+            if not header:
+                raise CtxlintError("git cat-file stopped")
+            return None  # `NAME missing` or `NAME ambiguous`
+        size = int(header[2])
+        data = proc.stdout.read(size + 1)[:size]
+        return header[0].decode("ascii", "replace"), header[1].decode("ascii", "replace"), data
+
+    def close(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            assert proc.stdin is not None and proc.stdout is not None
+            try:
+                proc.stdin.close()
+            except OSError:
+                pass  # git already gone (killed, or it failed): nothing left to tell it
+            proc.stdout.close()
+            proc.wait()
+
+
+def changed_paths(old: str, new: str, folders: Sequence[str], cwd: str | None = None) -> list[str]:
+    """Repo-relative paths under `folders` that differ between commits `old` and `new`."""
+    out = run(["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", old, new, "--", *folders], cwd)
+    return [_decode(p) for p in out.split(b"\0") if p]
+
+
+def staged_paths(folders: Sequence[str], cwd: str | None = None, added_only: bool = False) -> list[str]:
+    """Repo-relative paths under `folders` that the index changes relative to HEAD (what a commit
+    being made adds, edits, renames or deletes there; with `added_only`, what it adds)."""
+    filters = ["--diff-filter=A"] if added_only else []
+    out = try_run(["diff", "--cached", "--name-only", "-z", "--no-renames", "--no-ext-diff", *filters, "--",
+                   *folders], cwd)
+    return [_decode(p) for p in (out or b"").split(b"\0") if p]

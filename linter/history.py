@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from linter import gitio
 from linter.checks import CommitContext
@@ -15,6 +16,9 @@ from linter.engine import Linter
 from linter.errors import CtxlintError
 from linter.findings import Result
 from linter.message import MAX_MESSAGE_BYTES, parse
+
+if TYPE_CHECKING:
+    from linter.decisions.timeline import Timeline
 
 SHALLOW_FIX = "fetch the history first (actions/checkout: `fetch-depth: 0`, or `git fetch --deepen=200`)"
 
@@ -39,17 +43,19 @@ def with_note(message: str, note: str) -> str:
     return body + ("\n" if ends_with_trailers else "\n\n") + "\n".join(lines) + "\n"
 
 
-def lint_commit(commit: gitio.Commit, cfg: Config, linter: Linter | None = None) -> Result:
+def lint_commit(commit: gitio.Commit, cfg: Config, linter: Linter | None = None,
+                decisions: frozenset[str] | None = None) -> Result:
     """Lint one commit from history (its message as stored: no comment stripping).
 
     A ctxlint note on the commit (`ctxlint annotate`) counts as part of its message. A walk over
-    many commits passes one `linter` for them all.
+    many commits passes one `linter` for them all, and `decisions`: the records closed before
+    this commit (decisions.timeline).
     """
     text = with_note(commit.message, commit.note) if commit.note else commit.message
     truncated = len(text) > MAX_MESSAGE_BYTES
     msg = parse(text[:MAX_MESSAGE_BYTES], None, decode_errors="\ufffd" in text, truncated=truncated)
     # positional: this runs once per commit of a range
-    ctx = CommitContext(commit.sha, commit.author, len(commit.parents), "history", commit.timestamp)
+    ctx = CommitContext(commit.sha, commit.author, len(commit.parents), "history", commit.timestamp, decisions)
     return (linter or Linter(cfg)).lint(msg, ctx)
 
 
@@ -93,8 +99,21 @@ def walk(revisions: Sequence[str], cfg: Config, cwd: str | None = None,
          extra: Sequence[str] = ()) -> Iterator[tuple[gitio.Commit, Result]]:
     """Every commit the revisions select, newest first, with its lint result (notes honoured)."""
     linter = Linter(cfg)
-    for commit in gitio.iter_log(revisions, cwd, extra, notes=True):
-        yield commit, lint_commit(commit, cfg, linter)
+    timeline = decision_timeline(revisions, cfg, extra)
+    try:
+        for commit in gitio.iter_log(revisions, cwd, extra, notes=True):
+            closed = timeline.closed_before(commit.sha, commit.parents) if timeline is not None else None
+            yield commit, lint_commit(commit, cfg, linter, closed)
+    finally:
+        if timeline is not None:
+            timeline.close()
+
+
+def decision_timeline(revisions: Sequence[str], cfg: Config, extra: Sequence[str] = ()) -> Timeline | None:
+    """Which decision records each commit of a walk could re-raise (None: no records here)."""
+    from linter.checks.decisions import timeline
+
+    return timeline(revisions, cfg, extra)
 
 
 def walk_range(revisions: Sequence[str], cfg: Config, cwd: str | None = None,

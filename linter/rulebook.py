@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from functools import cache, lru_cache
+from typing import Any
 
 from linter.errors import CtxlintError
 from linter.resources import data_dir
@@ -41,12 +42,10 @@ class Rule:
 
 
 def _load(path: str) -> Rule:
-    try:
-        import tomllib
-    except ImportError:  # pragma: no cover - Python < 3.11
-        import tomli as tomllib  # type: ignore[no-redef,import-not-found,unused-ignore]
-    with open(path, "rb") as handle:
-        data = tomllib.load(handle)
+    from linter.tomlfile import parse_toml
+
+    with open(path, encoding="utf-8") as handle:
+        data: dict[str, Any] = parse_toml(handle.read(), path)
     examples = [
         Example(
             str(e["message"]),

@@ -67,7 +67,7 @@ def test_progress_bar_only_when_stderr_is_a_terminal(repo: Repo) -> None:
     assert quiet.stderr == b""
 
 
-def test_decision_health_reports_stale_proposals_and_broken_chains(repo: Repo) -> None:
+def test_decision_health_reports_stale_proposals_and_link_problems(repo: Repo) -> None:
     repo.commit(
         "Record decisions\n\nRefs: #5\nWhy: the audit should show how the decision log holds up.\n",
         {
@@ -90,8 +90,10 @@ def test_decision_health_reports_stale_proposals_and_broken_chains(repo: Repo) -
     assert (section["records"], section["closed"]) == (3, 2)
     assert [(p["id"], p["status"]) for p in section["stale_proposals"]] == [("ADR-2", "proposed")]
     assert section["stale_proposals"][0]["age_days"] > 90
-    broken = section["broken_chains"]
-    assert [b["id"] for b in broken] == ["ADR-1"] and "0009" in broken[0]["problem"]
+    broken = section["link_problems"]
+    assert [(b["id"], b["kind"]) for b in broken] == [("ADR-1", "broken supersede link")]
+    assert "0009" in broken[0]["problem"]
+    assert "broken_chains" not in section
 
 
 def test_decision_health_without_records_says_so(repo: Repo) -> None:

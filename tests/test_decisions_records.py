@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
+
 from linter.config import validate
 from linter.decisions import health
 from linter.decisions.records import Record, parse, read_front_matter, reference_number
@@ -151,6 +153,60 @@ def test_unknown_status_words_are_kept_lowercased() -> None:
     text = "# 3. Foo\n\nDate: 2020-01-01\n\n## Status\n\nApril Fool!\n"
     assert parse("adr/0003-foo.md", text.encode()).status == "april"
     assert parse("adr/0003-foo.md", text.replace("April Fool!", "Superceded").encode()).status == "superseded"
+
+
+@pytest.mark.parametrize(
+    ("written", "status", "closed", "open_"),
+    [
+        ("Accepted.", "accepted", True, False),
+        ("Approved", "accepted", True, False),
+        ("**Rejected** in favour of REST", "rejected", True, False),
+        ("Partly superseded by [ADR-7](0007-x.md)", "superseded", True, False),
+        ("Partially superseded by ADR-7", "superseded", True, False),
+        ("Superceeded by [ADR033](../ADR033-redirect)", "superseded", True, False),
+        ("Replaced by ADR-9", "superseded", True, False),
+        ("Withdrawn", "withdrawn", True, False),
+        ("Deprecated", "deprecated", True, False),
+        ("Final", "final", True, False),
+        ("Active", "active", True, False),
+        ("Proposed", "proposed", False, True),
+        ("Draft", "draft", False, True),
+        ("Pending", "pending", False, True),
+        ("Pending approval", "pending", False, True),
+        ("In Progress", "in progress", False, True),
+        ("Work in progress", "in progress", False, True),
+        ("WIP", "in progress", False, True),
+        ("Under review", "under review", False, True),
+        ("Open for comments", "rfc", False, True),
+        ("Request for comments", "rfc", False, True),
+        ("RFC", "rfc", False, True),
+        ("Under discussion", "discussion", False, True),
+        ("Provisional", "provisional", True, False),
+        ("Deferred", "deferred", True, False),
+        ("Contemplated", "contemplated", False, False),
+    ],
+)
+def test_lifecycle_reads_every_usual_status(written: str, status: str, closed: bool, open_: bool) -> None:
+    text = f"# 3. Foo\n\nDate: 2020-01-01\n\n## Status\n\n{written}\n"
+    record = parse("adr/0003-foo.md", text.encode())
+    assert (record.status, record.closed, record.open) == (status, closed, open_)
+    front = parse("adr/0003-foo.md", f"---\nstatus: {written}\n---\n# Foo\n".encode())
+    assert front.status == status
+
+
+def test_unknown_status_is_a_finding_and_neither_open_nor_closed() -> None:
+    text = "# 3. Foo\n\nDate: 2000-01-01\n\n## Status\n\nContemplated\n"
+    record = parse("adr/0003-foo.md", text.encode())
+    findings = health.check([record], validate({}, "t"), datetime.date(2025, 1, 1))
+    assert [f.code for f in findings] == ["CTX309"]
+    assert "'contemplated'" in findings[0].message and findings[0].line == 7
+
+
+@pytest.mark.parametrize("written", ["Pending", "Under review", "In progress", "Draft", "RFC"])
+def test_every_open_status_goes_stale(written: str) -> None:
+    text = f"# 3. Foo\n\nDate: 2020-01-01\n\n## Status\n\n{written}\n"
+    findings = health.check([parse("adr/0003-foo.md", text.encode())], validate({}, "t"), datetime.date(2025, 1, 1))
+    assert [f.code for f in findings] == ["CTX308"]
 
 
 def test_references_in_all_spellings() -> None:

@@ -18,16 +18,19 @@ EXEMPTIONS = ("merge", "revert", "fixup", "bot", "release")
 class CommitContext:
     """What is known about the commit besides its message."""
 
-    __slots__ = ("author", "parents", "sha", "source", "timestamp")
+    __slots__ = ("author", "decisions", "parents", "sha", "source", "timestamp")
 
     def __init__(self, sha: str | None = None, author: str = "", parents: int = 1, source: str = "commit",
-                 timestamp: int | None = None) -> None:
+                 timestamp: int | None = None, decisions: frozenset[str] | None = None) -> None:
         self.sha = sha
         self.author = author
         self.parents = parents
         self.source = source
         #: When the commit was made (seconds since the epoch); None for one being written now.
         self.timestamp = timestamp
+        #: For a commit from history: the paths of the decision records closed before it (and not
+        #: changed by it), the only ones it can re-raise; None when that is not known.
+        self.decisions = decisions
 
 
 class Problem(str):

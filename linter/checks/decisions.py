@@ -3,15 +3,24 @@
 This module is imported by every commit-msg hook, so it imports nothing of the decision
 machinery until it knows the repository has a decision folder: a repository without records
 pays a handful of `stat` calls.
+
+"Closed" means closed when the commit was made: a commit from history is checked only against
+the records its ancestry held with a closed status, less those it adds or edits itself
+(`decisions.timeline`, given per commit in `CommitContext.decisions`); a commit being made now is
+checked against the records in the work tree, less those it stages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from linter.checks import CommitContext, check
-from linter.config import Config, find_root
+from linter.config import Config
 from linter.message import Message
+
+if TYPE_CHECKING:
+    from linter.decisions.timeline import Timeline
 
 
 def _decision_root(cfg: Config) -> str | None:
@@ -21,6 +30,8 @@ def _decision_root(cfg: Config) -> str | None:
 
     key = f"decision-root:{os.getcwd()}"
     if key not in cfg.memo:
+        from linter.config import find_root
+
         root = find_root()
         if root is not None:
             from linter.decisions import discover
@@ -36,17 +47,76 @@ def _has_decisions(cfg: Config) -> bool:
     return _decision_root(cfg) is not None
 
 
+def timeline(revisions: Sequence[str], cfg: Config, extra: Sequence[str] = ()) -> Timeline | None:
+    """The decision timeline of a history walk (one git log stream of the decision folders), or
+    None when CTX301 cannot fire here (no records, the rule off) or git cannot give it."""
+    root = _decision_root(cfg)
+    if root is None:
+        return None
+    from linter.engine import severity_of
+
+    if severity_of("CTX301", cfg)[1] == "off":
+        return None
+    from linter.decisions import discover
+    from linter.decisions.timeline import Timeline
+    from linter.errors import CtxlintError
+
+    try:
+        return Timeline.of_walk(root, discover.folders(root, cfg), revisions, extra)
+    except CtxlintError:
+        return None  # a git too old for the stream: fall back to the records' dates
+
+
+def closed_between(base: str, head: str, cfg: Config) -> frozenset[str] | None:
+    """For a pull request's text: the records closed where it leaves `base`, less those it changes
+    on its way to `head` (a PR that adds a record does not re-raise it). None when unknown."""
+    root = _decision_root(cfg)
+    if root is None:
+        return None
+    from linter import gitio
+    from linter.decisions import discover
+    from linter.decisions.timeline import Timeline
+    from linter.errors import CtxlintError
+
+    folders = discover.folders(root, cfg)
+    fork = gitio.merge_base(base, head, root)
+    if fork is None:
+        return None
+    timeline = Timeline(root, folders, {})
+    try:
+        closed = timeline.closed_before(fork, ())
+        changed = gitio.changed_paths(fork, head, folders, root)
+    except CtxlintError:
+        return None
+    finally:
+        timeline.close()
+    return closed - frozenset(changed) if closed is not None else None
+
+
 @check("CTX301", active=_has_decisions)
 def reopened_decision(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[str]:
     root = _decision_root(cfg)
     if root is None:
         return
+    eligible = ctx.decisions
+    if eligible is not None and not eligible:
+        return  # nothing had been decided yet when this commit was made
     from linter.decisions.reopening import check_message
 
-    # A commit from history can only reopen what had been decided when it was made.
     before = None
     if ctx.timestamp is not None:
+        # A record dated after the commit was written (a rebased or cherry-picked commit keeps its
+        # author date) was not decided when its author wrote the message, even if it is older in
+        # the ancestry; without the timeline, dates are the only evidence of what came first.
         import time
 
         before = time.strftime("%Y-%m-%d", time.gmtime(ctx.timestamp))
-    yield from check_message(msg, root, cfg, before=before)
+    problems = check_message(msg, root, cfg, before=before, eligible=eligible)
+    if problems and ctx.source == "commit-msg":
+        # A commit being made never re-raises a record it adds or edits itself.
+        from linter import gitio
+        from linter.decisions import discover
+
+        staged = set(gitio.staged_paths(discover.folders(root, cfg), root))
+        problems = [p for p in problems if getattr(p, "decision", None) not in staged]
+    yield from problems

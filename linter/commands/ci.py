@@ -167,9 +167,10 @@ def resolve_range(pr: ci_module.PullRequest, cwd: str | None = None) -> tuple[st
 
 
 def lint_pr_text(
-    pr: ci_module.PullRequest, cfg: config_module.Config
+    pr: ci_module.PullRequest, cfg: config_module.Config, decisions: frozenset[str] | None = None
 ) -> tuple[list[Finding], tuple[str, ...]]:
-    """The PR's title and body through the same engine as a commit message (source "pr")."""
+    """The PR's title and body through the same engine as a commit message (source "pr");
+    `decisions`: the records closed where the PR leaves its base, less those it changes."""
     from linter.checks import CommitContext
     from linter.engine import lint
     from linter.message import parse
@@ -177,7 +178,7 @@ def lint_pr_text(
     text = pr.message
     truncated = len(text) > MAX_MESSAGE_BYTES
     msg = parse(text[:MAX_MESSAGE_BYTES], comment_char=None, truncated=truncated)
-    result = lint(msg, CommitContext(sha=None, author=pr.author, parents=1, source="pr"), cfg)
+    result = lint(msg, CommitContext(sha=None, author=pr.author, parents=1, source="pr", decisions=decisions), cfg)
     return result.findings, result.exemptions
 
 
@@ -240,7 +241,9 @@ def run(args: object) -> int:
             "no PR title or body to check" + (": checking the commits instead" if policy == "pr" else "")
         )
     if lint_text:
-        pr_findings, pr_exemptions = lint_pr_text(pr, cfg)
+        from linter.checks.decisions import closed_between
+
+        pr_findings, pr_exemptions = lint_pr_text(pr, cfg, closed_between(base, head, cfg))
         findings.extend(pr_findings)
     if lint_text and len(records) == 1:
         notes.append(

@@ -70,7 +70,7 @@ def write_table(
     if not rows:
         stream.write(
             "No decision records found (looked in "
-            f"{', '.join(folders) if folders else 'doc/adr, docs/adr, docs/decisions, ...'}).\n"
+            f"{', '.join(folders) if folders else _WHERE}).\n"
         )
     else:
         cells = [
@@ -112,6 +112,12 @@ def write_table(
         )
 
 
+_WHERE = (
+    "doc/adr, docs/adr, docs/decisions, ..., and folders named *decision*, adr or adrs up to three levels "
+    "deep that hold numbered records"
+)
+
+
 def _links(row: dict[str, object]) -> str:
     parts = []
     sup, by = row["supersedes"], row["superseded_by"]
@@ -123,10 +129,12 @@ def _links(row: dict[str, object]) -> str:
 
 
 def _status_style(status: str) -> str:
-    if status in ("accepted", "final", "active"):
-        return "green"
-    if status in ("proposed", "draft"):
-        return "yellow"
-    if status in ("superseded", "deprecated", "rejected", "withdrawn"):
+    from linter.decisions import CLOSED_STATUSES, OPEN_STATUSES, RETIRED_STATUSES
+
+    if status in RETIRED_STATUSES:
         return "dim"
+    if status in CLOSED_STATUSES:
+        return "green"
+    if status in OPEN_STATUSES:
+        return "yellow"
     return ""

@@ -19,9 +19,11 @@ DUPLICATE_NUMBER = "CTX305"
 MISSING_STATUS = "CTX306"
 MISSING_DATE = "CTX307"
 STALE_PROPOSAL = "CTX308"
+UNKNOWN_STATUS = "CTX309"
 #: Every rule this module checks: they read the decision log, not a message, so they are not in the
 #: message-check registry (linter.checks.REGISTRY); catalogue tests can pair them with rules/ here.
-CODES = (MALFORMED, BROKEN_LINK, ONE_WAY_LINK, DUPLICATE_NUMBER, MISSING_STATUS, MISSING_DATE, STALE_PROPOSAL)
+CODES = (MALFORMED, BROKEN_LINK, ONE_WAY_LINK, DUPLICATE_NUMBER, MISSING_STATUS, MISSING_DATE, STALE_PROPOSAL,
+         UNKNOWN_STATUS)
 
 _SUPERSEDED = frozenset({"superseded", "replaced", "deprecated", "obsolete", "retired"})
 
@@ -67,6 +69,17 @@ def check(records: Sequence[Record], cfg: Config, today: datetime.date | None = 
                     record.title_line,
                 )
             )
+        elif not record.known_status:
+            out.append(
+                _finding(
+                    UNKNOWN_STATUS,
+                    cfg,
+                    f"{record.id} has status {record.status!r}, which is neither open nor closed to ctxlint "
+                    "(use proposed, draft, accepted, rejected, deprecated, superseded, withdrawn, ...)",
+                    record,
+                    record.status_line,
+                )
+            )
         if record.date is None:
             out.append(
                 _finding(
@@ -109,7 +122,7 @@ def _links(record: Record, records: Sequence[Record], cfg: Config) -> list[Findi
                     record.status_line,
                 )
             )
-        elif not any(_points_to(target, r, record) for r in target.superseded_by) and (
+        elif not any(points_to(target, r, record) for r in target.superseded_by) and (
             target.status not in _SUPERSEDED
         ):
             out.append(
@@ -134,7 +147,7 @@ def _links(record: Record, records: Sequence[Record], cfg: Config) -> list[Findi
                     record.status_line,
                 )
             )
-        elif not any(_points_to(target, r, record) for r in target.supersedes):
+        elif not any(points_to(target, r, record) for r in target.supersedes):
             out.append(
                 _finding(
                     ONE_WAY_LINK,
@@ -158,14 +171,14 @@ def _relative(record: Record, ref: str) -> str:
     return posixpath.normpath(posixpath.join(base, ref))
 
 
-def _points_to(holder: Record, ref: str, wanted: Record) -> bool:
+def points_to(holder: Record, ref: str, wanted: Record) -> bool:
     """Whether `ref`, as written in `holder`, names `wanted`."""
     return wanted.refers_to(_relative(holder, ref))
 
 
 def _stale(record: Record, cfg: Config, today: datetime.date) -> Finding | None:
     days = cfg.number("stale-proposal-days", "decisions")
-    if not days or record.closed or record.date is None or len(record.date) != 10:
+    if not days or not record.open or record.date is None or len(record.date) != 10:
         return None
     try:
         written = datetime.date.fromisoformat(record.date)

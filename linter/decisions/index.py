@@ -31,14 +31,15 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from linter.decisions import OPEN_STATUSES
+from linter.cachefile import write_atomically
+from linter.decisions import is_closed
 
 if TYPE_CHECKING:
     from linter.decisions.records import Record
 # The record parser is imported only to (re)build the index: a warm check never parses a record.
 
 #: Bump when analysis or scoring changes: old caches are then ignored and rebuilt.
-FORMAT = 12
+FORMAT = 13
 
 K1 = 1.2
 B = 0.75
@@ -461,7 +462,7 @@ class Entry:
         self.digest = digest
         self.supersedes = supersedes
         self.superseded_by = superseded_by
-        self.closed = status not in OPEN_STATUSES
+        self.closed = is_closed(status)
         self._title_terms: set[str] | None = None
 
     def title_terms(self) -> set[str]:
@@ -957,27 +958,6 @@ def _read(path: str) -> object:
         return None
 
 
-def _write_atomic(path: str, data: object) -> None:
-    """Write through a temp file in the same folder and os.replace it: readers see old or new, whole."""
-    import tempfile  # only when writing: it pulls in random and shutil
-
-    folder = os.path.dirname(path)
-    try:
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-    except OSError:
-        return  # a read-only .git: work without a cache rather than fail the commit
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(marshal.dumps(data))  # type: ignore[arg-type]
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-
-
 def _stamp(root: str, paths: Sequence[str]) -> dict[str, tuple[int, int]]:
     stamps: dict[str, tuple[int, int]] = {}
     for rel in paths:
@@ -1062,6 +1042,6 @@ def rebuild(root: str, paths: Sequence[str], stamps: dict[str, tuple[int, int]] 
     index = Index.build(analysed, files)
     if folder:
         if fresh.keys() != known.keys() and terms_path:
-            _write_atomic(terms_path, {"tag": _tag(""), "by_digest": fresh})
-        _write_atomic(os.path.join(folder, _INDEX_FILE), {"tag": tag, "files": files, **index.dump()})
+            write_atomically(terms_path, {"tag": _tag(""), "by_digest": fresh})
+        write_atomically(os.path.join(folder, _INDEX_FILE), {"tag": tag, "files": files, **index.dump()})
     return index

@@ -19,16 +19,60 @@ import os
 import re
 from collections.abc import Iterable
 
-from linter.decisions import OPEN_STATUSES
+from linter.decisions import CLOSED_STATUSES, OPEN_STATUSES, is_closed
 
-#: Misspellings seen in real records, folded so that links and health checks understand them.
+#: Other words for the statuses in OPEN_STATUSES / CLOSED_STATUSES, and misspellings seen in real
+#: records, folded so that the lifecycle, links and health checks understand them.
 _STATUS_ALIASES = {
     "superceded": "superseded",
     "superceeded": "superseded",
     "supersceded": "superseded",
+    "supercedes": "superseded",
     "replaced": "superseded",
     "approved": "accepted",
+    "agreed": "accepted",
+    "adopted": "accepted",
+    "valid": "accepted",
+    "done": "implemented",
+    "complete": "implemented",
+    "completed": "implemented",
+    "declined": "rejected",
+    "refused": "rejected",
+    "retracted": "withdrawn",
+    "cancelled": "withdrawn",
+    "canceled": "withdrawn",
+    "dropped": "withdrawn",
+    "deprecate": "deprecated",
+    "proposal": "proposed",
+    "propose": "proposed",
+    "drafted": "draft",
+    "drafting": "draft",
+    "wip": "in progress",
+    "ongoing": "in progress",
+    "review": "under review",
+    "reviewing": "under review",
+    "discuss": "discussion",
+    "discussing": "discussion",
+    "awaiting": "pending",
+    "tbd": "pending",
+    "undecided": "pending",
+    "paused": "on hold",
+    "experiment": "experimental",
+    "trial": "experimental",
 }
+#: Statuses written as phrases, found before the word-by-word reading.
+_STATUS_PHRASES = (
+    (re.compile(r"\b(?:work )?in[- ]progress\b"), "in progress"),
+    (re.compile(r"\b(?:under|in|for|awaiting|ready for) review\b"), "under review"),
+    (re.compile(r"\b(?:open for|request for|requesting|call for) comments?\b"), "rfc"),
+    (re.compile(r"\b(?:under|in|open for) discussion\b"), "discussion"),
+    (re.compile(r"\bon[- ]hold\b"), "on hold"),
+)
+#: Words that qualify a status without being one: "Partly superseded by ADR-7" is superseded.
+_STATUS_MODIFIERS = frozenset(
+    "partly partially part wholly fully completely now currently status is was has been the this decision "
+    "record adr officially formally finally provisionally mostly".split()
+)
 
 _NUMBER_IN_NAME = re.compile(r"^(?:adr|dr|pep|rfc)?[-_ ]?0*(\d{1,6})(?=[-_. ]|$)", re.IGNORECASE)
 _NUMBERED_TITLE = re.compile(
@@ -147,8 +191,19 @@ class Record:
 
     @property
     def closed(self) -> bool:
-        """Decided: any status but proposed/draft. A record without a status counts as decided."""
-        return self.status not in OPEN_STATUSES
+        """Decided (accepted, rejected, superseded, ...). No status counts as decided; an unknown
+        status does not (it is reported by CTX309 instead of guessed)."""
+        return is_closed(self.status)
+
+    @property
+    def open(self) -> bool:
+        """Still being debated: proposed, draft, pending, under review, ..."""
+        return self.status in OPEN_STATUSES
+
+    @property
+    def known_status(self) -> bool:
+        """Whether the status is one ctxlint knows to be open or closed (or absent)."""
+        return self.status is None or self.status in OPEN_STATUSES or self.status in CLOSED_STATUSES
 
     def refers_to(self, ref: str) -> bool:
         """Whether `ref` (ADR-7, ADR-0007, 7, a path or a file name) names this record."""
@@ -185,13 +240,27 @@ def number_from_name(path: str) -> int | None:
 
 
 def normalise_status(text: str) -> str | None:
-    """The status word, lowercased: `Superseded by [ADR-9](...)` -> `superseded`."""
-    plain = _REF_LINK.sub(r"\1", text)
-    match = _WORD.search(plain)
-    if not match:
-        return None
-    word = match.group(0).lower().strip("-")
-    return _STATUS_ALIASES.get(word, word)
+    """The status, lowercased and folded to one spelling: `Superseded by [ADR-9](...)` and
+    `Partly superseded by ADR-7` -> `superseded`, `Work in progress` -> `in progress`.
+
+    A status ctxlint does not know comes back as its first word, so that health checks can name it.
+    """
+    plain = _REF_LINK.sub(r"\1", text).lower()
+    for pattern, status in _STATUS_PHRASES:
+        if pattern.search(plain):
+            return status
+    first: str | None = None
+    for match in _WORD.finditer(plain):
+        word = match.group(0).strip("-")
+        if not word or word in _STATUS_MODIFIERS:
+            continue
+        word = _STATUS_ALIASES.get(word, word)
+        if word in OPEN_STATUSES or word in CLOSED_STATUSES:
+            return word
+        if first is None:
+            first = word
+        break  # a status is its first word: "Accepted, replacing ADR-3" is not about replacing
+    return first
 
 
 def parse_date(text: str) -> str | None:

@@ -16,7 +16,7 @@ decision out ("Implement ...", "Add ...", "as decided") raises it; a text that n
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 
 from linter.checks import Problem
 from linter.config import Config
@@ -362,11 +362,21 @@ def describe(reopening: Reopening, root: str, query: str, later: Sequence[str] =
     )
 
 
-def check_message(msg: Message, root: str, cfg: Config, before: str | None = None) -> list[Problem]:
+_EXCLUDED: list[object] = [None, None, []]
+
+
+def check_message(
+    msg: Message,
+    root: str,
+    cfg: Config,
+    before: str | None = None,
+    eligible: Container[str] | None = None,
+) -> list[Problem]:
     """CTX301 for one commit message or PR text.
 
-    `before` (YYYY-MM-DD), for a commit from history, leaves out decisions dated after it: a
-    commit cannot reopen what was decided later.
+    `eligible`, for a commit from history, holds the paths of the records closed before it (see
+    decisions.timeline): no other record is reported. Without it, `before` (YYYY-MM-DD) leaves out
+    decisions dated after the commit: a commit cannot reopen what was decided later.
     """
     index = repository_index(root, cfg)
     if index is None or not index.entries:
@@ -375,7 +385,13 @@ def check_message(msg: Message, root: str, cfg: Config, before: str | None = Non
     threshold = cfg.number("threshold", "decisions") / 100
     acks = acknowledged_refs(msg, cfg)
     problems: list[Problem] = []
-    found = detect(index, msg.subject, body, threshold)
+    exclude: Sequence[str] = ()
+    if eligible is not None:
+        # Consecutive commits share one eligible set until a record changes: build the list once.
+        if _EXCLUDED[0] is not eligible or _EXCLUDED[1] is not index:
+            _EXCLUDED[:] = [eligible, index, [p for p in index.entries.paths if p not in eligible]]
+        exclude = _EXCLUDED[2]  # type: ignore[assignment]
+    found = detect(index, msg.subject, body, threshold, exclude=exclude)
     if before is not None:
         found = [item for item in found if not item.entry.date or item.entry.date[:10] <= before]
     if found:

@@ -415,13 +415,13 @@ def _decisions(report: dict[str, Any]) -> str:
         for i in section.get("stale_proposals") or []
     ]
     items += [
-        f"Broken supersede chain: {i.get('title') or i.get('id')}: {i.get('problem', '')}"
-        for i in section.get("broken_chains") or []
+        f"{str(i.get('kind', 'link problem')).capitalize()}: {i.get('title') or i.get('id')}: {i.get('problem', '')}"
+        for i in section.get("link_problems") or []
     ]
     items += [
         f"Re-raised: {f['sha'][:10]} {f.get('subject', '')} ({', '.join(f.get('codes', []))})"
         for f in findings
     ]
     if not items:
-        return out[0] + "<p>No stale proposals, broken chains or re-raised decisions.</p>"
+        return out[0] + "<p>No stale proposals, link problems or re-raised decisions.</p>"
     return out[0] + "<ul>" + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>"

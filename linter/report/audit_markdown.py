@@ -110,15 +110,15 @@ def _decisions(report: dict[str, Any]) -> list[str]:
             f"- Stale proposal: {md(str(item.get('title') or item.get('id')))} "
             f"({md(str(item.get('path', '')))}, {item.get('age_days', '?')} days)"
         )
-    for item in section.get("broken_chains") or []:
+    for item in section.get("link_problems") or []:
         out.append(
-            f"- Broken supersede chain: {md(str(item.get('title') or item.get('id')))}: "
-            f"{md(str(item.get('problem', '')))}"
+            f"- {md(str(item.get('kind', 'link problem')).capitalize())}: "
+            f"{md(str(item.get('title') or item.get('id')))}: {md(str(item.get('problem', '')))}"
         )
     for f in findings:
         out.append(
             f"- `{md(f['sha'][:10])}` {md(f.get('subject', ''))} ({md(', '.join(f.get('codes', [])))})"
         )
     if len(out) == 3:
-        out.append("No stale proposals, broken chains or re-raised decisions.")
+        out.append("No stale proposals, link problems or re-raised decisions.")
     return out

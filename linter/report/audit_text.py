@@ -158,9 +158,10 @@ def _decisions(console: Any, report: dict[str, Any]) -> None:
         return
     for item in section.get("stale_proposals") or []:
         console.print(_t(f"  stale proposal: {item.get('title') or item.get('id')} ({item.get('path', '')})"))
-    for item in section.get("broken_chains") or []:
+    for item in section.get("link_problems") or []:
         console.print(
-            _t(f"  broken supersede chain: {item.get('title') or item.get('id')}: {item.get('problem', '')}")
+            _t(f"  {item.get('kind', 'link problem')}: {item.get('title') or item.get('id')}: "
+               f"{item.get('problem', '')}")
         )
     for f in findings:
         console.print(

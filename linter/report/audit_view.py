@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
+from linter.audit import FIELDS
+
 #: (report key, section title, column label)
 BREAKDOWNS = (
     ("by_author", "By author", "Author"),
@@ -54,19 +56,6 @@ CHART_PERIODS = 520
 #: in a quiet month makes 0% or 100%), so reports mark them and the chart does not join them up.
 LOW_VOLUME = 5
 
-_COUNTS = (
-    "commits",
-    "exempt",
-    "checked",
-    "with_ticket",
-    "with_rationale",
-    "with_both",
-    "lines",
-    "lines_checked",
-    "lines_with_ticket",
-    "lines_with_rationale",
-    "lines_with_both",
-)
 
 
 class Trend(NamedTuple):
@@ -129,8 +118,8 @@ def _roll_up(months: list[tuple[str, dict[str, Any]]], by: str) -> list[tuple[st
                 group = key
         else:
             group = key[:4]
-        total = out.setdefault(group, dict.fromkeys(_COUNTS, 0))
-        for field in _COUNTS:
+        total = out.setdefault(group, dict.fromkeys(FIELDS, 0))
+        for field in FIELDS:
             value = bucket.get(field, 0)
             total[field] += value if isinstance(value, int) else 0
     return list(out.items())

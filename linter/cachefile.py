@@ -1,0 +1,28 @@
+"""Cache files under the git directory: written whole or not at all, never a reason to fail."""
+
+from __future__ import annotations
+
+import os
+
+
+def write_atomically(path: str, data: object) -> None:
+    """Write `data` (marshal) through a temp file in the same folder and os.replace it: readers see
+    the old file or the new one, whole. A read-only or full .git leaves the cache as it was."""
+    import marshal
+    import tempfile  # only when writing: it pulls in random and shutil
+
+    folder = os.path.dirname(path)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    except OSError:
+        return  # a read-only .git: work without a cache rather than fail the commit
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(marshal.dumps(data))  # type: ignore[arg-type]
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass

@@ -1,0 +1,288 @@
+"""Which decision records had been decided when a commit from history was made.
+
+A commit can only re-raise a decision that was closed before it: a record present in the commit's
+ancestry with a closed status there, and not one the commit itself adds or edits. Asking git for
+each commit's tree would start a process per commit; instead a walk reads, once per run:
+
+- ONE `git log --raw` stream of the decision folders over the same revisions as the walk, which
+  names the few commits that changed a record and what they changed against their first parent;
+- the tree of the decision folders at the first commit of the walk (and at the second parent of a
+  merge, which no first-parent diff reaches), through ONE `git cat-file --batch` process;
+- each record version's bytes through that same process, parsed once for its status; statuses are
+  cached under the git directory by blob id, since a blob's content never changes.
+
+Walking newest first, the records at a commit's first parent are the records at the commit with
+that commit's changes undone, so most commits cost a dictionary lookup. A commit reached in any
+other order (a `--no-walk` list, a batch in another process) has its tree read instead: slower,
+never wrong.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+from collections.abc import Callable, Iterable, Sequence
+
+from linter import gitio
+from linter.decisions import is_closed
+from linter.decisions.discover import is_record_name
+from linter.errors import CtxlintError
+
+#: Bump when the parser reads statuses differently: cached statuses are then read again.
+_STATUS_TAG = "statuses-1"
+_STATUS_FILE = "decision-statuses.marshal"
+#: Record files in a subfolder this deep below a decision folder still count (as discover does).
+_MAX_TREE_DEPTH = 4
+
+#: path at that commit -> (blob id, the path the record has at the walk's tip)
+Files = dict[str, tuple[str, str]]
+
+
+class _State:
+    """The records present at one commit; shared by every commit that changed none of them."""
+
+    __slots__ = ("closed", "files")
+
+    def __init__(self, files: Files) -> None:
+        self.files = files
+        self.closed: frozenset[str] | None = None
+
+
+class Change:
+    """One record file a commit changed against its first parent (`old` / `new` path, None when absent)."""
+
+    __slots__ = ("new", "new_blob", "old", "old_blob")
+
+    def __init__(self, old: str | None, old_blob: str, new: str | None, new_blob: str) -> None:
+        self.old = old
+        self.old_blob = old_blob
+        self.new = new
+        self.new_blob = new_blob
+
+
+def parse_changes(data: bytes) -> dict[str, list[Change]]:
+    """sha -> the file changes of that commit, from `gitio.folder_changes` output."""
+    out: dict[str, list[Change]] = {}
+    parts = data.split(b"\0")
+    current: list[Change] | None = None
+    i = 0
+    while i < len(parts):
+        part = parts[i].lstrip(b"\n")
+        i += 1
+        if part[:1] == b"\x01":
+            current = out.setdefault(part[1:].decode("ascii", "replace"), [])
+            continue
+        if part[:1] != b":" or current is None:
+            continue
+        meta = part[1:].split()
+        if len(meta) < 5 or i >= len(parts):
+            continue
+        old_blob, new_blob, status = meta[2].decode(), meta[3].decode(), meta[4][:1]
+        first = parts[i].decode("utf-8", "surrogateescape")
+        i += 1
+        second = None
+        if status in (b"R", b"C") and i < len(parts):
+            second = parts[i].decode("utf-8", "surrogateescape")
+            i += 1
+        if status == b"A":
+            change = Change(None, old_blob, first, new_blob)
+        elif status == b"D":
+            change = Change(first, old_blob, None, new_blob)
+        elif status == b"R" and second is not None:
+            change = Change(first, old_blob, second, new_blob)
+        elif status == b"C" and second is not None:
+            change = Change(None, old_blob, second, new_blob)  # a copy: the original is untouched
+        else:
+            change = Change(first, old_blob, first, new_blob)
+        current.append(change)
+    return {sha: changes for sha, changes in out.items() if changes}
+
+
+class Timeline:
+    """Per commit of a walk: the paths (as at the walk's tip) of the records closed before it."""
+
+    def __init__(self, root: str, folders: Sequence[str], changes: dict[str, list[Change]],
+                 reader: gitio.ObjectReader | None = None) -> None:
+        self.root = root
+        self.folders = [f.strip("/") for f in folders]
+        self.changes = changes
+        self._reader = reader or gitio.ObjectReader(root)
+        self._pending: dict[str, _State] = {}
+        self._statuses: dict[str, str | None] = {}
+        self._statuses_loaded = False
+        self._statuses_added = False
+        self.trees_read = 0
+        self.failed = False
+        #: waits for the decision folders' log (of_walk), read on first use
+        self._source: Callable[[], bytes] | None = None
+        #: folder tree id -> the state it holds
+        self._trees: dict[str, _State] = {}
+
+    @classmethod
+    def of_walk(cls, root: str, folders: Sequence[str], revisions: Sequence[str],
+                extra: Sequence[str] = ()) -> Timeline:
+        """The timeline of the commits `git log <extra> <revisions>` selects (one git log stream)."""
+        timeline = cls(root, folders, {})
+        timeline._source = gitio.folder_changes(revisions, folders, root, extra)
+        return timeline
+
+    def _load_changes(self) -> None:
+        source, self._source = self._source, None
+        if source is not None:
+            self.changes = {sha: [c for c in found if self._is_record(c.old) or self._is_record(c.new)]
+                            for sha, found in parse_changes(source()).items()}
+
+    # -- per commit ------------------------------------------------------------------------
+
+    def closed_before(self, sha: str, parents: Sequence[str]) -> frozenset[str] | None:
+        """Tip paths of the records closed at `sha` that `sha` neither adds, edits nor removes;
+        None once git could not answer (the walk then goes on with the records' dates alone).
+
+        Call it newest first, in the walk's order, for the cheap path; any order is correct.
+        """
+        if self.failed:
+            return None
+        try:
+            return self._closed_before(sha, parents)
+        except (CtxlintError, OSError, ValueError):
+            self.failed = True
+            return None
+
+    def _closed_before(self, sha: str, parents: Sequence[str]) -> frozenset[str]:
+        if self._source is not None:
+            self._load_changes()
+        state = self._pending.pop(sha, None)
+        if state is None:
+            state = self._read_tree(sha)
+        changes = self.changes.get(sha, ())
+        if parents and parents[0] not in self._pending:
+            self._pending[parents[0]] = self._undo(state, changes) if changes else state
+        closed = state.closed
+        if closed is None:
+            closed = state.closed = frozenset(
+                ident for blob, ident in state.files.values() if is_closed(self.status(blob))
+            )
+        if not changes:
+            return closed
+        touched = set()
+        for change in changes:
+            for path in (change.old, change.new):
+                if path is not None and path in state.files:
+                    touched.add(state.files[path][1])
+                elif path is not None:
+                    touched.add(path)
+        return closed - touched
+
+    def _undo(self, state: _State, changes: Iterable[Change]) -> _State:
+        """The records at the first parent: `state` with the commit's changes undone."""
+        files = dict(state.files)
+        for change in changes:
+            ident = None
+            if change.new is not None:
+                gone = files.pop(change.new, None)
+                ident = gone[1] if gone else change.new
+            if change.old is not None and self._is_record(change.old):
+                files[change.old] = (change.old_blob, ident or change.old)
+        return _State(files)
+
+    # -- reading git objects ---------------------------------------------------------------
+
+    def _read_tree(self, sha: str) -> _State:
+        """The records at commit `sha`, read from its tree (one cat-file request per folder).
+
+        Commits on either side of a merge mostly hold the same folder tree: a tree seen before
+        gives the same state object back, parsed and judged once.
+        """
+        self.trees_read += 1
+        width = len(sha) // 2
+        if len(self.folders) == 1:
+            found = self._reader.read_named(f"{sha}:{self.folders[0]}")
+            if found is None or found[1] != "tree":
+                return _State({})
+            known = self._trees.get(found[0])
+            if known is None:
+                files: Files = {}
+                self._walk_tree(found[2], self.folders[0], files, 0, width)
+                known = self._trees[found[0]] = _State(files)
+            return known
+        files = {}
+        for folder in self.folders:
+            named = self._reader.read_named(f"{sha}:{folder}")
+            if named is not None and named[1] == "tree":
+                self._walk_tree(named[2], folder, files, 0, width)
+        return _State(files)
+
+    def _walk_tree(self, data: bytes, prefix: str, files: Files, depth: int, width: int) -> None:
+        pos = 0
+        while pos < len(data):
+            space = data.index(b" ", pos)
+            nul = data.index(b"\0", space)
+            mode = data[pos:space]
+            entry = data[space + 1 : nul].decode("utf-8", "surrogateescape")
+            oid = data[nul + 1 : nul + 1 + width].hex()
+            pos = nul + 1 + width
+            path = f"{prefix}/{entry}"
+            if mode == b"40000":
+                if depth < _MAX_TREE_DEPTH and not entry.startswith((".", "_")) and entry != "templates":
+                    sub = self._reader.read(oid)
+                    if sub is not None and sub[0] == "tree":
+                        self._walk_tree(sub[1], path, files, depth + 1, width)
+            elif mode.startswith(b"100") and self._is_record(path):
+                files[path] = (oid, path)
+
+    def _is_record(self, path: str | None) -> bool:
+        if path is None:
+            return False
+        for folder in self.folders:
+            if path.startswith(folder + "/"):
+                parts = path[len(folder) + 1 :].split("/")
+                return is_record_name(parts[-1]) and not any(
+                    p.startswith((".", "_")) or p == "templates" for p in parts[:-1]
+                )
+        return False
+
+    def status(self, blob: str) -> str | None:
+        """The status written in a record version (None: none written), parsed once per blob id."""
+        if not self._statuses_loaded:
+            self._load_statuses()
+        if blob in self._statuses:
+            return self._statuses[blob]
+        from linter.decisions.records import parse
+
+        found = self._reader.read(blob)
+        status = parse("record.md", found[1]).status if found and found[0] == "blob" else None
+        self._statuses[blob] = status
+        self._statuses_added = True
+        return status
+
+    def _cache_path(self) -> str | None:
+        from linter.decisions.discover import git_dir
+
+        gdir = git_dir(self.root)
+        return os.path.join(gdir, "ctxlint", _STATUS_FILE) if gdir else None
+
+    def _load_statuses(self) -> None:
+        self._statuses_loaded = True
+        path = self._cache_path()
+        if path is None:
+            return
+        try:
+            with open(path, "rb") as handle:
+                data = marshal.loads(handle.read())
+        except (OSError, EOFError, ValueError, TypeError):
+            return
+        if isinstance(data, dict) and data.get("tag") == _STATUS_TAG and isinstance(data.get("by_blob"), dict):
+            self._statuses = {
+                str(k): v for k, v in data["by_blob"].items() if v is None or isinstance(v, str)
+            }
+
+    def close(self) -> None:
+        """Stop the git process and keep the statuses read this run for the next one."""
+        self._reader.close()
+        if self._statuses_added:
+            path = self._cache_path()
+            if path is not None:
+                from linter.cachefile import write_atomically
+
+                write_atomically(path, {"tag": _STATUS_TAG, "by_blob": self._statuses})
+            self._statuses_added = False
