@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
-from linter.checks import REGISTRY, Check, CommitContext, message_checks
+from linter.checks import REGISTRY, Check, CheckFunction, CommitContext, message_checks
 from linter.checks.rationale import assess
 from linter.checks.tickets import found_tickets
 from linter.config import Config
@@ -127,7 +128,7 @@ class Linter:
     check's `active` test reads the repository as it is when the run starts.
     """
 
-    __slots__ = ("_cfg", "_checks", "_plan")
+    __slots__ = ("_cfg", "_checks", "_plan", "_runnable")
 
     def __init__(self, cfg: Config) -> None:
         self._cfg = cfg
@@ -137,6 +138,18 @@ class Linter:
             for code, entry in plan.checks
             if entry.active is None or entry.active(cfg)
         ]
+        #: (exemptions applied, skipped) -> the checks that still run. A range has a handful of
+        #: such pairs (most commits: none), so the exemption tests run once per pair, not per check
+        #: of every commit.
+        self._runnable: dict[tuple[tuple[str, ...], bool], list[tuple[str, CheckFunction, str | None]]] = {}
+
+    def _runnable_for(self, applied: tuple[str, ...], skipped: bool) -> list[tuple[str, CheckFunction, str | None]]:
+        runnable = self._runnable[applied, skipped] = [
+            (code, function, needs)
+            for code, function, needs, exempt_by in self._checks
+            if not (skipped and exempt_by) and not any(kind in exempt_by for kind in applied)
+        ]
+        return runnable
 
     def lint(self, msg: Message, ctx: CommitContext) -> Result:
         """Every finding for one message, with the exemptions and skip that applied."""
@@ -148,12 +161,11 @@ class Linter:
         findings: list[Finding] = []
         subject = msg.subject or None
         sha = ctx.sha
-        for code, function, needs, exempt_by in self._checks:
+        runnable = self._runnable.get((applied, bool(skipped)))
+        if runnable is None:
+            runnable = self._runnable_for(applied, bool(skipped))
+        for code, function, needs in runnable:
             if needs is not None and not getattr(msg, needs):
-                continue
-            if skipped and exempt_by:
-                continue
-            if applied and any(kind in exempt_by for kind in applied):
                 continue
             for text in function(msg, ctx, cfg):
                 name, severity = self._plan.severity(code, cfg)
@@ -164,9 +176,12 @@ class Linter:
                     decision = getattr(text, "decision", None)
                     text = str(text)
                 findings.append(Finding(code, name, severity, text, sha, subject, None, None, decision))
-        tickets = tuple(found_tickets(msg, cfg))
-        has_rationale = assess(msg, cfg)[0] == "ok"
-        return Result(findings, applied, skipped, tickets, has_rationale)
+        return Result(findings, applied, skipped, verdicts=partial(_verdicts, msg, cfg))
+
+
+def _verdicts(msg: Message, cfg: Config) -> tuple[tuple[str, ...], bool]:
+    """(the message's tickets, whether it says why): shared with CTX101 and CTX201/202 when they ran."""
+    return tuple(found_tickets(msg, cfg)), assess(msg, cfg)[0] == "ok"
 
 
 def lint(msg: Message, ctx: CommitContext, cfg: Config) -> Result:

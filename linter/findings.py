@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+#: typing.TYPE_CHECKING without importing `typing` (this module is on the commit-msg hook's path)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 
 class Finding:
     """One rule's verdict on one thing (a message, a commit, a PR, a decision record)."""
@@ -58,7 +63,7 @@ class Finding:
 class Result:
     """What the engine says of one message: its findings and the exemptions that applied."""
 
-    __slots__ = ("exemptions", "findings", "has_rationale", "skip_reason", "tickets")
+    __slots__ = ("_has_rationale", "_tickets", "_verdicts", "exemptions", "findings", "skip_reason")
 
     def __init__(
         self,
@@ -67,12 +72,34 @@ class Result:
         skip_reason: str | None = None,
         tickets: tuple[str, ...] = (),
         has_rationale: bool = False,
+        verdicts: Callable[[], tuple[tuple[str, ...], bool]] | None = None,
     ) -> None:
         self.findings = findings
         self.exemptions = exemptions
         self.skip_reason = skip_reason
-        self.tickets = tickets
-        self.has_rationale = has_rationale
+        self._tickets = tickets
+        self._has_rationale = has_rationale
+        #: When given, what gives (tickets, has_rationale) on first read, instead of the values:
+        #: check-range reads neither, and an exempt commit (a bot's long notes) would pay for both.
+        self._verdicts = verdicts
+
+    def _judge(self) -> None:
+        verdicts = self._verdicts
+        if verdicts is not None:
+            self._tickets, self._has_rationale = verdicts()
+            self._verdicts = None
+
+    @property
+    def tickets(self) -> tuple[str, ...]:
+        """The ticket references the message names."""
+        self._judge()
+        return self._tickets
+
+    @property
+    def has_rationale(self) -> bool:
+        """Whether the message says why (the rationale judgement, exemptions aside)."""
+        self._judge()
+        return self._has_rationale
 
     @property
     def exempt(self) -> bool:

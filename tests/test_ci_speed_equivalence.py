@@ -475,3 +475,45 @@ def test_engine_matches_the_reference_loop_where_decision_records_exist(
             found.update(f.code for f in got)
     assert "CTX301" in found  # the records were really read
 
+
+
+#: Text that could trip a JSON writer put together by hand: braces, quotes, commas, backslashes and
+#: line breaks, which must come out escaped as json escapes them, and non-ASCII left as it is.
+_JSON_TRICKY = ['}, {"a": 1}', 'x"}\n,\n      {"', "\\", "é \u2028 \t", "{}[]", ""]
+
+
+def _finding_values() -> st.SearchStrategy[Finding]:
+    text = st.one_of(st.sampled_from(_JSON_TRICKY), st.text(max_size=30))
+    optional = st.one_of(st.none(), text)
+    return st.builds(Finding, st.sampled_from(["CTX101", "CTX201"]), text, st.sampled_from(["error", "warning"]),
+                     text, optional, optional, optional, st.one_of(st.none(), st.booleans(), st.integers(-5, 10**12)),
+                     optional)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_finding_values(), max_size=6),
+       st.one_of(st.none(), st.dictionaries(st.sampled_from(["checked", "exempt", "findings", "notes"]),
+                                             st.one_of(st.integers(0, 99), st.lists(st.text(max_size=5))))))
+def test_json_report_writes_what_json_dumps_with_indent_writes(findings: list[Finding],
+                                                                 extra: dict[str, object] | None) -> None:
+    from linter.report import json_report
+
+    data: dict[str, object] = {"findings": [f.to_dict() for f in findings]}
+    data.update(extra or {})
+    assert json_report.render(findings, extra) == json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def test_an_exempt_commit_is_judged_only_when_its_verdicts_are_read() -> None:
+    """check-range never reads a result's tickets or rationale verdict, and no check runs on an
+    exempt commit: a bot's long release notes must not be judged for nothing. Read, they are
+    what a direct judgement says."""
+    from linter.checks.rationale import assess
+    from linter.checks.tickets import found_tickets
+
+    cfg = Config()
+    msg = parse("Bump requests from 2.31.0 to 2.32.0\n\nBumps requests (#12). Fixes a crash on empty input.\n", None)
+    result = lint(msg, CommitContext("0" * 40, "dependabot[bot] <support@github.com>", 1, "history"), cfg)
+    assert "bot" in result.exemptions
+    assert "rationale" not in msg.memo and "tickets" not in msg.memo
+    assert result.has_rationale == (assess(msg, cfg)[0] == "ok")
+    assert result.tickets == tuple(found_tickets(msg, cfg)) == ("#12",)

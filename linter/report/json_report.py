@@ -3,16 +3,71 @@
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 from typing import TextIO
 
 from linter.findings import Finding
 
+#: What json.dumps(..., ensure_ascii=False) writes for a str (the C function where there is one).
+_string = encode_basestring
+
+
+def _generic(finding: Finding) -> str:
+    """One finding as `indent=2` writes it inside the findings list, by json itself."""
+    lines = json.dumps(finding.to_dict(), indent=2, ensure_ascii=False).split("\n")
+    return "\n".join("    " + line for line in lines)  # a JSON string holds no raw line break
+
+
+def _findings(findings: list[Finding]) -> list[str]:
+    """Each finding as `json.dumps(..., indent=2, ensure_ascii=False)` writes it in the list.
+
+    A range whose commits mostly have findings holds tens of thousands, and json's indenting
+    encoder is pure Python (its C encoder runs only without indent): it took longer than linting
+    the range. Here each string is escaped by json's own C function and the lines are put
+    together directly; a rule's code, name and severity, the same for thousands of findings, are
+    written once. A field of another type than the usual ones goes through json itself.
+    """
+    heads: dict[tuple[str, str, str], str] = {}
+    out: list[str] = []
+    for f in findings:
+        code, name, severity, message, commit = f.code, f.name, f.severity, f.message, f.commit
+        line, subject, path, decision = f.line, f.subject, f.path, f.decision
+        if (type(message) is not str or (commit is not None and type(commit) is not str)
+                or (subject is not None and type(subject) is not str) or (path is not None and type(path) is not str)
+                or (line is not None and type(line) is not int)
+                or (decision is not None and type(decision) is not str)):
+            out.append(_generic(f))
+            continue
+        key = (code, name, severity)
+        head = heads.get(key)
+        if head is None:
+            if type(code) is not str or type(name) is not str or type(severity) is not str:
+                out.append(_generic(f))
+                continue
+            head = heads[key] = (f'    {{\n      "code": {_string(code)},\n      "name": {_string(name)},\n'
+                                 f'      "severity": {_string(severity)},\n      "message": ')
+        text = head + _string(message) + ',\n      "commit": ' + ("null" if commit is None else _string(commit))
+        if subject is not None:
+            text += ',\n      "subject": ' + _string(subject)
+        if path is not None:
+            text += ',\n      "path": ' + _string(path)
+        if line is not None:
+            text += ',\n      "line": ' + int.__repr__(line)
+        if decision is not None:
+            text += ',\n      "decision": ' + _string(decision)
+        out.append(text + "\n    }")
+    return out
+
 
 def render(findings: list[Finding], extra: dict[str, object] | None = None) -> str:
-    data: dict[str, object] = {"findings": [f.to_dict() for f in findings]}
-    if extra:
-        data.update(extra)
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    """The report as `json.dumps(..., indent=2, ensure_ascii=False)` writes it, byte for byte."""
+    if not findings or (extra and "findings" in extra):
+        data: dict[str, object] = {"findings": [f.to_dict() for f in findings]}
+        data.update(extra or {})
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    rest = json.dumps(extra or {}, indent=2, ensure_ascii=False)
+    tail = "\n}" if rest == "{}" else "," + rest[1:]
+    return '{\n  "findings": [\n' + ",\n".join(_findings(findings)) + "\n  ]" + tail
 
 
 def write(findings: list[Finding], stream: TextIO, extra: dict[str, object] | None = None) -> None:
