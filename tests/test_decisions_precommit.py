@@ -5,14 +5,13 @@ real `git commit`."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, Repo
+from tests.conftest import Repo
 from tests.test_decisions_reopen import RECORDS
 
 REOPENING = (
@@ -32,34 +31,13 @@ Partners ask again for a GraphQL endpoint for the public API instead of REST wit
 """
 
 
-@pytest.fixture(scope="module")
-def snapshot(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """This checkout's files (edits included) committed in a repository pre-commit can clone."""
-    snap = tmp_path_factory.mktemp("hook-source") / "ctxlint"
-    files = subprocess.run(["git", "ls-files", "-z", "-co", "--exclude-standard"], cwd=ROOT,
-                           capture_output=True, check=True).stdout.split(b"\0")
-    for name in filter(None, files):
-        src = ROOT / name.decode()
-        if src.is_file():
-            dest = snap / name.decode()
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest)
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@x"}
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "--no-verify", "-m", "snapshot"]):
-        subprocess.run(["git", *args], cwd=snap, env=env, check=True, capture_output=True)
-    sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=snap, check=True, capture_output=True,
-                         text=True).stdout.strip()
-    return snap, sha
-
-
 @pytest.fixture
-def framework(repo: Repo, snapshot: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory,
+def framework(repo: Repo, hook_source: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory,
               monkeypatch: pytest.MonkeyPatch) -> Repo:
     exe = Path(sys.executable).parent / "pre-commit"
     if not exe.exists():
         pytest.skip("pre-commit is not installed in this environment")
-    snap, sha = snapshot
+    snap, sha = hook_source
     home = Path(os.environ.get("CTXLINT_TEST_PRE_COMMIT_HOME") or tmp_path_factory.getbasetemp() / "pc-home")
     monkeypatch.setenv("PRE_COMMIT_HOME", str(home))
     monkeypatch.delenv("GIT_EDITOR", raising=False)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Repo, git, run_ctxlint
+from conftest import Repo, git, run_ctxlint
 
 SUBJECT = "Retry card payments on gateway timeouts"
 REASON = "The gateway drops idle connections after thirty seconds, so customers were charged twice."
@@ -453,33 +452,6 @@ def test_pre_push_outside_a_repository(tmp_path: Path) -> None:
 
 
 # --- (a) the real pre-commit framework driving .pre-commit-hooks.yaml ---------------------------
-
-@pytest.fixture(scope="session")
-def hook_source(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """A committed snapshot of this checkout's working tree (what try-repo would use), and its sha.
-
-    pre-commit clones a repository at a rev; uncommitted edits in the checkout must be tested
-    too, so the tracked and untracked-but-not-ignored files are copied and committed.
-    """
-    snap = tmp_path_factory.mktemp("hook-source") / "ctxlint"
-    files = subprocess.run(["git", "ls-files", "-z", "-co", "--exclude-standard"], cwd=ROOT,
-                           capture_output=True, check=True).stdout.split(b"\0")
-    for name in filter(None, files):
-        src = ROOT / name.decode()
-        if src.is_file():
-            dest = snap / name.decode()
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest)
-    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x", "HOME": str(snap.parent)}
-    commands = (["init", "-q", "-b", "main"], ["add", "-A"],
-                ["commit", "-q", "--no-verify", "-m", "snapshot"])
-    for args in commands:
-        subprocess.run(["git", *args], cwd=snap, env=env, check=True, capture_output=True)
-    sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=snap, env=env, check=True, capture_output=True,
-                         text=True).stdout.strip()
-    return snap, sha
-
 
 @pytest.fixture(scope="session")
 def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
