@@ -136,3 +136,26 @@ def hook_source(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=snap, env=env, check=True, capture_output=True,
                          text=True).stdout.strip()
     return snap, sha
+
+
+def corpora_dir() -> Path:
+    """Where the shared corpora are: `$CTXLINT_CORPORA`, else `shared/corpora` beside the checkout
+    (or beside a parent folder, for a git worktree kept below the checkout's parent)."""
+    env = os.environ.get("CTXLINT_CORPORA")
+    if env:
+        return Path(env)
+    for parent in ROOT.parents:
+        if (parent / "shared" / "corpora").is_dir():
+            return parent / "shared" / "corpora"
+    return ROOT.parent / "shared" / "corpora"
+
+
+def corpus_messages() -> list[str]:
+    """The raw messages of the shared commit corpus, or [] when it is not present."""
+    import json
+
+    path = corpora_dir() / "commit-messages.txt"
+    if not path.is_file():
+        return []
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line)["message"] for line in handle if line.strip()]

@@ -5,11 +5,11 @@ generated text."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
+from conftest import corpus_messages
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -35,15 +35,6 @@ from linter.tickets import (
 ORIGINAL_KEY = r"(?<![A-Za-z0-9_./-])([A-Z][A-Z0-9_]{1,14})-([1-9][0-9]{0,8})(?![A-Za-z0-9_-]|\.[0-9])"
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def corpus() -> list[str]:
-    base = Path(os.environ.get("CTXLINT_CORPORA", ROOT.parent / "shared" / "corpora"))
-    path = base / "commit-messages.txt"
-    if not path.is_file():
-        return []
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line)["message"] for line in handle if line.strip()]
 
 
 def reference_find(matcher: TicketMatcher, text: str) -> list[str]:
@@ -107,10 +98,10 @@ def test_ticket_search_matches_the_reference_on_tricky_text(matcher: TicketMatch
         assert matcher.find(text) == reference_find(matcher, text), text
 
 
-@pytest.mark.skipif(not corpus(), reason="shared corpus not present")
+@pytest.mark.skipif(not corpus_messages(), reason="shared corpus not present")
 @pytest.mark.parametrize("matcher", MATCHERS)
 def test_ticket_search_matches_the_reference_on_the_corpus(matcher: TicketMatcher) -> None:
-    for text in corpus():
+    for text in corpus_messages():
         assert matcher.find(text) == reference_find(matcher, text), text
 
 
@@ -178,10 +169,10 @@ CONFIGS = [
 ]
 
 
-@pytest.mark.skipif(not corpus(), reason="shared corpus not present")
+@pytest.mark.skipif(not corpus_messages(), reason="shared corpus not present")
 def test_engine_matches_the_reference_loop_on_the_corpus() -> None:
     messages = [
-        *corpus()[:1500],
+        *corpus_messages()[:1500],
         "fixup! x\n",
         'Revert "x"\n\nThis reverts commit 0123456789abcdef.\n',
         "x\n\nCtxlint-Skip: hotfix\n",
@@ -209,10 +200,10 @@ def assert_prefilters_hold(text: str) -> None:
     assert_triggers_hold(text)
 
 
-@pytest.mark.skipif(not corpus(), reason="shared corpus not present")
+@pytest.mark.skipif(not corpus_messages(), reason="shared corpus not present")
 def test_rationale_prefilters_never_hide_a_match() -> None:
     texts = [
-        *corpus(),
+        *corpus_messages(),
         "see ADR-7",
         "docs/DECISIONS/x.md",
         "BECAUSE it broke prod",
@@ -308,9 +299,9 @@ def check_parse(raw: str) -> None:
         ) == reference_parse_parts(raw, char)
 
 
-@pytest.mark.skipif(not corpus(), reason="shared corpus not present")
+@pytest.mark.skipif(not corpus_messages(), reason="shared corpus not present")
 def test_parse_matches_the_line_by_line_reference_on_the_corpus() -> None:
-    for raw in corpus():
+    for raw in corpus_messages():
         check_parse(raw)
 
 

@@ -7,8 +7,6 @@ was accepted re-raises it, carrying an accepted decision out does not.
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +14,7 @@ from linter.decisions.index import Index, refers_to
 from linter.decisions.records import parse
 from linter.decisions.reopening import Wording, detect
 from linter.message import parse as parse_message
-from tests.conftest import ROOT, Repo, run_ctxlint
+from tests.conftest import ROOT, Repo, corpora_dir, run_ctxlint
 
 GRAPHQL_REJECTED = """---
 status: rejected
@@ -243,18 +241,8 @@ def test_one_reference_resolver(ref: str, holder: str, expected: bool) -> None:
 # --- a real team's log, in everyday words --------------------------------------------------------
 
 
-def corpora() -> Path:
-    env = os.environ.get("CTXLINT_CORPORA")
-    if env:
-        return Path(env)
-    for parent in ROOT.parents:
-        if (parent / "shared" / "corpora").is_dir():
-            return parent / "shared" / "corpora"
-    return ROOT.parent / "shared" / "corpora"
-
-
 def test_everyday_reraises_of_a_real_teams_decisions_are_flagged_and_ordinary_work_is_not() -> None:
-    folder = corpora() / "decisions" / "adr-paas" / "decisions"
+    folder = corpora_dir() / "decisions" / "adr-paas" / "decisions"
     if not folder.is_dir():
         pytest.skip(f"corpus not found at {folder}")
     index = Index.from_records(parse(p.name, p.read_bytes()) for p in sorted(folder.glob("*.md")))

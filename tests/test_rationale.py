@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import corpus_messages
 
 from linter.checks import CommitContext
 from linter.checks import rationale as r
@@ -279,17 +280,6 @@ def test_skip_trailer_needs_a_reason() -> None:
 
 # --- the pre-checks never hide a cue --------------------------------------------------------------
 
-def corpus_texts() -> list[str]:
-    base = Path(os.environ.get("CTXLINT_CORPORA", ROOT.parent / "shared" / "corpora"))
-    path = base / "commit-messages.txt"
-    if not path.is_file():
-        return []
-    import json
-
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line)["message"] for line in handle if line.strip()]
-
-
 _ENTRY_PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
@@ -320,9 +310,9 @@ def test_triggers_hold_on_examples() -> None:
         assert_triggers_hold(text)
 
 
-@pytest.mark.skipif(not corpus_texts(), reason="shared corpus not present")
+@pytest.mark.skipif(not corpus_messages(), reason="shared corpus not present")
 def test_triggers_hold_on_the_corpus() -> None:
-    for text in corpus_texts()[::3]:
+    for text in corpus_messages()[::3]:
         assert_triggers_hold(text)
 
 
