@@ -28,7 +28,7 @@ import sys
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from linter.cachefile import write_atomically
@@ -872,22 +872,11 @@ class Index:
         later text often names the topic by what the decision chose rather than by its title.
         """
         title, keys = self._title_weights(doc)
-        total = hit = 0.0
-        hits = 0
-        for term, weight in title:
-            total += weight
-            if term in query_terms:
-                hit += weight
-                hits += 1
+        total, hit, hits = _weighed_hits(title, query_terms, 0.0, 0.0)
         coverage = hit / total if total else 0.0
         if not with_keys or not keys:
             return coverage, hits
-        key_hits = 0
-        for term, weight in keys:
-            total += weight
-            if term in query_terms:
-                hit += weight
-                key_hits += 1
+        total, hit, key_hits = _weighed_hits(keys, query_terms, total, hit)
         return max(coverage, hit / total if total else 0.0), hits + key_hits // 2
 
 
@@ -1045,3 +1034,16 @@ def rebuild(root: str, paths: Sequence[str], stamps: dict[str, tuple[int, int]] 
             write_atomically(terms_path, {"tag": _tag(""), "by_digest": fresh})
         write_atomically(os.path.join(folder, _INDEX_FILE), {"tag": tag, "files": files, **index.dump()})
     return index
+
+
+def _weighed_hits(terms: Iterable[tuple[str, float]], query_terms: Container[str], total: float,
+                  hit: float) -> tuple[float, float, int]:
+    """`total` and `hit` with the weights of `terms` (and of those in the query) added in order, and
+    how many of `terms` the query holds."""
+    hits = 0
+    for term, weight in terms:
+        total += weight
+        if term in query_terms:
+            hit += weight
+            hits += 1
+    return total, hit, hits
