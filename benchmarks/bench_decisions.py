@@ -254,29 +254,44 @@ def evaluate(name: str, quick: bool, negatives_extra: list[str]) -> dict[str, ob
     return result
 
 
+def record_sources(corpora: Sequence[str]) -> list[str]:
+    """Every record file of the named decision corpora, in that order."""
+    base = os.path.join(corpora_dir(), "decisions")
+    sources: list[str] = []
+    for name in corpora:
+        folder = os.path.join(base, name, "decisions")
+        sources += [os.path.join(folder, f) for f in sorted(os.listdir(folder))]
+    return sources
+
+
+def write_records(repo: str, sources: Sequence[str], count: int) -> None:
+    """A new git repository at `repo` with `count` records in docs/adr, renumbered from 1; past the
+    end of `sources` they repeat as padding copies, each with a different number and one changed byte."""
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", repo], check=True)
+    adr = os.path.join(repo, "docs", "adr")
+    os.makedirs(adr)
+    for i in range(count):
+        src = sources[i % len(sources)]
+        with open(src, "rb") as handle:
+            data = handle.read()
+        if i >= len(sources):
+            data = data.replace(b"\n", f"\n<!-- copy {i} -->\n".encode(), 1)
+        slug = os.path.basename(src).split("-", 1)[1]
+        with open(os.path.join(adr, f"{i + 1:04d}-{slug}"), "wb") as handle:
+            handle.write(data)
+
+
 def latency(count: int = 1000, runs: int = 20) -> dict[str, float]:
     """Cold build and warm check in a real git repository of `count` records (PEPs, padded)."""
     import subprocess
 
-    base = os.path.join(corpora_dir(), "decisions")
-    sources = []
-    for name in ("peps", "adr-paas"):
-        folder = os.path.join(base, name, "decisions")
-        sources += [os.path.join(folder, f) for f in sorted(os.listdir(folder))]
+    sources = record_sources(("peps", "adr-paas"))
     tmp = tempfile.mkdtemp(prefix="ctxlint-bench-")
+    adr = os.path.join(tmp, "docs", "adr")
     try:
-        subprocess.run(["git", "init", "-q", tmp], check=True)
-        adr = os.path.join(tmp, "docs", "adr")
-        os.makedirs(adr)
-        for i in range(count):
-            src = sources[i % len(sources)]
-            with open(src, "rb") as handle:
-                data = handle.read()
-            if i >= len(sources):  # padding copies: a different number and a changed byte
-                data = data.replace(b"\n", f"\n<!-- copy {i} -->\n".encode(), 1)
-            slug = os.path.basename(src).split("-", 1)[1]
-            with open(os.path.join(adr, f"{i + 1:04d}-{slug}"), "wb") as handle:
-                handle.write(data)
+        write_records(tmp, sources, count)
         cfg = Config()
         cache = os.path.join(tmp, ".git", "ctxlint")
         colds = []
@@ -369,18 +384,10 @@ def hook_ratio(count: int = 100, rounds: int = 15) -> dict[str, float]:
 
     python = str(ensure_venv())
     ctxlint = os.path.join(os.path.dirname(python), "ctxlint")
-    base = os.path.join(corpora_dir(), "decisions")
-    sources = []
-    for name in ("adr-paas", "peps"):
-        folder = os.path.join(base, name, "decisions")
-        sources += [os.path.join(folder, f) for f in sorted(os.listdir(folder))]
+    sources = record_sources(("adr-paas", "peps"))
     tmp = tempfile.mkdtemp(prefix="ctxlint-hook-")
     try:
-        subprocess.run(["git", "init", "-q", tmp], check=True)
-        adr = os.path.join(tmp, "docs", "adr")
-        os.makedirs(adr)
-        for i, src in enumerate(sources[:count]):
-            shutil.copy(src, os.path.join(adr, f"{i + 1:04d}-{os.path.basename(src).split('-', 1)[1]}"))
+        write_records(tmp, sources, min(count, len(sources)))
         msg = os.path.join(tmp, "MSG")
         with open(msg, "w", encoding="utf-8") as handle:
             handle.write(
