@@ -3,39 +3,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import Repo, run_ctxlint
-from test_audit_formats import ARTIFACTS, _chromium, _png_pixels
+from test_audit_formats import ARTIFACTS, _png_pixels, chromium_page
 from test_audit_trends import long_history, months_between
-
-
-def chromium_page(page: Path, tmp_path: Path, shot: Path) -> str:
-    """The DOM Chromium built from `page`, after writing its screenshot to `shot`."""
-    chromium = _chromium()
-    if chromium is None:
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    base = [
-        chromium,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1280,1000",
-    ]
-    dom = subprocess.run([*base, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
-    assert dom.returncode == 0, dom.stderr
-    run = subprocess.run([*base, f"--screenshot={shot}", page.as_uri()], capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0 and shot.is_file(), run.stderr
-    return dom.stdout
 
 
 @pytest.mark.browser

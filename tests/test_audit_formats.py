@@ -132,29 +132,41 @@ def _chromium() -> str | None:
     return found
 
 
-@pytest.mark.browser
-def test_html_renders_in_headless_chromium(hostile: Repo, tmp_path: Path) -> None:
+def chromium_page(page: Path, tmp_path: Path, shot: Path, height: int = 1000) -> str:
+    """The DOM Chromium built from `page`, after writing its screenshot to `shot`."""
     chromium = _chromium()
     if chromium is None:
         pytest.skip("chromium is not installed (apt-get install chromium)")
+    base = [
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--window-size=1280,{height}",
+    ]
+    dom = subprocess.run([*base, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr
+    run = subprocess.run([*base, f"--screenshot={shot}", page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and shot.is_file(), run.stderr
+    return dom.stdout
+
+
+@pytest.mark.browser
+def test_html_renders_in_headless_chromium(hostile: Repo, tmp_path: Path) -> None:
     page = tmp_path / "audit.html"
     proc = run_ctxlint("audit", "--format", "html", "--output", str(page), "--by", "week", cwd=hostile.path)
     assert proc.returncode == 0, proc.stderr
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "audit-report.png"
     shot.unlink(missing_ok=True)
-    base = [
-        chromium,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--hide-scrollbars",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1280,2000",
-    ]
-    dom = subprocess.run([*base, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
-    assert dom.returncode == 0, dom.stderr
-    html = dom.stdout
+    html = chromium_page(page, tmp_path, shot, height=2000)
     assert '<svg id="trend-chart"' in html and '<svg id="coverage-chart"' in html
     trend = html[html.index('<svg id="trend-chart"') :]
     trend = trend[: trend.index("</svg>")]
@@ -165,10 +177,6 @@ def test_html_renders_in_headless_chromium(hostile: Repo, tmp_path: Path) -> Non
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<title>ctxlint audit: repo</title>" in html
     (ARTIFACTS / "audit-report.html").write_text(page.read_text())
-    run = subprocess.run(
-        [*base, f"--screenshot={shot}", page.as_uri()], capture_output=True, text=True, timeout=120
-    )
-    assert run.returncode == 0 and shot.is_file(), run.stderr
     width, height, pixels, channels = _png_pixels(shot)
     assert (width, height) == (1280, 2000)
     green = bytes((0x1A, 0x7F, 0x37))  # the "ticket and rationale" colour of both charts
