@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 #: subcommand -> (module under linter.commands, one-line help). Modules load only when chosen,
 #: so the commit hook never pays for the audit's or the reporters' imports.
@@ -59,7 +63,7 @@ def _terminal_width() -> int:
     return columns or 80
 
 
-def _parser(chosen: str | None = None) -> object:
+def _parser(chosen: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with `chosen`, only that command's parser is built and its module
     imported, so one command's start-up never pays for the others'. Without one (`--help`, a
     mistyped command) every command is listed."""
@@ -106,13 +110,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     from linter.errors import CtxlintError
 
-    parsed: object = None  # the options, once parsed: the error handler reads --format
+    parsed: argparse.Namespace | None = None  # the options, once parsed: the error handler reads --format
     try:
         fast = _fast_check_msg(args_list)
         if fast is not None:
             return fast
         parser = _parser(_chosen_command(args_list))
-        args = parsed = parser.parse_args(args_list)  # type: ignore[attr-defined]
+        args = parsed = parser.parse_args(args_list)
         if args.cwd:
             import os
 
@@ -151,10 +155,10 @@ def _out_of_room(exc: OSError) -> bool:
     return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
-def _tell_ci(args: object, line: str) -> None:
+def _tell_ci(args: argparse.Namespace | None, line: str) -> None:
     """With --format github, a run that could not finish says so where people look (an error
     annotation and the step summary): a line on stderr is buried in the job's log."""
-    if getattr(args, "format", None) == "github":
+    if args is not None and getattr(args, "format", None) == "github":
         from linter.report import outputs
 
         outputs.report_failure(args, line)

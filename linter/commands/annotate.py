@@ -7,15 +7,19 @@ it in the same `git log` pass as the messages and lint message plus note.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from linter import config as config_module
 from linter import gitio
 from linter.errors import CtxlintError
 from linter.report.safety import clean_line
 
+if TYPE_CHECKING:
+    import argparse
 
-def add_arguments(parser: object) -> None:
-    add = parser.add_argument  # type: ignore[attr-defined]
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add = parser.add_argument
     add("rev", metavar="REV", help="the commit to annotate")
     add("--ticket", action="append", default=[], metavar="KEY",
         help="ticket reference to record (repeatable), e.g. ABC-123")
@@ -47,15 +51,15 @@ def note_text(tickets: list[str], why: str | None, cfg: config_module.Config) ->
     return "\n".join(lines) + "\n"
 
 
-def run(args: object) -> int:
+def run(args: argparse.Namespace) -> int:
     root = gitio.toplevel()
-    cfg = config_module.load(root, args.config)  # type: ignore[attr-defined]
-    rev: str = args.rev  # type: ignore[attr-defined]
+    cfg = config_module.load(root, args.config)
+    rev: str = args.rev
     sha = gitio.resolve(rev, root)
     if sha is None:
         raise CtxlintError(f"revision {rev!r} is not in this repository")
-    text = note_text(args.ticket, args.why, cfg)  # type: ignore[attr-defined]
-    gitio.write_note(sha, text, root, replace=args.force)  # type: ignore[attr-defined]
+    text = note_text(args.ticket, args.why, cfg)
+    gitio.write_note(sha, text, root, replace=args.force)
     sys.stderr.write(
         f"ctxlint: annotated {sha[:12]} in {gitio.NOTES_REF}; share it with "
         f"`git push origin {gitio.NOTES_REF}`\n"

@@ -17,25 +17,27 @@ from typing import TYPE_CHECKING
 from linter.findings import Finding, exit_code
 
 if TYPE_CHECKING:
+    import argparse
+
     from linter.config import Config
     from linter.decisions.records import Record
 
 
-def add_arguments(parser: object) -> None:
-    parser.add_argument("files", nargs="*", help="record files (as pre-commit passes them)")  # type: ignore[attr-defined]
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")  # type: ignore[attr-defined]
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="*", help="record files (as pre-commit passes them)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
 
 
-def run(args: object) -> int:
+def run(args: argparse.Namespace) -> int:
     from linter.commands.decisions import repository
     from linter.decisions import discover, health
 
-    root, cfg = repository(args.config)  # type: ignore[attr-defined]
+    root, cfg = repository(args.config)
     folders = discover.folders(root, cfg)
     if not folders:
         return 0
     rels = []
-    for name in args.files:  # type: ignore[attr-defined]
+    for name in args.files:
         rel = os.path.relpath(os.path.abspath(name), root).replace(os.sep, "/")
         if (
             discover.in_decision_folder(rel, root, cfg)
@@ -50,7 +52,7 @@ def run(args: object) -> int:
         given = set(rels)
         findings.extend(f for f in health.check(records, cfg) if f.path in given)
         findings.extend(reopenings(root, cfg, rels, records, folders))
-    if args.format == "json":  # type: ignore[attr-defined]
+    if args.format == "json":
         from linter.report import json_report
 
         json_report.write(findings, sys.stdout)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from linter import config as config_module
 from linter.checks import CommitContext
@@ -25,14 +26,17 @@ from linter.message import (
     parse,
 )
 
-
-def add_arguments(parser: object) -> None:
-    parser.add_argument("file", help="the commit message file (git passes .git/COMMIT_EDITMSG)")  # type: ignore[attr-defined]
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")  # type: ignore[attr-defined]
+if TYPE_CHECKING:
+    import argparse
 
 
-def run(args: object) -> int:
-    return run_check(args.file, args.format, args.config)  # type: ignore[attr-defined]
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="the commit message file (git passes .git/COMMIT_EDITMSG)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_check(args.file, args.format, args.config)
 
 
 def read_message_file(path: str) -> bytes:

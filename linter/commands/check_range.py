@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from linter import config as config_module
 from linter import gitio, history
 from linter.findings import Finding, exit_code
 from linter.report import outputs
 from linter.report.outcome import CommitRecord, Outcome
 
+if TYPE_CHECKING:
+    import argparse
 
-def add_arguments(parser: object) -> None:
-    add = parser.add_argument  # type: ignore[attr-defined]
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add = parser.add_argument
     add("revisions", nargs="+", metavar="RANGE", help="revision range(s), e.g. origin/main..HEAD")
     outputs.add_arguments(parser)
 
@@ -41,10 +46,10 @@ def first_line(text: str) -> str:
     return text if end < 0 else text[:end]
 
 
-def run(args: object) -> int:
+def run(args: argparse.Namespace) -> int:
     root, shallow = gitio.toplevel_and_shallow()
-    cfg = config_module.load(root, args.config)  # type: ignore[attr-defined]
-    revisions: list[str] = args.revisions  # type: ignore[attr-defined]
+    cfg = config_module.load(root, args.config)
+    revisions: list[str] = args.revisions
     findings, records = walk(revisions, cfg, shallow=shallow)
     outcome = Outcome("check-range", findings, records, root=root, config_path=cfg.source)
     outcome.extra.update(outcome.counts())

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from linter.errors import CtxlintError
 from linter.message import MAX_MESSAGE_BYTES
 from linter.report import outputs
 
 if TYPE_CHECKING:
+    import argparse
+
     from linter import ci as ci_module
     from linter import config as config_module
     from linter.findings import Finding
@@ -36,8 +38,8 @@ ONE_COMMIT_NOTE = (
 )
 
 
-def add_arguments(parser: object) -> None:
-    add = parser.add_argument  # type: ignore[attr-defined]
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add = parser.add_argument
     add("--base", metavar="REV", help="the base revision (default: from the CI); required outside CI")
     add("--head", metavar="REV", help="the PR's head revision (default: from the CI, else HEAD)")
     add("--title", metavar="TEXT", help="the PR title (default: from the CI)")
@@ -182,8 +184,7 @@ def lint_pr_text(
     return result.findings, result.exemptions
 
 
-def run(args: object) -> int:
-    opts: Any = args  # an argparse.Namespace
+def run(args: argparse.Namespace) -> int:
     from linter import ci as ci_module
     from linter import config as config_module
     from linter import gitio, history
@@ -192,20 +193,20 @@ def run(args: object) -> int:
     from linter.report.outcome import CommitRecord, Outcome
 
     root = gitio.toplevel()
-    cfg = config_module.load(root, opts.config)
-    body_file: str | None = opts.body_file
-    provider: str = opts.provider
+    cfg = config_module.load(root, args.config)
+    body_file: str | None = args.body_file
+    provider: str = args.provider
     overrides = ci_module.Overrides(
-        base=opts.base,
-        head=opts.head,
-        title=opts.title,
+        base=args.base,
+        head=args.head,
+        title=args.title,
         body=read_body(body_file) if body_file else None,
         provider=None if provider == "auto" else provider,
     )
     pr = ci_module.detect(os.environ, overrides)
-    policy: str = opts.policy or cfg.text("policy", "ci") or "both"
+    policy: str = args.policy or cfg.text("policy", "ci") or "both"
     notes = list(pr.notes)
-    if opts.deepen:
+    if args.deepen:
         notes.extend(deepen(pr, root))
     base, head = resolve_range(pr, root)
     if not gitio.is_ancestor(base, head, root):
@@ -220,7 +221,7 @@ def run(args: object) -> int:
     for commit, result in history.walk([head, f"^{base}"], cfg, root):
         records.append(CommitRecord(commit.sha, first_line(commit.message), result.exemptions))
         commit_findings.extend(result.findings)
-    if not records and not opts.allow_empty:
+    if not records and not args.allow_empty:
         raise CtxlintError(
             f"{pr.label} has no commits between base {_short(pr.base)} and head {_short(pr.head)}: "
             "nothing to check (is --base right?); pass --allow-empty to accept an empty range"

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from linter import config as config_module
 from linter.errors import CtxlintError
 from linter.findings import Finding, exit_code
 
+if TYPE_CHECKING:
+    import argparse
 
-def add_arguments(parser: object) -> None:
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")  # type: ignore[attr-defined]
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
 
 
 def repository(config_path: str | None) -> tuple[str, config_module.Config]:
@@ -22,10 +25,10 @@ def repository(config_path: str | None) -> tuple[str, config_module.Config]:
     return root, config_module.load(root, config_path)
 
 
-def run(args: object) -> int:
+def run(args: argparse.Namespace) -> int:
     from linter.decisions import discover, health
 
-    root, cfg = repository(args.config)  # type: ignore[attr-defined]
+    root, cfg = repository(args.config)
     if not discover.folders(root, cfg):
         wanted = cfg.strings("paths", "decisions")
         if wanted:
@@ -45,7 +48,7 @@ def run(args: object) -> int:
         }
         for r in records
     ]
-    if args.format == "json":  # type: ignore[attr-defined]
+    if args.format == "json":
         data = {
             "decisions": rows,
             "findings": [

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from linter.rulebook import rule
 
+if TYPE_CHECKING:
+    import argparse
 
-def add_arguments(parser: object) -> None:
-    parser.add_argument("code", help="rule code or name, e.g. CTX101 or missing-ticket")  # type: ignore[attr-defined]
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("code", help="rule code or name, e.g. CTX101 or missing-ticket")
 
 
 def render(code: str) -> str:
@@ -22,6 +26,6 @@ def render(code: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def run(args: object) -> int:
-    sys.stdout.write(render(args.code))  # type: ignore[attr-defined]
+def run(args: argparse.Namespace) -> int:
+    sys.stdout.write(render(args.code))
     return 0

@@ -7,11 +7,15 @@ import os
 import re
 import sys
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from linter import gitio
 from linter.config import SCHEMA, Config
 from linter.errors import CtxlintError
 from linter.tickets import NOT_PROJECT_KEYS, TRACKERS
+
+if TYPE_CHECKING:
+    import argparse
 
 _KEY = re.compile(r"\b([A-Z][A-Z0-9_]{1,14})-[1-9][0-9]*\b")
 _GITHUB = re.compile(r"(?<![\w&#/])#[1-9][0-9]*\b|/(?:issues|pull)/[0-9]+")
@@ -20,10 +24,10 @@ _AZURE = re.compile(r"\bAB#[1-9][0-9]*\b")
 _LINEAR = re.compile(r"linear\.app/")
 
 
-def add_arguments(parser: object) -> None:
-    parser.add_argument("--stdout", action="store_true", help="print the config instead of writing it")  # type: ignore[attr-defined]
-    parser.add_argument("--force", action="store_true", help="overwrite an existing .ctxlint.toml")  # type: ignore[attr-defined]
-    parser.add_argument("--commits", type=int, default=500, help="how many recent commits to learn from")  # type: ignore[attr-defined]
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--stdout", action="store_true", help="print the config instead of writing it")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing .ctxlint.toml")
+    parser.add_argument("--commits", type=int, default=500, help="how many recent commits to learn from")
 
 
 def guess(messages: list[str]) -> tuple[list[str], list[str]]:
@@ -81,20 +85,20 @@ def render(trackers: list[str], project_keys: list[str], studied: int) -> str:
     return "\n".join(lines)
 
 
-def run(args: object) -> int:
+def run(args: argparse.Namespace) -> int:
     root = gitio.toplevel()
     messages: list[str] = []
     if gitio.has_commits(root):
-        for commit in gitio.iter_log(["HEAD"], root, [f"--max-count={args.commits}"]):  # type: ignore[attr-defined]
+        for commit in gitio.iter_log(["HEAD"], root, [f"--max-count={args.commits}"]):
             messages.append(commit.message)
     trackers, keys = guess(messages)
     text = render(trackers, keys, len(messages))
     Config()  # the defaults themselves must load
-    if args.stdout:  # type: ignore[attr-defined]
+    if args.stdout:
         sys.stdout.write(text)
         return 0
     target = os.path.join(root, ".ctxlint.toml")
-    if os.path.exists(target) and not args.force:  # type: ignore[attr-defined]
+    if os.path.exists(target) and not args.force:
         raise CtxlintError(f"{target} exists; use --force to overwrite it or --stdout to print")
     with open(target, "w", encoding="utf-8") as handle:
         handle.write(text)

@@ -12,10 +12,14 @@ import os
 import re
 import shlex
 import sys
+from typing import TYPE_CHECKING
 
 from linter import gitio
 from linter.errors import CtxlintError
 from linter.resources import data_dir
+
+if TYPE_CHECKING:
+    import argparse
 
 HOOKS = ("commit-msg", "prepare-commit-msg", "pre-push")
 MARKER = "# ctxlint-managed-hook:"
@@ -32,12 +36,12 @@ _EARLIER_SHIMS = frozenset({
 _MAX_SHIM_BYTES = 1 << 16
 
 
-def add_arguments(parser: object) -> None:
-    parser.add_argument("--hook", action="append", choices=HOOKS, dest="hooks",  # type: ignore[attr-defined]
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--hook", action="append", choices=HOOKS, dest="hooks",
                         help="install only this hook (repeatable; default: all three)")
-    parser.add_argument("--chain", action="store_true",  # type: ignore[attr-defined]
+    parser.add_argument("--chain", action="store_true",
                         help="keep an existing hook as <name>.local and run it first")
-    parser.add_argument("--uninstall", action="store_true",  # type: ignore[attr-defined]
+    parser.add_argument("--uninstall", action="store_true",
                         help="remove ctxlint's hooks and restore chained ones")
 
 
@@ -140,11 +144,11 @@ def uninstall(hooks_dir: str, names: tuple[str, ...]) -> list[str]:
     return done
 
 
-def run(args: object) -> int:
+def run(args: argparse.Namespace) -> int:
     root = gitio.toplevel()
     hooks_dir = gitio.git_path("hooks", root)
-    names = tuple(args.hooks or HOOKS)  # type: ignore[attr-defined]
-    lines = uninstall(hooks_dir, names) if args.uninstall else install(hooks_dir, names, args.chain)  # type: ignore[attr-defined]
+    names = tuple(args.hooks or HOOKS)
+    lines = uninstall(hooks_dir, names) if args.uninstall else install(hooks_dir, names, args.chain)
     for line in lines or ["nothing to do"]:
         sys.stdout.write(line + "\n")
     return 0

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from linter import config as config_module
 from linter import gitio, history
 from linter.findings import Finding, exit_code
 
+if TYPE_CHECKING:
+    import argparse
 
-def add_arguments(parser: object) -> None:
-    parser.add_argument("remote", nargs="?", default=None, help="remote name (git's first argument)")  # type: ignore[attr-defined]
-    parser.add_argument("url", nargs="?", default=None, help="remote URL (git's second argument)")  # type: ignore[attr-defined]
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("remote", nargs="?", default=None, help="remote name (git's first argument)")
+    parser.add_argument("url", nargs="?", default=None, help="remote URL (git's second argument)")
 
 
 #: What no remote of this repository has yet: the only commits a push can newly publish. A commit
@@ -129,15 +133,15 @@ def annotate_advice(findings: list[Finding]) -> list[str]:
     return commands
 
 
-def run(args: object) -> int:
+def run(args: argparse.Namespace) -> int:
     root = gitio.toplevel()
-    cfg = config_module.load(root, args.config)  # type: ignore[attr-defined]
+    cfg = config_module.load(root, args.config)
     stdin_text = "" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.read()
     findings: list[Finding] = []
     seen: set[str] = set()
     count = 0
-    remote: str | None = args.remote or os.environ.get("PRE_COMMIT_REMOTE_NAME")  # type: ignore[attr-defined]
-    pushes = pushed_ranges(args.remote, stdin_text, root)  # type: ignore[attr-defined]
+    remote: str | None = args.remote or os.environ.get("PRE_COMMIT_REMOTE_NAME")
+    pushes = pushed_ranges(args.remote, stdin_text, root)
     for push in pushes:
         for commit, result in history.walk(push.lint, cfg, root):
             if commit.sha in seen:

@@ -9,10 +9,14 @@ atomically so that an interrupted hook cannot truncate what the user wrote.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from linter import config as config_module
 from linter.config import Config
 from linter.message import MAX_MESSAGE_BYTES, SCISSORS, cleanup_mode, detect_comment_char, editor_runs, parse
+
+if TYPE_CHECKING:
+    import argparse
 
 #: Commit sources (git's second hook argument) whose message must not be touched.
 UNTOUCHED_SOURCES = ("merge", "squash", "commit", "template")
@@ -22,11 +26,11 @@ PROMPT_MARKER = "ctxlint:"
 NO_COMMENTS = "\n"
 
 
-def add_arguments(parser: object) -> None:
-    parser.add_argument("file", help="the message file git passes")  # type: ignore[attr-defined]
-    parser.add_argument("source", nargs="?", default=None,  # type: ignore[attr-defined]
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="the message file git passes")
+    parser.add_argument("source", nargs="?", default=None,
                         help="message, template, merge, squash or commit (git's second argument)")
-    parser.add_argument("sha", nargs="?", default=None, help="commit for -c/-C/--amend")  # type: ignore[attr-defined]
+    parser.add_argument("sha", nargs="?", default=None, help="commit for -c/-C/--amend")
 
 
 def _prompt(comment: str, ticket: str | None, branch: str | None, cfg: Config) -> list[str]:
@@ -135,12 +139,12 @@ def write_atomically(path: str, data: bytes) -> None:
             os.unlink(temp)
 
 
-def run(args: object) -> int:
+def run(args: argparse.Namespace) -> int:
     from linter import gitio
     from linter.commands.check_msg import read_message_file
 
-    path: str = args.file  # type: ignore[attr-defined]
-    source: str | None = args.source or os.environ.get("PRE_COMMIT_COMMIT_MSG_SOURCE") or None  # type: ignore[attr-defined]
+    path: str = args.file
+    source: str | None = args.source or os.environ.get("PRE_COMMIT_COMMIT_MSG_SOURCE") or None
     if source in UNTOUCHED_SOURCES:
         return 0
     data = read_message_file(path)
@@ -149,7 +153,7 @@ def run(args: object) -> int:
     # surrogateescape keeps undecodable bytes exactly as they were when the file is written back.
     text = data.decode("utf-8", "surrogateescape")
     root = config_module.find_root()
-    cfg = config_module.load(root, args.config)  # type: ignore[attr-defined]
+    cfg = config_module.load(root, args.config)
     try:
         values = gitio.config_values(["core.commentChar", "commit.cleanup"], root)
     except Exception:

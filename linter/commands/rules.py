@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from linter.rulebook import catalogue
 
+if TYPE_CHECKING:
+    import argparse
 
-def add_arguments(parser: object) -> None:
-    parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")  # type: ignore[attr-defined]
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
 
 def markdown_table() -> str:
@@ -21,8 +25,8 @@ def markdown_table() -> str:
     return "\n".join(rows)
 
 
-def run(args: object) -> int:
-    fmt = args.format  # type: ignore[attr-defined]
+def run(args: argparse.Namespace) -> int:
+    fmt = args.format
     if fmt == "json":
         data = [{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary}
                 for r in catalogue()]

@@ -11,28 +11,30 @@ from typing import TYPE_CHECKING
 from linter.errors import CtxlintError
 
 if TYPE_CHECKING:
+    import argparse
+
     from linter.decisions.index import Entry
 
 
-def add_arguments(parser: object) -> None:
-    parser.add_argument("query", nargs="+", help="a topic, a path, a ticket key or a record (ADR-7)")  # type: ignore[attr-defined]
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")  # type: ignore[attr-defined]
-    parser.add_argument("--limit", type=int, default=5, help="matches to show (default 5)")  # type: ignore[attr-defined]
-    parser.add_argument(  # type: ignore[attr-defined]
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("query", nargs="+", help="a topic, a path, a ticket key or a record (ADR-7)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument("--limit", type=int, default=5, help="matches to show (default 5)")
+    parser.add_argument(
         "--commits",
         action="store_true",
         help="also search the rationale of commit messages in the history",
     )
 
 
-def run(args: object) -> int:
+def run(args: argparse.Namespace) -> int:
     from linter.commands.decisions import repository
     from linter.decisions import discover
     from linter.decisions.reopening import repository_index
 
-    root, cfg = repository(args.config)  # type: ignore[attr-defined]
-    query = " ".join(args.query).strip()  # type: ignore[attr-defined]
-    limit = max(1, args.limit)  # type: ignore[attr-defined]
+    root, cfg = repository(args.config)
+    query = " ".join(args.query).strip()
+    limit = max(1, args.limit)
     if not query:
         raise CtxlintError("why: give a topic, a path, a ticket key or a record id")
     matches: list[dict[str, object]] = []
@@ -49,14 +51,14 @@ def run(args: object) -> int:
                 # Scores are relative to the best match: BM25 sums are not comparable across queries.
                 matches.append(_row(match.entry, round(match.score / top, 3) if top else 0.0))
         matches = matches[:limit]
-    commits = search_commits(query, root, limit) if args.commits else []  # type: ignore[attr-defined]
-    if args.format == "json":  # type: ignore[attr-defined]
+    commits = search_commits(query, root, limit) if args.commits else []
+    if args.format == "json":
         data: dict[str, object] = {"matches": matches}
-        if args.commits:  # type: ignore[attr-defined]
+        if args.commits:
             data["commits"] = commits
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return 0
-    _print(matches, commits, bool(args.commits), index is not None)  # type: ignore[attr-defined]
+    _print(matches, commits, bool(args.commits), index is not None)
     return 0
 
 

@@ -14,6 +14,7 @@ from linter.errors import CtxlintError
 #: typing.TYPE_CHECKING without importing `typing` (some 4 ms) on a range check's path
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
     from typing import TextIO
 
     from linter.findings import Finding
@@ -24,9 +25,9 @@ FORMATS = ("text", "json", "github", "gitlab", "sarif", "junit")
 FILE_OPTIONS = {"sarif": "sarif_file", "junit": "junit_file", "gitlab": "gitlab_file", "json": "json_file"}
 
 
-def add_arguments(parser: object) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     """--format and the file options, on any command that produces an Outcome."""
-    add = parser.add_argument  # type: ignore[attr-defined]
+    add = parser.add_argument
     add(
         "--format",
         choices=FORMATS,
@@ -99,11 +100,11 @@ def write_text(outcome: Outcome, stream: TextIO, err: TextIO) -> None:
     err.write(outcome.headline() + "\n")
 
 
-def emit(outcome: Outcome, args: object, stream: TextIO | None = None, err: TextIO | None = None) -> None:
+def emit(outcome: Outcome, args: argparse.Namespace, stream: TextIO | None = None, err: TextIO | None = None) -> None:
     """Print `args.format` to stdout, then write each requested file and the summary."""
     stream = stream or sys.stdout
     err = err or sys.stderr
-    fmt: str = args.format  # type: ignore[attr-defined]
+    fmt: str = args.format
     if fmt == "text":
         write_text(outcome, stream, err)
     elif fmt == "github":
@@ -129,7 +130,7 @@ def emit(outcome: Outcome, args: object, stream: TextIO | None = None, err: Text
         github.append_summary(outcome, summary)
 
 
-def report_failure(args: object, line: str) -> None:
+def report_failure(args: argparse.Namespace, line: str) -> None:
     """A run that could not finish (`line` is its one-line error), as an error annotation on
     stdout and a short section in the step summary; writing the summary is best effort."""
     from linter.report import github
