@@ -159,6 +159,12 @@ def _commands(repo: Path, files: Path) -> list[tuple[str, list[str], str | None]
         runs.append((f"why-graphql-{fmt}", ["why", "GraphQL", "--format", fmt], None))
         runs.append((f"check-decisions-{fmt}", ["check-decisions", "--format", fmt,
                                                 *sorted(str(repo / name) for name in ADRS)], None))
+    runs.append(("audit-text-file", ["audit", "-o", str(files / "out-audit.txt"), "--no-progress", "--workers", "1"],
+                 None))
+    runs.append(("ci-github-failure", ["ci", "--base", "nope", "--head", "HEAD", "--provider", "generic",
+                                       "--format", "github", "--summary-file", str(files / "out-failure.md")], None))
+    for command in ("check-msg", "check-range", "ci", "audit"):
+        runs.append((f"help-{command}", [command, "--help"], None))
     runs.append(("rules", ["rules"], None))
     for code in ("CTX101", "CTX201", "CTX202", "CTX301", "CTX999"):
         runs.append((f"explain-{code}", ["explain", code], None))
