@@ -12,11 +12,12 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from linter.errors import CtxlintError
+from linter.report import registry
 
 if TYPE_CHECKING:
     import argparse
 
-FORMATS = ("text", "markdown", "json", "html")
+FORMATS = tuple(registry.AUDIT_FORMATS)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -177,27 +178,7 @@ def _emit(report: dict[str, Any], args: argparse.Namespace, cfg: Any) -> int:
     output: str | None = args.output
     # Drawn whole before anything is opened: a failing renderer leaves an existing --output intact.
     # Text on standard output is drawn straight to it, which may be a terminal (colour, width).
-    text: str | None = None
-    if fmt == "json":
-        from linter.report import audit_json
-
-        text = audit_json.render(report)
-    elif fmt == "markdown":
-        from linter.report import audit_markdown
-
-        text = audit_markdown.render(report, by=by, top=top)
-    elif fmt == "html":
-        from linter.report import audit_html
-
-        text = audit_html.render(report, by=by, top=top)
-    elif output:
-        import io
-
-        from linter.report import audit_text
-
-        buffer = io.StringIO()
-        audit_text.write(report, buffer, by=by, top=top)
-        text = buffer.getvalue()
+    text = registry.render_audit(fmt, report, by, top) if fmt != "text" or output else None
     _write(report, text, output, by, top)
     threshold = args.fail_under
     if threshold is None:
@@ -220,9 +201,7 @@ def _write(report: dict[str, Any], text: str | None, output: str | None, by: str
                 stream.write(text or "")
         else:
             if text is None:
-                from linter.report import audit_text
-
-                audit_text.write(report, sys.stdout, by=by, top=top)
+                registry.write_audit("text", report, sys.stdout, by, top)
             else:
                 sys.stdout.write(text)
             sys.stdout.flush()

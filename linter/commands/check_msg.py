@@ -100,10 +100,11 @@ def run_check(path: str, fmt: str, config_path: str | None) -> int:
     findings = [] if msg.is_empty else lint(msg, commit_context(path, root), cfg).findings
     from linter.findings import exit_code
 
-    if fmt == "json":
-        from linter.report import json_report
+    if fmt != "text":  # a document (JSON): the registry's renderer; the hook's own text is below
+        from linter.report import registry
+        from linter.report.outcome import Outcome
 
-        json_report.write(findings, sys.stdout)
+        sys.stdout.write(registry.render(fmt, Outcome("check-msg", findings)) + "\n")
         return exit_code(findings)
     if findings:
         from linter.report import text as text_report

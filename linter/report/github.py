@@ -12,6 +12,7 @@ from typing import TextIO
 from linter.findings import Finding
 from linter.report.outcome import Outcome
 from linter.report.safety import clean, markdown, scrub
+from linter.report.text import write_listing
 
 MAX_ANNOTATIONS = 10  # per severity, per step (GitHub's limit)
 SUMMARY_LIMIT = 1024 * 1024  # bytes per step summary (GitHub's limit)
@@ -67,8 +68,6 @@ def write(outcome: Outcome, stream: TextIO) -> None:
         )
     for note in outcome.notes:
         stream.write(f"::notice title=ctxlint::{escape_data(clean(note))}\n")
-    from linter.report.outputs import write_listing
-
     write_listing(outcome, stream, outcome.ranked())
     stream.write(outcome.headline() + "\n")
 

@@ -8,21 +8,16 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from linter.errors import CtxlintError
+from linter.report import registry
 
-#: typing.TYPE_CHECKING without importing `typing` (some 4 ms) on a range check's path
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from typing import TextIO
 
-    from linter.findings import Finding
     from linter.report.outcome import Outcome
-
-FORMATS = ("text", "json", "github", "gitlab", "sarif", "junit")
-#: format -> the option that writes it to a file
-FILE_OPTIONS = {"sarif": "sarif_file", "junit": "junit_file", "gitlab": "gitlab_file", "json": "json_file"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,15 +25,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add = parser.add_argument
     add(
         "--format",
-        choices=FORMATS,
+        choices=registry.FORMATS,
         default="text",
         help="what to print on stdout: text, json, github (workflow annotations), gitlab (Code Quality), "
         "sarif or junit",
     )
-    add("--sarif-file", metavar="FILE", help="also write SARIF 2.1.0 to FILE (for code scanning upload)")
-    add("--junit-file", metavar="FILE", help="also write JUnit XML to FILE (for a CI's test tab)")
-    add("--gitlab-file", metavar="FILE", help="also write a GitLab Code Quality report to FILE")
-    add("--json-file", metavar="FILE", help="also write the JSON report to FILE")
+    for option, help_text in registry.SIDE_FILES.values():
+        add(option, metavar="FILE", help=help_text)
     add(
         "--summary-file",
         metavar="FILE",
@@ -48,86 +41,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def render(fmt: str, outcome: Outcome) -> str:
-    """One format as a string (every format but text, which draws for a terminal), always
-    encodable as UTF-8: lone surrogates from any input are replaced."""
-    from linter.report.safety import scrub
-
-    return scrub(_render(fmt, outcome))
-
-
-def _render(fmt: str, outcome: Outcome) -> str:
-    if fmt == "json":
-        from linter.report import json_report
-
-        return json_report.render(outcome.findings, outcome.extra)
-    if fmt == "gitlab":
-        from linter.report import gitlab
-
-        return gitlab.render(outcome)
-    if fmt == "sarif":
-        from linter.report import sarif
-
-        return sarif.render(outcome)
-    if fmt == "junit":
-        from linter.report import junit
-
-        return junit.render(outcome)
-    raise ValueError(fmt)
-
-
-def write_listing(outcome: Outcome, stream: TextIO, findings: list[Finding] | None = None) -> None:
-    """The findings as human text: the PR's under its title, then each commit's."""
-    from linter.report import text
-    from linter.report.safety import clean_line
-
-    chosen = outcome.findings if findings is None else findings
-    pr = [f for f in chosen if not f.commit and not f.path]
-    rest = [f for f in chosen if f.commit or f.path]
-    if pr:
-        title = clean_line(outcome.pr_title or "")
-        text.write(pr, stream, f"{outcome.pr_label or 'pull request'}: {title}".rstrip(": "))
-    text.write(rest, stream)
-
-
-def write_text(outcome: Outcome, stream: TextIO, err: TextIO) -> None:
-    """Human text on stdout; notes and the tally on stderr."""
-    from linter.report.safety import clean_line
-
-    write_listing(outcome, stream)
-    for note in outcome.notes:
-        err.write(f"ctxlint: note: {clean_line(note)}\n")
-    err.write(outcome.headline() + "\n")
-
-
 def emit(outcome: Outcome, args: argparse.Namespace, stream: TextIO | None = None, err: TextIO | None = None) -> None:
     """Print `args.format` to stdout, then write each requested file and the summary."""
     stream = stream or sys.stdout
     err = err or sys.stderr
-    fmt: str = args.format
-    if fmt == "text":
-        write_text(outcome, stream, err)
-    elif fmt == "github":
-        from linter.report import github
-
-        github.write(outcome, stream)
-    else:
-        stream.write(render(fmt, outcome) + "\n")
-        for note in outcome.notes:
-            from linter.report.safety import clean_line
-
-            err.write(f"ctxlint: note: {clean_line(note)}\n")
-        err.write(outcome.headline() + "\n")
+    registry.write(args.format, outcome, stream, err)
     stream.flush()
-    for file_fmt, option in FILE_OPTIONS.items():
-        path = getattr(args, option, None)
+    for file_fmt, (option, _) in registry.SIDE_FILES.items():
+        path = getattr(args, _dest(option), None)
         if path:
-            _write_file(path, render(file_fmt, outcome) + "\n")
+            _write_file(path, registry.render(file_fmt, outcome) + "\n")
     summary = summary_path(getattr(args, "summary_file", None))
     if summary:
         from linter.report import github
 
         github.append_summary(outcome, summary)
+
+
+def _dest(option: str) -> str:
+    """The attribute argparse stores `--sarif-file` under: `sarif_file`."""
+    return option.lstrip("-").replace("-", "_")
 
 
 def report_failure(args: argparse.Namespace, line: str) -> None:

@@ -17,6 +17,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import TextIO
 
+    from linter.report.outcome import Outcome
+
 _MARK = {"error": "error  ", "warning": "warning"}
 #: Lines per write: few enough writes for a range of 50,000 findings, and small enough chunks that
 #: one subject with a character beyond Latin-1 does not widen (and slow the encoding of) the lot.
@@ -105,3 +107,22 @@ def write(findings: list[Finding], stream: TextIO | None = None, header: str | N
         _rich(findings, stream, header)
     else:
         _plain(findings, stream, header)
+
+
+def write_listing(outcome: Outcome, stream: TextIO, findings: list[Finding] | None = None) -> None:
+    """A run's findings as human text: the PR's under its title, then each commit's."""
+    chosen = outcome.findings if findings is None else findings
+    pr = [f for f in chosen if not f.commit and not f.path]
+    rest = [f for f in chosen if f.commit or f.path]
+    if pr:
+        title = clean_line(outcome.pr_title or "")
+        write(pr, stream, f"{outcome.pr_label or 'pull request'}: {title}".rstrip(": "))
+    write(rest, stream)
+
+
+def write_outcome(outcome: Outcome, stream: TextIO, err: TextIO) -> None:
+    """`--format text` of a run: the findings on `stream`; notes and the tally on `err`."""
+    write_listing(outcome, stream)
+    for note in outcome.notes:
+        err.write(f"ctxlint: note: {clean_line(note)}\n")
+    err.write(outcome.headline() + "\n")
