@@ -315,24 +315,6 @@ def _check_rule_name(name: str, where: str) -> None:
         )
 
 
-def find_root(start: str | None = None) -> str | None:
-    """The nearest folder at or above `start` that holds `.git` (a folder or a worktree file);
-    git decides when GIT_DIR or GIT_WORK_TREE is set: a hook in a linked worktree, `git
-    --git-dir=... commit`, or a user's own GIT_DIR pointing elsewhere."""
-    if os.environ.get("GIT_DIR") or os.environ.get("GIT_WORK_TREE"):
-        from linter import gitio
-
-        return gitio.git_root(start)
-    path = os.path.abspath(start or os.getcwd())
-    while True:
-        if os.path.exists(os.path.join(path, ".git")):
-            return path
-        parent = os.path.dirname(path)
-        if parent == path:
-            return None
-        path = parent
-
-
 #: The largest config file read: real ones are a few KiB, so more means a wrong (or hostile) file.
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
 

@@ -106,7 +106,7 @@ def toplevel(cwd: str | None = None) -> str:
     """The working tree's root, found as git finds it (GIT_DIR, GIT_WORK_TREE, worktrees); a
     clear error outside a repository, in a bare one, or in one git refuses to open.
 
-    Every command finds its repository here, or through config.find_root (the commit hook's
+    Every command finds its repository here, or through worktree.find_root (the commit hook's
     few `stat` calls), which defers to git whenever git's environment names the repository.
     """
     try:
@@ -129,7 +129,7 @@ def toplevel(cwd: str | None = None) -> str:
 
 def git_root(start: str | None = None) -> str | None:
     """The working tree's root as git sees it, or None; for callers that must not raise
-    (config.find_root asks here whenever GIT_DIR or GIT_WORK_TREE names the repository)."""
+    (worktree.find_root asks here whenever GIT_DIR or GIT_WORK_TREE names the repository)."""
     out = try_run(["rev-parse", "--show-toplevel"], start)
     return out.decode("utf-8", "replace").rstrip("\n") if out is not None else None
 
@@ -144,8 +144,9 @@ def toplevel_and_shallow(cwd: str | None = None) -> tuple[str, bool]:
     return root, shallow == "true"
 
 
-def git_dir(cwd: str | None = None) -> str:
-    """The repository's git directory (absolute)."""
+def absolute_git_dir(cwd: str | None = None) -> str:
+    """The repository's git directory (absolute), as git finds it; worktree.git_dir reads it from
+    `.git` without starting git."""
     return run(["rev-parse", "--absolute-git-dir"], cwd).decode().strip()
 
 

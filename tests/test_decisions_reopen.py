@@ -281,7 +281,7 @@ def test_hook_path_with_records_stays_off_rich_and_gitpython(repo: Repo) -> None
 
 
 def test_worktree_git_file_is_followed_for_the_cache(repo: Repo) -> None:
-    from linter.decisions.discover import git_dir
+    from linter.worktree import git_dir
 
     write_records(repo)
     linked = repo.path.parent / "linked"

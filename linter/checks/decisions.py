@@ -30,7 +30,7 @@ def _decision_root(cfg: Config) -> str | None:
 
     key = f"decision-root:{os.getcwd()}"
     if key not in cfg.memo:
-        from linter.config import find_root
+        from linter.worktree import find_root
 
         root = find_root()
         if root is not None:

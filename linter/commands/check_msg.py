@@ -25,6 +25,7 @@ from linter.message import (
     needs_comment_char,
     parse,
 )
+from linter.worktree import find_root
 
 if TYPE_CHECKING:
     import argparse
@@ -80,7 +81,7 @@ def commit_context(path: str, root: str | None) -> CommitContext:
 
 
 def run_check(path: str, fmt: str, config_path: str | None) -> int:
-    root = config_module.find_root()
+    root = find_root()
     cfg = config_module.load(root, config_path)
     data = read_message_file(path)
     truncated = len(data) > MAX_MESSAGE_BYTES

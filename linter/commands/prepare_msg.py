@@ -12,6 +12,7 @@ import os
 from typing import TYPE_CHECKING
 
 from linter import config as config_module
+from linter import worktree
 from linter.config import Config
 from linter.message import MAX_MESSAGE_BYTES, SCISSORS, cleanup_mode, detect_comment_char, editor_runs, parse
 
@@ -152,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
         return 0  # a message this large was not typed by hand: leave it be
     # surrogateescape keeps undecodable bytes exactly as they were when the file is written back.
     text = data.decode("utf-8", "surrogateescape")
-    root = config_module.find_root()
+    root = worktree.find_root()
     cfg = config_module.load(root, args.config)
     try:
         values = gitio.config_values(["core.commentChar", "commit.cleanup"], root)

@@ -11,6 +11,7 @@ import re
 import stat
 
 from linter.config import Config
+from linter.worktree import git_dir
 
 #: The folders adr-tools, log4brains and MADR use, in the order they are tried.
 DEFAULT_FOLDERS = (
@@ -231,24 +232,3 @@ def in_decision_folder(path: str, root: str, cfg: Config) -> bool:
     """Whether the repo-relative `path` lies in one of the decision folders."""
     norm = path.replace(os.sep, "/").lstrip("./")
     return any(norm.startswith(folder.rstrip("/") + "/") for folder in folders(root, cfg))
-
-
-def git_dir(root: str) -> str | None:
-    """The git directory of the checkout at `root`, read from `.git` without running git.
-
-    In a linked worktree `.git` is a file naming the real directory; following it here keeps a
-    subprocess off the commit hook's path.
-    """
-    dot_git = os.path.join(root, ".git")
-    if os.path.isdir(dot_git):
-        return dot_git
-    from linter.files import Unreadable, read_regular_file
-
-    try:
-        line = read_regular_file(dot_git, 64 * 1024).decode("utf-8", "replace").partition("\n")[0].strip()
-    except (OSError, Unreadable):
-        return None
-    if line.startswith("gitdir:"):
-        target = line[len("gitdir:") :].strip()
-        return target if os.path.isabs(target) else os.path.normpath(os.path.join(root, target))
-    return None

@@ -926,7 +926,7 @@ _TERMS_FILE = "decisions-terms.marshal"
 
 
 def cache_dir(root: str) -> str | None:
-    from linter.decisions.discover import git_dir
+    from linter.worktree import git_dir
 
     gdir = git_dir(root)
     return os.path.join(gdir, "ctxlint") if gdir else None

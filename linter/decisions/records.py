@@ -263,7 +263,7 @@ def normalise_status(text: str) -> str | None:
     return first
 
 
-def parse_date(text: str) -> str | None:
+def find_date(text: str) -> str | None:
     """An ISO date (YYYY-MM-DD, or YYYY-MM) found in `text`, zero-padded; None if there is none."""
     match = _DATE.search(text)
     if not match:
@@ -485,7 +485,7 @@ def parse(path: str, data: bytes) -> Record:
                         date_text, date_line = line.strip(), start + offset
                         break
                 break
-    date = parse_date(date_text) if date_text else None
+    date = find_date(date_text) if date_text else None
     if date_text and date is None:
         problems.append(
             Problem(date_line, f"date {date_text.strip()[:40]!r} is not an ISO date (YYYY-MM-DD)")

@@ -256,7 +256,7 @@ class Timeline:
         return status
 
     def _cache_path(self) -> str | None:
-        from linter.decisions.discover import git_dir
+        from linter.worktree import git_dir
 
         gdir = git_dir(self.root)
         return os.path.join(gdir, "ctxlint", _STATUS_FILE) if gdir else None
