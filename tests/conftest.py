@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -109,6 +111,34 @@ def run_ctxlint(*args: str, cwd: Path | str, input: str | None = None,
 @pytest.fixture
 def ctxlint() -> object:
     return run_ctxlint
+
+
+def run_in_process(*args: str, cwd: Path | str, input: str | None = None,
+                   env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`run_ctxlint`'s twin that calls `linter.cli.main` in this process: the same arguments and
+    result, without the some 100 ms of a new interpreter. For tests of what a command prints and
+    returns; a test about the process itself (start-up imports, the console script, how the
+    interpreter encodes stdout, a hook that git starts) uses run_ctxlint. argparse's exits (usage
+    errors, --version, --help) become the exit code, as they would in a process."""
+    from linter.cli import main
+
+    saved_env, saved_cwd, saved_stdin = dict(os.environ), os.getcwd(), sys.stdin
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        os.environ.update(env or {})
+        os.chdir(cwd)
+        sys.stdin = io.StringIO(input or "")
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    finally:  # `-C` moves the process, and a command may set variables: neither may leak
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        sys.stdin = saved_stdin
+    return subprocess.CompletedProcess(["ctxlint", *args], code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,7 @@
-"""The command line as a process: exit codes, JSON, hostile text, one-line errors, the hot path."""
+"""The command line: exit codes, JSON, hostile text, one-line errors, the hot path.
+
+Most tests call `main()` in this process (the `cli` fixture); those about the process itself (the
+console script, start-up imports) start one."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import ROOT, Repo, git, run_ctxlint
+from conftest import ROOT, Repo, git, run_ctxlint, run_in_process
 
 import linter
 
@@ -54,29 +57,29 @@ def one_line_error(result: subprocess.CompletedProcess[str], needle: str) -> Non
 
 def test_exit_codes(repo: Repo) -> None:
     good = repo.write("good", GOOD)
-    assert run_ctxlint("check-msg", str(good), cwd=repo.path).returncode == 0
+    assert run_in_process("check-msg", str(good), cwd=repo.path).returncode == 0
     warning = repo.write("warn", GOOD.replace("PAY-1", "PAY-1 PYA-2"))
     repo.write(".ctxlint.toml", 'project-keys = ["PAY"]\n')
-    warned = run_ctxlint("check-msg", str(warning), cwd=repo.path)
+    warned = run_in_process("check-msg", str(warning), cwd=repo.path)
     assert warned.returncode == 0 and "CTX102" in warned.stdout  # warnings only: still 0
     bad = repo.write("bad", "fix\n")
-    assert run_ctxlint("check-msg", str(bad), cwd=repo.path).returncode == 1
-    assert run_ctxlint("check-msg", "--format", "yaml", str(bad), cwd=repo.path).returncode == 2
-    assert run_ctxlint("no-such-command", cwd=repo.path).returncode == 2
-    assert run_ctxlint(cwd=repo.path).returncode == 2
+    assert run_in_process("check-msg", str(bad), cwd=repo.path).returncode == 1
+    assert run_in_process("check-msg", "--format", "yaml", str(bad), cwd=repo.path).returncode == 2
+    assert run_in_process("no-such-command", cwd=repo.path).returncode == 2
+    assert run_in_process(cwd=repo.path).returncode == 2
 
 
 def test_empty_message_is_left_to_git(repo: Repo) -> None:
     empty = repo.write("empty", "\n# only a comment\n\n")
-    result = run_ctxlint("check-msg", str(empty), cwd=repo.path)
+    result = run_in_process("check-msg", str(empty), cwd=repo.path)
     assert result.returncode == 0 and result.stdout == ""
-    result = run_ctxlint("check-msg", "--format", "json", str(empty), cwd=repo.path)
+    result = run_in_process("check-msg", "--format", "json", str(empty), cwd=repo.path)
     assert result.returncode == 0 and json.loads(result.stdout) == {"findings": []}
 
 
 def test_json_schema_for_check_msg_and_check_range(repo: Repo) -> None:
     bad = repo.write("bad", "fix\n")
-    result = run_ctxlint("check-msg", "--format", "json", str(bad), cwd=repo.path)
+    result = run_in_process("check-msg", "--format", "json", str(bad), cwd=repo.path)
     data = json.loads(result.stdout)
     jsonschema.validate(data, SCHEMA)
     assert {f["code"] for f in data["findings"]} == {"CTX101", "CTX201"}
@@ -84,12 +87,12 @@ def test_json_schema_for_check_msg_and_check_range(repo: Repo) -> None:
 
     sha = repo.commit("fix\n")
     repo.commit(GOOD)
-    result = run_ctxlint("check-range", "--format", "json", "HEAD", cwd=repo.path)
+    result = run_in_process("check-range", "--format", "json", "HEAD", cwd=repo.path)
     data = json.loads(result.stdout)
     jsonschema.validate(data, SCHEMA)
     assert result.returncode == 1
     assert {f["commit"] for f in data["findings"]} == {sha}
-    clean = json.loads(run_ctxlint("check-msg", "--format", "json", str(repo.write("g", GOOD)),
+    clean = json.loads(run_in_process("check-msg", "--format", "json", str(repo.write("g", GOOD)),
                                    cwd=repo.path).stdout)
     assert clean == {"findings": []}
 
@@ -106,7 +109,7 @@ def _assert_literal(output: str) -> None:
 @pytest.mark.parametrize("env", [{}, {"FORCE_COLOR": "1"}, {"NO_COLOR": "1", "FORCE_COLOR": "1"}])
 def test_hostile_commit_text_is_shown_literally(repo: Repo, env: dict[str, str]) -> None:
     repo.commit(f"{HOSTILE}\n")
-    result = run_ctxlint("check-range", "HEAD", cwd=repo.path, env=env)
+    result = run_in_process("check-range", "HEAD", cwd=repo.path, env=env)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     _assert_literal(result.stdout)
@@ -117,7 +120,7 @@ def test_hostile_commit_text_is_shown_literally(repo: Repo, env: dict[str, str])
 
 
 def test_hostile_text_in_errors_is_escaped(repo: Repo) -> None:
-    result = run_ctxlint("check-msg", f"missing{HOSTILE}\nsecond line", cwd=repo.path)
+    result = run_in_process("check-msg", f"missing{HOSTILE}\nsecond line", cwd=repo.path)
     one_line_error(result, "no such message file")
     _assert_literal(result.stderr)
 
@@ -126,36 +129,36 @@ def test_hostile_ticket_key_in_findings(repo: Repo) -> None:
     repo.write(".ctxlint.toml", 'project-keys = ["PAY"]\n')
     path = repo.write("msg", "[bold]OPS-12[/]: \x1b[2Jretry\n\nWhy: the gateway drops idle connections\n")
     for env in ({}, {"FORCE_COLOR": "1"}):
-        result = run_ctxlint("check-msg", str(path), cwd=repo.path, env=env)
+        result = run_in_process("check-msg", str(path), cwd=repo.path, env=env)
         assert result.returncode == 1 and "OPS-12" in result.stdout
         assert "\x1b[2J" not in result.stdout
 
 
 def test_version(tmp_path: Path) -> None:
-    result = run_ctxlint("--version", cwd=tmp_path)
+    result = run_in_process("--version", cwd=tmp_path)
     assert result.returncode == 0
     assert result.stdout.strip() == f"ctxlint {linter.__version__}"
 
 
 def test_missing_file_and_directory(repo: Repo) -> None:
-    one_line_error(run_ctxlint("check-msg", "nope.txt", cwd=repo.path), "nope.txt: no such message file")
-    one_line_error(run_ctxlint("check-msg", str(repo.path), cwd=repo.path), "is a directory")
+    one_line_error(run_in_process("check-msg", "nope.txt", cwd=repo.path), "nope.txt: no such message file")
+    one_line_error(run_in_process("check-msg", str(repo.path), cwd=repo.path), "is a directory")
 
 
 def test_check_range_in_a_bare_repository(tmp_path: Path) -> None:
     bare = tmp_path / "bare.git"
     git(tmp_path, "init", "-q", "--bare", str(bare))
-    one_line_error(run_ctxlint("check-range", "HEAD", cwd=bare), "bare repository")
+    one_line_error(run_in_process("check-range", "HEAD", cwd=bare), "bare repository")
 
 
 def test_check_range_without_commits_and_outside_a_repo(repo: Repo, tmp_path: Path) -> None:
-    one_line_error(run_ctxlint("check-range", "HEAD", cwd=repo.path), "this repository has no commits")
-    one_line_error(run_ctxlint("check-range", "main..HEAD", cwd=repo.path), "this repository has no commits")
+    one_line_error(run_in_process("check-range", "HEAD", cwd=repo.path), "this repository has no commits")
+    one_line_error(run_in_process("check-range", "main..HEAD", cwd=repo.path), "this repository has no commits")
     repo.commit(GOOD)
-    one_line_error(run_ctxlint("check-range", "nope..HEAD", cwd=repo.path), "'nope' is not in this repository")
+    one_line_error(run_in_process("check-range", "nope..HEAD", cwd=repo.path), "'nope' is not in this repository")
     outside = tmp_path / "plain"
     outside.mkdir()
-    one_line_error(run_ctxlint("check-range", "HEAD", cwd=outside), "not a git repository")
+    one_line_error(run_in_process("check-range", "HEAD", cwd=outside), "not a git repository")
 
 
 def test_check_range_reports_gits_own_error_when_history_is_broken(repo: Repo) -> None:
@@ -164,7 +167,7 @@ def test_check_range_reports_gits_own_error_when_history_is_broken(repo: Repo) -
     first = repo.commit(GOOD)
     repo.commit(GOOD)
     (repo.path / ".git" / "objects" / first[:2] / first[2:]).unlink()
-    result = run_ctxlint("check-range", "HEAD", cwd=repo.path)
+    result = run_in_process("check-range", "HEAD", cwd=repo.path)
     one_line_error(result, "git log failed")
     assert "notes ref" not in result.stderr
 
@@ -172,7 +175,7 @@ def test_check_range_reports_gits_own_error_when_history_is_broken(repo: Repo) -
 def test_check_range_refuses_options_as_ranges(repo: Repo) -> None:
     repo.commit(GOOD)
     target = repo.path / "written-by-git"
-    result = run_ctxlint("check-range", "--", f"--output={target}", cwd=repo.path)
+    result = run_in_process("check-range", "--", f"--output={target}", cwd=repo.path)
     one_line_error(result, "is not a revision range")
     assert not target.exists()
 
@@ -180,15 +183,15 @@ def test_check_range_refuses_options_as_ranges(repo: Repo) -> None:
 def test_check_range_counts_on_stderr(repo: Repo) -> None:
     repo.commit(GOOD)
     repo.commit("fix\n")
-    result = run_ctxlint("check-range", "HEAD~1..HEAD", cwd=repo.path)
+    result = run_in_process("check-range", "HEAD~1..HEAD", cwd=repo.path)
     assert result.returncode == 1
     assert "1 commit checked, 2 errors, 0 warnings" in result.stderr
 
 
 def test_dash_c_option(repo: Repo, tmp_path: Path) -> None:
     repo.commit("fix\n")
-    assert run_ctxlint("-C", str(repo.path), "check-range", "HEAD", cwd=tmp_path).returncode == 1
-    one_line_error(run_ctxlint("-C", str(tmp_path / "nope"), "rules", cwd=tmp_path), "-C")
+    assert run_in_process("-C", str(repo.path), "check-range", "HEAD", cwd=tmp_path).returncode == 1
+    one_line_error(run_in_process("-C", str(tmp_path / "nope"), "rules", cwd=tmp_path), "-C")
 
 
 def test_python_dash_m_and_console_script_agree(repo: Repo) -> None:
