@@ -9,14 +9,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 from ci_support import BAD, GOOD, clean_env, github_env, github_pr_event
-from conftest import Repo, run_ctxlint
+from conftest import Repo, run_in_process
 
 from linter.findings import Finding
 from linter.report import github, gitlab, junit, sarif
 from linter.report.outcome import CommitRecord, Outcome
 from linter.rulebook import catalogue
 
-SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
+SCHEMA = Path(__file__).parent.parent / "data" / "sarif-schema-2.1.0.json"
 
 
 def outcome_with(findings: list[Finding], commits: list[CommitRecord] | None = None, **kw: object) -> Outcome:
@@ -121,7 +121,7 @@ def make_pr(repo: Repo) -> tuple[str, str]:
 def test_gitlab_code_quality_is_stable_across_runs(repo: Repo, tmp_path: Path) -> None:
     base, head = make_pr(repo)
     env = github_env(tmp_path, "pull_request", github_pr_event(base, head, title="wip", body=""))
-    runs = [run_ctxlint("ci", "--format", "gitlab", cwd=repo.path, env=env) for _ in range(2)]
+    runs = [run_in_process("ci", "--format", "gitlab", cwd=repo.path, env=env) for _ in range(2)]
     first, second = (json.loads(r.stdout) for r in runs)
     assert first == second and len(first) == 6
     prints = [issue["fingerprint"] for issue in first]
@@ -148,7 +148,7 @@ def test_sarif_is_valid_against_the_official_schema(
 ) -> None:
     base, head = make_pr(repo)
     env = github_env(tmp_path, "pull_request", github_pr_event(base, head, title="wip", body=""))
-    proc = run_ctxlint("ci", "--format", "sarif", cwd=repo.path, env=env)
+    proc = run_in_process("ci", "--format", "sarif", cwd=repo.path, env=env)
     assert proc.returncode == 1, proc.stderr
     log = json.loads(proc.stdout)
     errors = sorted(sarif_validator.iter_errors(log), key=str)
@@ -180,7 +180,7 @@ def test_sarif_of_an_empty_run_is_valid(sarif_validator: jsonschema.Draft4Valida
 def test_junit_has_a_case_per_commit_and_one_for_the_pr(repo: Repo, tmp_path: Path) -> None:
     base, head = make_pr(repo)
     env = github_env(tmp_path, "pull_request", github_pr_event(base, head, title="wip", body=""))
-    proc = run_ctxlint("ci", "--format", "junit", cwd=repo.path, env=env)
+    proc = run_in_process("ci", "--format", "junit", cwd=repo.path, env=env)
     root = ET.fromstring(proc.stdout.encode("utf-8"))
     suite = root.find("testsuite")
     assert suite is not None
@@ -208,7 +208,7 @@ def test_junit_strips_what_xml_cannot_hold() -> None:
 def test_one_run_writes_every_requested_file(repo: Repo, tmp_path: Path) -> None:
     base, head = make_pr(repo)
     out = tmp_path / "reports"
-    proc = run_ctxlint(
+    proc = run_in_process(
         "check-range",
         f"{base}..{head}",
         "--format",
@@ -240,16 +240,16 @@ def test_summary_goes_to_the_github_step_summary_by_default(repo: Repo, tmp_path
     env = github_env(tmp_path, "pull_request", github_pr_event(base, head, commits=3))
     summary = Path(env["GITHUB_STEP_SUMMARY"])
     summary.write_text("earlier step\n")
-    run_ctxlint("ci", "--format", "github", cwd=repo.path, env=env)
+    run_in_process("ci", "--format", "github", cwd=repo.path, env=env)
     text = summary.read_text()
     assert text.startswith("earlier step\n## ctxlint: 4 errors")  # appended, not overwritten
-    proc = run_ctxlint("ci", "--format", "text", "--summary-file", "", cwd=repo.path, env=env)
+    proc = run_in_process("ci", "--format", "text", "--summary-file", "", cwd=repo.path, env=env)
     assert proc.returncode == 1 and summary.read_text() == text
 
 
 def test_empty_check_range_says_so(repo: Repo) -> None:
     repo.commit(GOOD.format(n=1))
-    proc = run_ctxlint("check-range", "HEAD..HEAD", cwd=repo.path, env=clean_env())
+    proc = run_in_process("check-range", "HEAD..HEAD", cwd=repo.path, env=clean_env())
     assert proc.returncode == 0 and "no commits in HEAD..HEAD" in proc.stderr
     assert "0 commits checked" in proc.stderr
 
