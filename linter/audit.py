@@ -805,7 +805,7 @@ def _note(cache_info: dict[str, Any], text: str) -> None:
 def _open_cache(root: str, key: str) -> tuple[Cache | None, dict[str, Any] | None]:
     """The cache and its validated index; (None, None) when the git directory cannot be read."""
     try:
-        cache = Cache.for_repository(gitio.absolute_git_dir(root), key)
+        cache = Cache.for_repository(gitio.git_dir(root), key)
     except CtxlintError:
         return None, None
     meta = cache.load_meta()

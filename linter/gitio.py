@@ -144,9 +144,9 @@ def toplevel_and_shallow(cwd: str | None = None) -> tuple[str, bool]:
     return root, shallow == "true"
 
 
-def absolute_git_dir(cwd: str | None = None) -> str:
-    """The repository's git directory (absolute), as git finds it; worktree.git_dir reads it from
-    `.git` without starting git."""
+def git_dir(cwd: str | None = None) -> str:
+    """The repository's git directory (absolute), as git finds it; worktree.find_git_dir reads it
+    from `.git` without starting git."""
     return run(["rev-parse", "--absolute-git-dir"], cwd).decode().strip()
 
 

@@ -2,7 +2,7 @@
 
 The commit hook's path asks here: starting git costs more than the whole lint of a message. Where
 git's own answer is needed (GIT_DIR or GIT_WORK_TREE set, a bare repository, an error that must
-say what git says), gitio asks git: `gitio.toplevel`, `gitio.git_root`, `gitio.absolute_git_dir`.
+say what git says), gitio asks git: `gitio.toplevel`, `gitio.git_root`, `gitio.git_dir`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def find_root(start: str | None = None) -> str | None:
         path = parent
 
 
-def git_dir(root: str) -> str | None:
+def find_git_dir(root: str) -> str | None:
     """The git directory of the checkout at `root`, read from `.git` without running git.
 
     In a linked worktree `.git` is a file naming the real directory; following it here keeps a

@@ -281,12 +281,12 @@ def test_hook_path_with_records_stays_off_rich_and_gitpython(repo: Repo) -> None
 
 
 def test_worktree_git_file_is_followed_for_the_cache(repo: Repo) -> None:
-    from linter.worktree import git_dir
+    from linter.worktree import find_git_dir
 
     write_records(repo)
     linked = repo.path.parent / "linked"
     repo.git("worktree", "add", "-q", str(linked))
-    found = git_dir(str(linked))
+    found = find_git_dir(str(linked))
     assert found is not None and found.startswith(str(repo.path / ".git" / "worktrees"))
     msg = linked / "MSG"
     msg.write_text(

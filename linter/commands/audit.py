@@ -9,19 +9,15 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from linter.errors import CtxlintError
-from linter.report import registry
 
-if TYPE_CHECKING:
-    import argparse
-
-FORMATS = tuple(registry.AUDIT_FORMATS)
+FORMATS = ("text", "markdown", "json", "html")
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add = parser.add_argument
+def add_arguments(parser: object) -> None:
+    add = parser.add_argument  # type: ignore[attr-defined]
     add(
         "revisions",
         nargs="*",
@@ -70,7 +66,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _setting(args: argparse.Namespace, name: str, cfg: Any, key: str) -> Any:
+def _setting(args: object, name: str, cfg: Any, key: str) -> Any:
     value = getattr(args, name, None)
     return value if value is not None else cfg.get(key, "audit")
 
@@ -79,7 +75,7 @@ def _setting(args: argparse.Namespace, name: str, cfg: Any, key: str) -> Any:
 MAX_WORKERS = 64
 
 
-def _check_numbers(args: argparse.Namespace) -> None:
+def _check_numbers(args: object) -> None:
     for option in ("top", "missing", "workers"):
         value = getattr(args, option, None)
         if value is not None and value < 0:
@@ -89,9 +85,9 @@ def _check_numbers(args: argparse.Namespace) -> None:
         raise CtxlintError(f"--fail-under must be a percentage from 0 to 100, got {threshold:g}")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: object) -> int:
     _check_numbers(args)
-    revisions: list[str] = list(args.revisions)
+    revisions: list[str] = list(args.revisions)  # type: ignore[attr-defined]
     if revisions and revisions[0] == "merge":
         return _merge(args, revisions[1:])
     from linter import audit, codeowners, gitio
@@ -99,16 +95,16 @@ def run(args: argparse.Namespace) -> int:
     from linter.audit_decisions import decision_health
 
     root = gitio.toplevel()
-    cfg = config_module.load(root, args.config)
-    since = audit.parse_date(args.since, "--since") if args.since else None
-    until = audit.parse_date(args.until, "--until") if args.until else None
+    cfg = config_module.load(root, args.config)  # type: ignore[attr-defined]
+    since = audit.parse_date(args.since, "--since") if args.since else None  # type: ignore[attr-defined]
+    until = audit.parse_date(args.until, "--until") if args.until else None  # type: ignore[attr-defined]
     if since is not None and until is not None and since >= until:
         raise CtxlintError("--since must be before --until")
     missing = _setting(args, "missing", cfg, "missing-limit")
     workers = min(_setting(args, "workers", cfg, "workers"), MAX_WORKERS) or None
     progress = None
     bar = None
-    if not args.no_progress and sys.stderr.isatty():
+    if not args.no_progress and sys.stderr.isatty():  # type: ignore[attr-defined]
         bar = _ProgressBar()
         progress = bar.update
     options = audit.Options(
@@ -117,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         until,
         missing_limit=missing,
         folder_depth=cfg.number("folder-depth", "audit"),
-        use_cache=not args.no_cache and cfg.flag("cache", "audit"),
+        use_cache=not args.no_cache and cfg.flag("cache", "audit"),  # type: ignore[attr-defined]
         workers=workers,
         progress=progress,
     )
@@ -132,12 +128,12 @@ def run(args: argparse.Namespace) -> int:
 
         sys.stderr.write(f"ctxlint: note: {clean_line(note)}\n")
     report["decisions"] = decision_health(root, cfg)
-    if args.name:
-        report["repository"]["name"] = args.name
+    if args.name:  # type: ignore[attr-defined]
+        report["repository"]["name"] = args.name  # type: ignore[attr-defined]
     return _emit(report, args, cfg)
 
 
-def _merge(args: argparse.Namespace, files: list[str]) -> int:
+def _merge(args: object, files: list[str]) -> int:
     from linter import audit_merge
     from linter import config as config_module
 
@@ -167,20 +163,22 @@ def _merge(args: argparse.Namespace, files: list[str]) -> int:
             name = f"{name} ({names[name]})"
         reports.append((name, data))
     cfg = config_module.Config()
-    limit = args.missing if args.missing is not None else 50
+    limit = args.missing if args.missing is not None else 50  # type: ignore[attr-defined]
     return _emit(audit_merge.merge_reports(reports, limit), args, cfg)
 
 
-def _emit(report: dict[str, Any], args: argparse.Namespace, cfg: Any) -> int:
-    fmt: str = args.format
+def _emit(report: dict[str, Any], args: object, cfg: Any) -> int:
+    fmt: str = args.format  # type: ignore[attr-defined]
     by = _setting(args, "by", cfg, "trend")
     top = _setting(args, "top", cfg, "top")
-    output: str | None = args.output
+    output: str | None = args.output  # type: ignore[attr-defined]
     # Drawn whole before anything is opened: a failing renderer leaves an existing --output intact.
     # Text on standard output is drawn straight to it, which may be a terminal (colour, width).
+    from linter.report import registry
+
     text = registry.render_audit(fmt, report, by, top) if fmt != "text" or output else None
     _write(report, text, output, by, top)
-    threshold = args.fail_under
+    threshold = args.fail_under  # type: ignore[attr-defined]
     if threshold is None:
         configured = cfg.number("fail-under", "audit")
         threshold = configured or None
@@ -201,6 +199,8 @@ def _write(report: dict[str, Any], text: str | None, output: str | None, by: str
                 stream.write(text or "")
         else:
             if text is None:
+                from linter.report import registry
+
                 registry.write_audit("text", report, sys.stdout, by, top)
             else:
                 sys.stdout.write(text)

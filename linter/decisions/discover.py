@@ -11,7 +11,7 @@ import re
 import stat
 
 from linter.config import Config
-from linter.worktree import git_dir
+from linter.worktree import find_git_dir
 
 #: The folders adr-tools, log4brains and MADR use, in the order they are tried.
 DEFAULT_FOLDERS = (
@@ -105,7 +105,7 @@ def search(root: str) -> list[str]:
     """
     import marshal
 
-    gdir = git_dir(root)
+    gdir = find_git_dir(root)
     cache = os.path.join(gdir, "ctxlint", _CACHE_FILE) if gdir else None
     if cache is not None:
         try:

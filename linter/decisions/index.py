@@ -926,9 +926,9 @@ _TERMS_FILE = "decisions-terms.marshal"
 
 
 def cache_dir(root: str) -> str | None:
-    from linter.worktree import git_dir
+    from linter.worktree import find_git_dir
 
-    gdir = git_dir(root)
+    gdir = find_git_dir(root)
     return os.path.join(gdir, "ctxlint") if gdir else None
 
 

@@ -256,9 +256,9 @@ class Timeline:
         return status
 
     def _cache_path(self) -> str | None:
-        from linter.worktree import git_dir
+        from linter.worktree import find_git_dir
 
-        gdir = git_dir(self.root)
+        gdir = find_git_dir(self.root)
         return os.path.join(gdir, "ctxlint", _STATUS_FILE) if gdir else None
 
     def _load_statuses(self) -> None:
