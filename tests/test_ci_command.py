@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from ci_support import BAD, GOOD, clean_env, github_env, github_merge_group_event, github_pr_event, gitlab_env
-from conftest import Repo, git, run_ctxlint
+from conftest import Repo, git, run_in_process
 
 
 def make_pr(repo: Repo, messages: list[str]) -> tuple[str, str]:
@@ -21,7 +21,7 @@ def make_pr(repo: Repo, messages: list[str]) -> tuple[str, str]:
 
 
 def ci_json(repo: Repo, env: dict[str, str], *args: str) -> tuple[int, dict[str, object], str]:
-    proc = run_ctxlint("ci", "--format", "json", *args, cwd=repo.path, env=env)
+    proc = run_in_process("ci", "--format", "json", *args, cwd=repo.path, env=env)
     assert proc.returncode in (0, 1), proc.stderr
     return proc.returncode, json.loads(proc.stdout), proc.stderr
 
@@ -91,7 +91,7 @@ def test_pull_request_target_with_pr_objects_fetched_but_not_checked_out(repo: R
     repo.git("branch", "-q", "-D", "feature")
     repo.git("clone", "-q", f"file://{repo.path}", str(upstream))  # file://: only reachable objects
     env = github_env(tmp_path, "pull_request_target", github_pr_event(base, head, fork=True))
-    proc = run_ctxlint("ci", cwd=upstream, env=env)
+    proc = run_in_process("ci", cwd=upstream, env=env)
     assert proc.returncode == 2
     assert "head commit" in proc.stderr and "git fetch origin refs/pull/42/head" in proc.stderr
     Repo(upstream).git("fetch", "-q", "origin", "refs/pull/42/head")
@@ -128,14 +128,14 @@ def test_generic_mode_with_title_and_body_file(repo: Repo, tmp_path: Path) -> No
 
 def test_outside_ci_without_base_is_a_usage_error(repo: Repo) -> None:
     make_pr(repo, [GOOD.format(n=2)])
-    proc = run_ctxlint("ci", cwd=repo.path, env=clean_env())
+    proc = run_in_process("ci", cwd=repo.path, env=clean_env())
     assert proc.returncode == 2 and "--base" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_empty_range_is_reported_not_passed(repo: Repo, tmp_path: Path) -> None:
     base = repo.commit(GOOD.format(n=1))
     env = github_env(tmp_path, "pull_request", github_pr_event(base, base))
-    proc = run_ctxlint("ci", cwd=repo.path, env=env)
+    proc = run_in_process("ci", cwd=repo.path, env=env)
     assert proc.returncode == 2
     assert "has no commits between base" in proc.stderr and "--allow-empty" in proc.stderr
     code, data, err = ci_json(repo, env, "--allow-empty")
@@ -155,7 +155,7 @@ def test_detached_head_and_merge_commits_in_the_range(repo: Repo, tmp_path: Path
     # the merge is exempt by its two parents; main's own commit is not the PR's
     assert code == 0 and data["commits"] == 3
     assert main_tip not in [c for c, _ in codes(data)]
-    proc = run_ctxlint("ci", "--format", "junit", cwd=repo.path, env=env)
+    proc = run_in_process("ci", "--format", "junit", cwd=repo.path, env=env)
     assert "exempt: merge" in proc.stdout
 
 
@@ -177,7 +177,7 @@ def test_unrelated_histories_are_refused(repo: Repo, tmp_path: Path) -> None:
     base = repo.commit(GOOD.format(n=1))
     repo.git("checkout", "-q", "--orphan", "other")
     head = repo.commit(GOOD.format(n=2))
-    proc = run_ctxlint("ci", "--base", base, "--head", head, cwd=repo.path, env=clean_env())
+    proc = run_in_process("ci", "--base", base, "--head", head, cwd=repo.path, env=clean_env())
     assert proc.returncode == 2 and "share no history" in proc.stderr
 
 
@@ -205,7 +205,7 @@ def test_subject_revert_is_not_a_real_revert(repo: Repo, tmp_path: Path) -> None
     flagged = {c for c, _ in codes(data)}
     assert real not in flagged and fixup not in flagged  # exempt: a real revert, a fixup
     assert fake in flagged and bad in flagged  # a subject starting with "Revert" is not a revert
-    proc = run_ctxlint("ci", "--format", "junit", cwd=repo.path, env=env)
+    proc = run_in_process("ci", "--format", "junit", cwd=repo.path, env=env)
     assert "exempt: revert" in proc.stdout and "exempt: fixup" in proc.stdout
 
 
@@ -221,7 +221,7 @@ def test_subject_revert_is_not_a_real_revert(repo: Repo, tmp_path: Path) -> None
 def test_crafted_pr_title_cannot_inject_workflow_commands(repo: Repo, tmp_path: Path, title: str) -> None:
     base, head = make_pr(repo, [GOOD.format(n=2)])
     env = github_env(tmp_path, "pull_request", github_pr_event(base, head, title=title, body="x"))
-    proc = run_ctxlint("ci", "--format", "github", cwd=repo.path, env=env)
+    proc = run_in_process("ci", "--format", "github", cwd=repo.path, env=env)
     assert proc.returncode == 1
     markers = ("forged annotation", "set-output", "add-mask", "touch pwned")
     assert any(m in proc.stdout for m in markers)  # the title is shown ...

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from ci_support import BAD, GOOD, clean_env, github_env, github_pr_event, gitlab_env
-from conftest import Repo, git, run_ctxlint
+from conftest import Repo, git, run_in_process
 
 
 def origin_with_pr(repo: Repo, main_commits: int = 5, pr_commits: int = 3) -> tuple[str, str, str]:
@@ -35,7 +35,7 @@ def test_missing_base_in_a_depth_1_clone_names_the_fix(repo: Repo, tmp_path: Pat
     _, main_tip, head = origin_with_pr(repo)
     clone = shallow_clone(repo, tmp_path / "clone", "--branch", "feature")
     env = github_env(tmp_path, "pull_request", github_pr_event(main_tip, head, commits=3))
-    proc = run_ctxlint("ci", cwd=clone.path, env=env)
+    proc = run_in_process("ci", cwd=clone.path, env=env)
     assert proc.returncode == 2 and proc.stdout == ""
     assert len(proc.stderr.strip().splitlines()) == 1
     assert "base commit" in proc.stderr and "shallow clone" in proc.stderr and "fetch-depth: 0" in proc.stderr
@@ -45,7 +45,7 @@ def test_missing_merge_base_names_the_fix_per_ci(repo: Repo, tmp_path: Path) -> 
     _, main_tip, head = origin_with_pr(repo)
     clone = shallow_clone(repo, tmp_path / "clone", "--no-single-branch")
     assert clone.git("cat-file", "-t", main_tip).strip() == "commit"
-    proc = run_ctxlint("ci", cwd=clone.path, env=gitlab_env(main_tip, head))
+    proc = run_in_process("ci", cwd=clone.path, env=gitlab_env(main_tip, head))
     assert proc.returncode == 2
     assert "merge base" in proc.stderr and "GIT_DEPTH: 0" in proc.stderr
 
@@ -53,9 +53,9 @@ def test_missing_merge_base_names_the_fix_per_ci(repo: Repo, tmp_path: Path) -> 
 def test_check_range_refuses_a_range_cut_by_the_shallow_boundary(repo: Repo, tmp_path: Path) -> None:
     origin_with_pr(repo)
     clone = shallow_clone(repo, tmp_path / "clone", "--no-single-branch")
-    proc = run_ctxlint("check-range", "origin/main..origin/feature", cwd=clone.path, env=clean_env())
+    proc = run_in_process("check-range", "origin/main..origin/feature", cwd=clone.path, env=clean_env())
     assert proc.returncode == 2 and "merge base" in proc.stderr and "fetch-depth: 0" in proc.stderr
-    proc = run_ctxlint("check-range", "origin/nope..origin/feature", cwd=clone.path, env=clean_env())
+    proc = run_in_process("check-range", "origin/nope..origin/feature", cwd=clone.path, env=clean_env())
     assert proc.returncode == 2 and "shallow clone" in proc.stderr
 
 
@@ -63,7 +63,7 @@ def test_deepen_fetches_until_the_merge_base_appears(repo: Repo, tmp_path: Path)
     fork_point, main_tip, head = origin_with_pr(repo, main_commits=60, pr_commits=3)
     clone = shallow_clone(repo, tmp_path / "clone", "--branch", "feature")
     env = github_env(tmp_path, "pull_request", github_pr_event(main_tip, head, commits=3))
-    proc = run_ctxlint("ci", "--deepen", "--format", "json", cwd=clone.path, env=env)
+    proc = run_in_process("ci", "--deepen", "--format", "json", cwd=clone.path, env=env)
     assert proc.returncode == 1, proc.stderr
     data = json.loads(proc.stdout)
     assert data["commits"] == 3  # exactly the PR's commits, not the history below the boundary
@@ -76,7 +76,7 @@ def test_deepen_fetches_until_the_merge_base_appears(repo: Repo, tmp_path: Path)
 def test_deepen_without_a_remote_is_a_clear_error(repo: Repo, tmp_path: Path) -> None:
     base = repo.commit(GOOD.format(n=1))
     env = github_env(tmp_path, "pull_request", github_pr_event("c" * 40, base))
-    proc = run_ctxlint("ci", "--deepen", cwd=repo.path, env=env)
+    proc = run_in_process("ci", "--deepen", cwd=repo.path, env=env)
     assert proc.returncode == 2 and "needs a remote" in proc.stderr
 
 
@@ -85,7 +85,7 @@ def test_full_clone_passes_the_same_pr(repo: Repo, tmp_path: Path) -> None:
     full = tmp_path / "full"
     git(tmp_path, "clone", "-q", "--no-single-branch", f"file://{repo.path}", str(full))
     env = github_env(tmp_path, "pull_request", github_pr_event(main_tip, head, commits=3))
-    proc = run_ctxlint("ci", "--format", "json", cwd=full, env=env)
+    proc = run_in_process("ci", "--format", "json", cwd=full, env=env)
     assert proc.returncode == 1 and json.loads(proc.stdout)["commits"] == 3
 
 
@@ -103,9 +103,9 @@ def test_fork_pr_under_pull_request_target_with_deepen(repo: Repo, tmp_path: Pat
     repo.git("fetch", "-q", str(fork), f"+{head}:refs/pull/42/head")  # what GitHub does for a fork PR
     clone = shallow_clone(repo, tmp_path / "clone")  # actions/checkout of the base, depth 1
     env = github_env(tmp_path, "pull_request_target", github_pr_event(base, head, commits=2, fork=True))
-    proc = run_ctxlint("ci", cwd=clone.path, env=env)
+    proc = run_in_process("ci", cwd=clone.path, env=env)
     assert proc.returncode == 2 and "refs/pull/42/head" in proc.stderr
-    proc = run_ctxlint("ci", "--deepen", "--format", "json", cwd=clone.path, env=env)
+    proc = run_in_process("ci", "--deepen", "--format", "json", cwd=clone.path, env=env)
     assert proc.returncode == 1, proc.stderr
     data = json.loads(proc.stdout)
     assert data["commits"] == 2 and data["pull_request"]["from_fork"]

@@ -6,7 +6,7 @@ import json
 import subprocess
 
 import pytest
-from conftest import Repo, run_ctxlint
+from conftest import Repo, run_in_process
 
 from linter.config import Config, load, load_file
 from linter.errors import CtxlintError
@@ -17,7 +17,7 @@ NO_TICKET = "Retry payments\n\nThe gateway drops idle connections after thirty s
 
 def check(repo: Repo, message: str, *extra: str) -> subprocess.CompletedProcess[str]:
     path = repo.write(".git/COMMIT_EDITMSG_TEST", message)
-    return run_ctxlint(*extra, "check-msg", str(path), cwd=repo.path)
+    return run_in_process(*extra, "check-msg", str(path), cwd=repo.path)
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:
@@ -63,7 +63,7 @@ def test_config_found_from_a_subdirectory(repo: Repo) -> None:
     sub = repo.path / "src" / "deep"
     sub.mkdir(parents=True)
     path = repo.write("msg", PASSING)
-    result = run_ctxlint("check-msg", str(path), cwd=sub)
+    result = run_in_process("check-msg", str(path), cwd=sub)
     assert result.returncode == 1 and "CTX102" in result.stdout
 
 
@@ -71,8 +71,8 @@ def test_explicit_config_option(repo: Repo, tmp_path_factory: pytest.TempPathFac
     other = tmp_path_factory.mktemp("cfg") / "team.toml"
     other.write_text('project-keys = ["OPS"]\n')
     path = repo.write("msg", PASSING)
-    assert run_ctxlint("--config", str(other), "check-msg", str(path), cwd=repo.path).returncode == 1
-    missing = run_ctxlint("--config", str(other) + ".nope", "check-msg", str(path), cwd=repo.path)
+    assert run_in_process("--config", str(other), "check-msg", str(path), cwd=repo.path).returncode == 1
+    missing = run_in_process("--config", str(other) + ".nope", "check-msg", str(path), cwd=repo.path)
     assert_one_line_error(missing, "config file not found")
 
 
@@ -116,7 +116,7 @@ def test_every_command_reports_config_errors_the_same_way(repo: Repo, command: l
     repo.commit(PASSING)
     repo.write("msg", "x\n")
     repo.write(".ctxlint.toml", 'project-key = ["PAY"]\n')
-    result = run_ctxlint(*command, cwd=repo.path, input="")
+    result = run_in_process(*command, cwd=repo.path, input="")
     if command == ["rules"]:
         assert result.returncode == 0  # the catalogue does not read the config
         return
@@ -137,7 +137,7 @@ def test_severity_overrides_change_the_exit_code(repo: Repo, rules: str, code: i
     repo.write(".ctxlint.toml", f"[rules]\n{rules}\n")
     result = check(repo, NO_TICKET, )
     assert result.returncode == code, result.stdout
-    json_result = run_ctxlint("check-msg", "--format", "json", str(repo.path / ".git/COMMIT_EDITMSG_TEST"),
+    json_result = run_in_process("check-msg", "--format", "json", str(repo.path / ".git/COMMIT_EDITMSG_TEST"),
                               cwd=repo.path)
     findings = json.loads(json_result.stdout)["findings"]
     severity = rules.split('"')[1]
@@ -166,7 +166,7 @@ def test_init_guesses_project_keys_from_history(repo: Repo) -> None:
     for n in range(1, 8):
         repo.commit(f"PAY-{n}: step {n}\n\nBecause the payment flow needs step {n}, encoded as UTF-8.\n")
     repo.commit("OPS-1: one-off infrastructure change\n\nBecause the cluster moved.\n")
-    result = run_ctxlint("init", cwd=repo.path)
+    result = run_in_process("init", cwd=repo.path)
     assert result.returncode == 0, result.stderr
     assert "PAY" in result.stdout
     target = repo.path / ".ctxlint.toml"
@@ -177,11 +177,11 @@ def test_init_guesses_project_keys_from_history(repo: Repo) -> None:
     assert text.count("\n# ") > 10  # commented: every key is explained
     # The written file is what every command then uses.
     path = repo.write("msg", "PYA-1: typo in the key\n\nBecause the payment flow needs it.\n")
-    assert "CTX102" in run_ctxlint("check-msg", str(path), cwd=repo.path).stdout
+    assert "CTX102" in run_in_process("check-msg", str(path), cwd=repo.path).stdout
 
 
 def test_init_in_a_repo_without_commits_writes_defaults(repo: Repo) -> None:
-    result = run_ctxlint("init", "--stdout", cwd=repo.path)
+    result = run_in_process("init", "--stdout", cwd=repo.path)
     assert result.returncode == 0, result.stderr
     target = repo.path / "out.toml"
     target.write_text(result.stdout)
@@ -193,7 +193,7 @@ def test_init_in_a_repo_without_commits_writes_defaults(repo: Repo) -> None:
 def test_init_github_history(repo: Repo) -> None:
     for n in range(1, 5):
         repo.commit(f"Step {n} (#{n + 10})\n\nBecause reasons {n}.\n")
-    result = run_ctxlint("init", "--stdout", cwd=repo.path)
+    result = run_in_process("init", "--stdout", cwd=repo.path)
     target = repo.path / "out.toml"
     target.write_text(result.stdout)
     assert load_file(str(target)).strings("trackers") == ["github"]
@@ -202,16 +202,16 @@ def test_init_github_history(repo: Repo) -> None:
 def test_init_refuses_to_overwrite_without_force(repo: Repo) -> None:
     repo.commit(PASSING)
     target = repo.write(".ctxlint.toml", "# mine\n")
-    result = run_ctxlint("init", cwd=repo.path)
+    result = run_in_process("init", cwd=repo.path)
     assert_one_line_error(result, ".ctxlint.toml", "--force")
     assert target.read_text() == "# mine\n"
-    assert run_ctxlint("init", "--force", cwd=repo.path).returncode == 0
+    assert run_in_process("init", "--force", cwd=repo.path).returncode == 0
     assert target.read_text() != "# mine\n"
     load_file(str(target))
 
 
 def test_init_outside_a_repository(tmp_path_factory: pytest.TempPathFactory) -> None:
-    result = run_ctxlint("init", cwd=tmp_path_factory.mktemp("norepo"))
+    result = run_in_process("init", cwd=tmp_path_factory.mktemp("norepo"))
     assert_one_line_error(result, "not a git repository")
 
 
