@@ -102,6 +102,7 @@ def test_forced_replace_never_overwrites_a_note_it_did_not_see(repo: Repo,
     assert "ABC-2" in (note(repo, sha) or "")
 
 
+@pytest.mark.slow
 def test_free_running_writers_never_lose_a_note(repo: Repo) -> None:
     shas = [repo.commit(f"c{i}\n") for i in range(12)]
     for round_ in range(6):

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from ci_support import BAD, GOOD, clean_env, github_env, github_pr_event
 from conftest import Repo, git
@@ -92,6 +93,7 @@ def _bash(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedPr
                           capture_output=True, text=True, timeout=600, check=False)
 
 
+@pytest.mark.slow
 def test_action_installs_into_its_own_venv_and_puts_errors_where_people_look(repo: Repo, tmp_path: Path) -> None:
     """The install and gate steps' scripts, run as the runner would, with GITHUB_* files in tmp."""
     assert load("action.yml")["runs"]["steps"][0]["with"]["update-environment"] is False  # type: ignore[index]

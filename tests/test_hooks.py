@@ -487,6 +487,7 @@ def framework_repo(repo: Repo, hook_source: tuple[Path, str], pre_commit_home: P
     yield repo
 
 
+@pytest.mark.slow
 def test_pre_commit_try_repo_commit_msg(repo: Repo, hook_source: tuple[Path, str], pre_commit_home: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     snap, _ = hook_source
@@ -499,6 +500,7 @@ def test_pre_commit_try_repo_commit_msg(repo: Repo, hook_source: tuple[Path, str
     assert "CTX101" in result.stdout and "CTX201" in result.stdout
 
 
+@pytest.mark.slow
 def test_pre_commit_framework_all_three_stages(framework_repo: Repo, remote: Path, tmp_path: Path) -> None:
     repo = framework_repo
     # commit-msg: a bad message is refused, a good one passes.
@@ -743,6 +745,7 @@ def test_pre_push_advice_is_ctxlint_annotate_and_works_as_printed(published: tup
     assert again.returncode == 0, again.stdout + again.stderr
 
 
+@pytest.mark.slow
 def test_pre_push_under_the_framework_skips_what_another_remote_has(
         framework_repo: Repo, remote: Path, tmp_path: Path) -> None:
     repo = framework_repo

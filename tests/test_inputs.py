@@ -225,6 +225,7 @@ def test_bytes_that_are_not_utf8_in_gitlab_variables_and_argv(repo: Repo, tmp_pa
     json.loads(proc.stdout.decode("utf-8"))
 
 
+@pytest.mark.slow
 def test_step_summary_stays_under_githubs_limit() -> None:
     """A 256 KiB title of control characters grows fourfold when shown; the summary must not."""
     outcome = Outcome("ci", [], [], pr_label="PR #1", pr_number=1, pr_title="\x01" * 256 * 1024,

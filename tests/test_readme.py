@@ -120,6 +120,7 @@ def test_release_steps_move_every_snippet_and_the_release_commit_passes(tmp_path
     assert check.returncode == 0 and check.stdout == "", check.stdout + check.stderr
 
 
+@pytest.mark.slow
 def test_readme_pre_commit_snippet_runs_once_the_release_is_tagged(tmp_path: Path, repo: Repo) -> None:
     """The README's snippet as written, with only the host replaced by a clone tagged as the
     release steps say: the real pre-commit framework resolves `rev:` and runs the hook."""
