@@ -1,1 +1,2 @@
-"""Reporters: one module per output format. They only write; exit codes come from findings."""
+"""Reporters: one module per output format, chosen by name in `registry`. They only write; exit
+codes come from findings."""
