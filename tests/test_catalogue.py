@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_ctxlint
+from conftest import ROOT, run_in_process
 
 from linter.checks import CommitContext, message_checks
 from linter.config import Config, validate
@@ -104,7 +104,7 @@ def test_readme_names_every_hook_id() -> None:
 @pytest.mark.parametrize("code", [r.code for r in RULES])
 def test_explain_prints_summary_rationale_examples(code: str, tmp_path: Path) -> None:
     rule = by_code(code)
-    result = run_ctxlint("explain", code, cwd=tmp_path)
+    result = run_in_process("explain", code, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith(f"{code} {rule.name}")
@@ -115,24 +115,24 @@ def test_explain_prints_summary_rationale_examples(code: str, tmp_path: Path) ->
     if rule.examples:
         assert "Example (" in out
     # Names and lowercase codes work too.
-    assert run_ctxlint("explain", rule.name, cwd=tmp_path).stdout == out
-    assert run_ctxlint("explain", code.lower(), cwd=tmp_path).stdout == out
+    assert run_in_process("explain", rule.name, cwd=tmp_path).stdout == out
+    assert run_in_process("explain", code.lower(), cwd=tmp_path).stdout == out
 
 
 def test_explain_unknown_code_is_one_line_exit_2(tmp_path: Path) -> None:
-    result = run_ctxlint("explain", "CTX999", cwd=tmp_path)
+    result = run_in_process("explain", "CTX999", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "CTX999" in result.stderr
 
 
 def test_rules_json_lists_the_catalogue(tmp_path: Path) -> None:
-    result = run_ctxlint("rules", "--format", "json", cwd=tmp_path)
+    result = run_in_process("rules", "--format", "json", cwd=tmp_path)
     assert result.returncode == 0
     data = json.loads(result.stdout)
     assert [r["code"] for r in data["rules"]] == [r.code for r in RULES]
     for entry in data["rules"]:
         assert set(entry) >= {"code", "name", "severity", "summary"}
-    text = run_ctxlint("rules", cwd=tmp_path).stdout
+    text = run_in_process("rules", cwd=tmp_path).stdout
     assert all(r.code in text and r.name in text for r in RULES)
-    markdown = run_ctxlint("rules", "--format", "markdown", cwd=tmp_path).stdout
+    markdown = run_in_process("rules", "--format", "markdown", cwd=tmp_path).stdout
     assert markdown.count("\n| `CTX") == len(RULES)

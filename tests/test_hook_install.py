@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Repo, run_ctxlint
+from conftest import ROOT, Repo, run_in_process
 
 SUBJECT = "Retry card payments on gateway timeouts"
 REASON = "The gateway drops idle connections after thirty seconds, so customers were charged twice."
@@ -46,7 +46,7 @@ HOSTILE_FILES = {
 
 
 def test_hooks_never_import_the_repositorys_code(repo: Repo) -> None:
-    assert run_ctxlint("install-hooks", cwd=repo.path).returncode == 0
+    assert run_in_process("install-hooks", cwd=repo.path).returncode == 0
     for name, text in HOSTILE_FILES.items():
         repo.write(name, text)
     bad = commit(repo, "-m", "fix stuff", env={"PYTHONPATH": ".", "PYTHONSTARTUP": "sitecustomize.py"})
@@ -58,7 +58,7 @@ def test_hooks_never_import_the_repositorys_code(repo: Repo) -> None:
 
 
 def test_a_top_level_linter_module_is_not_imported_either(repo: Repo) -> None:
-    assert run_ctxlint("install-hooks", cwd=repo.path).returncode == 0
+    assert run_in_process("install-hooks", cwd=repo.path).returncode == 0
     repo.write("linter.py", "open('ran-linter-module', 'w').close()\nraise SystemExit(9)\n")
     good = commit(repo, "-m", f"PAY-1: {SUBJECT}", "-m", REASON)
     assert good.returncode == 0, good.stdout + good.stderr
@@ -68,7 +68,7 @@ def test_a_top_level_linter_module_is_not_imported_either(repo: Repo) -> None:
 def test_no_verify_commits_even_when_prepare_msg_fails(repo: Repo) -> None:
     """--no-verify skips commit-msg but never prepare-commit-msg: ctxlint's failure there must not
     stand between the user and the commit."""
-    assert run_ctxlint("install-hooks", cwd=repo.path).returncode == 0
+    assert run_in_process("install-hooks", cwd=repo.path).returncode == 0
     repo.write(".ctxlint.toml", "trackers = 'not a list'\n")
     result = commit(repo, "--no-verify", "-m", "wip")
     assert result.returncode == 0, result.stderr
@@ -122,26 +122,26 @@ def test_a_users_hook_that_mentions_the_marker_is_never_replaced(repo: Repo, tex
     target = hook(repo, "commit-msg")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text)
-    refused = run_ctxlint("install-hooks", "--hook", "commit-msg", cwd=repo.path)
+    refused = run_in_process("install-hooks", "--hook", "commit-msg", cwd=repo.path)
     assert refused.returncode == 2 and "not ctxlint's" in refused.stderr
     assert target.read_text() == text
-    removed = run_ctxlint("install-hooks", "--uninstall", cwd=repo.path)
+    removed = run_in_process("install-hooks", "--uninstall", cwd=repo.path)
     assert removed.returncode == 0 and "left" in removed.stdout
     assert target.read_text() == text
     # --chain keeps it, runs it, and gives it back untouched.
-    assert run_ctxlint("install-hooks", "--hook", "commit-msg", "--chain", cwd=repo.path).returncode == 0
+    assert run_in_process("install-hooks", "--hook", "commit-msg", "--chain", cwd=repo.path).returncode == 0
     assert Path(f"{target}.local").read_text() == text
-    assert run_ctxlint("install-hooks", "--uninstall", cwd=repo.path).returncode == 0
+    assert run_in_process("install-hooks", "--uninstall", cwd=repo.path).returncode == 0
     assert target.read_text() == text and not Path(f"{target}.local").exists()
 
 
 def test_an_edited_shim_is_the_users_now(repo: Repo) -> None:
-    assert run_ctxlint("install-hooks", "--hook", "commit-msg", cwd=repo.path).returncode == 0
+    assert run_in_process("install-hooks", "--hook", "commit-msg", cwd=repo.path).returncode == 0
     target = hook(repo, "commit-msg")
     edited = target.read_text() + "echo my addition\n"
     target.write_text(edited)
-    assert run_ctxlint("install-hooks", "--hook", "commit-msg", cwd=repo.path).returncode == 2
-    assert run_ctxlint("install-hooks", "--uninstall", cwd=repo.path).returncode == 0
+    assert run_in_process("install-hooks", "--hook", "commit-msg", cwd=repo.path).returncode == 2
+    assert run_in_process("install-hooks", "--uninstall", cwd=repo.path).returncode == 0
     assert target.read_text() == edited
 
 
@@ -149,8 +149,8 @@ def test_an_earlier_versions_shim_is_upgraded_and_removed(repo: Repo) -> None:
     target = hook(repo, "commit-msg")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(EARLIER_SHIM.replace("@CTXLINT_PYTHON@", "/opt/old/bin/python3"))
-    assert run_ctxlint("install-hooks", "--hook", "commit-msg", cwd=repo.path).returncode == 0
+    assert run_in_process("install-hooks", "--hook", "commit-msg", cwd=repo.path).returncode == 0
     assert " -I -c " in target.read_text()
     target.write_text(EARLIER_SHIM.replace("@CTXLINT_PYTHON@", "/opt/old/bin/python3"))
-    result = run_ctxlint("install-hooks", "--uninstall", cwd=repo.path)
+    result = run_in_process("install-hooks", "--uninstall", cwd=repo.path)
     assert result.returncode == 0 and not target.exists(), result.stdout

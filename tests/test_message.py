@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import Repo, git, run_ctxlint
+from conftest import Repo, git, run_ctxlint, run_in_process
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -89,7 +89,7 @@ def test_auto_comment_char_with_a_real_git_template(repo: Repo, tmp_path: Path) 
     msg = parse(text, ";")
     assert msg.subject == "#123 retry payments on gateway timeouts"
     assert "Please enter" not in msg.text
-    result = run_ctxlint("check-msg", "--format", "json", str(captured), cwd=repo.path)
+    result = run_in_process("check-msg", "--format", "json", str(captured), cwd=repo.path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert codes(result.stdout) == []
 
@@ -97,11 +97,11 @@ def test_auto_comment_char_with_a_real_git_template(repo: Repo, tmp_path: Path) 
 def test_configured_comment_char_is_read_from_git_config(repo: Repo) -> None:
     repo.git("config", "core.commentChar", ";")
     path = repo.write("msg", f"#412 retry payments on gateway timeouts\n\n{GOOD_BODY}\n; a comment line\n")
-    result = run_ctxlint("check-msg", "--format", "json", str(path), cwd=repo.path)
+    result = run_in_process("check-msg", "--format", "json", str(path), cwd=repo.path)
     assert result.returncode == 0, result.stdout
     # Under '#' the subject itself would have been a comment and the ticket lost.
     repo.git("config", "core.commentChar", "#")
-    result = run_ctxlint("check-msg", "--format", "json", str(path), cwd=repo.path)
+    result = run_in_process("check-msg", "--format", "json", str(path), cwd=repo.path)
     assert "CTX101" in codes(result.stdout)
 
 

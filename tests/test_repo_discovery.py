@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import Repo, run_ctxlint
+from conftest import Repo, run_in_process
 
 RECORD = """# 1. Use PostgreSQL for billing
 
@@ -50,17 +50,17 @@ def elsewhere(repo: Repo, tmp_path: Path) -> tuple[Path, dict[str, str]]:
 
 def test_every_command_honours_git_dir_and_work_tree(billing: Repo, tmp_path: Path) -> None:
     outside, env = elsewhere(billing, tmp_path)
-    listed = run_ctxlint("decisions", "--format", "json", cwd=outside, env=env)
+    listed = run_in_process("decisions", "--format", "json", cwd=outside, env=env)
     assert listed.returncode == 0, listed.stderr
     assert [d["id"] for d in json.loads(listed.stdout)["decisions"]] == ["ADR-1"]
-    why = run_ctxlint("why", "--format", "json", "billing", "database", cwd=outside, env=env)
+    why = run_in_process("why", "--format", "json", "billing", "database", cwd=outside, env=env)
     assert why.returncode == 0, why.stderr
     assert json.loads(why.stdout)["matches"][0]["id"] == "ADR-1"
-    checked = run_ctxlint("check-decisions", str(billing.path / "docs/adr/0001-use-postgresql-for-billing.md"),
+    checked = run_in_process("check-decisions", str(billing.path / "docs/adr/0001-use-postgresql-for-billing.md"),
                           cwd=outside, env=env)
     assert checked.returncode == 0, checked.stderr
     for args in (["check-range", "HEAD"], ["audit", "--format", "json"]):
-        result = run_ctxlint(*args, cwd=outside, env=env)
+        result = run_in_process(*args, cwd=outside, env=env)
         assert result.returncode == 0, (args, result.stderr)
 
 
@@ -71,12 +71,12 @@ def test_config_follows_git_work_tree_on_the_hook_path(billing: Repo, tmp_path: 
     message = outside / "msg"
     message.write_text("Retry card payments on gateway timeouts\n\n"
                        "The gateway drops idle connections after thirty seconds, so customers were charged twice.\n")
-    result = run_ctxlint("check-msg", str(message), cwd=outside, env=env)
+    result = run_in_process("check-msg", str(message), cwd=outside, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_a_git_dir_that_is_no_repository_says_what_git_says(tmp_path: Path) -> None:
-    result = run_ctxlint("decisions", cwd=tmp_path, env={"GIT_DIR": str(tmp_path / "nowhere")})
+    result = run_in_process("decisions", cwd=tmp_path, env={"GIT_DIR": str(tmp_path / "nowhere")})
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert "not a git repository" in result.stderr and "nowhere" in result.stderr
 
@@ -91,7 +91,7 @@ def test_a_repository_owned_by_another_user_is_explained_with_the_fix(billing: R
     subprocess.run(["chown", "-R", "nobody", str(billing.path)], check=True)
     try:
         for args in OWNED_ELSEWHERE:
-            result = run_ctxlint(*args, cwd=billing.path, input="")
+            result = run_in_process(*args, cwd=billing.path, input="")
             said = result.stderr
             assert result.returncode == 2 and said.count("\n") == 1, (args, said)
             assert "dubious ownership" in said and "not a git repository" not in said, (args, said)
@@ -99,6 +99,6 @@ def test_a_repository_owned_by_another_user_is_explained_with_the_fix(billing: R
         # The fix, as printed, works.
         fix = said.split("if you trust it: ", 1)[1].split(" (", 1)[0].strip()
         subprocess.run(shlex.split(fix), check=True)
-        assert run_ctxlint("check-range", "HEAD", cwd=billing.path).returncode == 0
+        assert run_in_process("check-range", "HEAD", cwd=billing.path).returncode == 0
     finally:
         subprocess.run(["chown", "-R", str(os.getuid()), str(billing.path)], check=True)
