@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from linter.checks import CommitContext, message_checks
 from linter.config import Config, validate
-from linter.engine import exemptions, lint, severity_of, skip_reason
+from linter.engine import Linter, lint, severity_of
 from linter.findings import Finding
 from linter.message import parse
 from linter.tickets import (
@@ -134,8 +134,9 @@ def test_ticket_search_matches_the_reference_on_generated_text(text: str) -> Non
 def reference_lint(text: str, ctx: CommitContext, cfg: Config) -> list[Finding]:
     """The original engine loop: every check, then its severity looked up."""
     msg = parse(text, comment_char=None)
-    applied = exemptions(msg, ctx, cfg)
-    skipped = skip_reason(msg, cfg)
+    linter = Linter(cfg)
+    applied = linter.exemptions(msg, ctx)
+    skipped = linter.skip_reason(msg)
     if skipped:
         applied = (*applied, "skip")
     findings = []
