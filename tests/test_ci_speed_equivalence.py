@@ -194,7 +194,7 @@ def test_engine_matches_the_reference_loop_on_the_corpus() -> None:
 def assert_prefilters_hold(text: str) -> None:
     """Where a rationale pattern matches, its cheap pre-check must have let the text through."""
     from linter.checks.rationale import _DECISION_WORDS, DECISION_LINK, _may_hold
-    from tests.test_rationale import assert_triggers_hold
+    from tests.checks.test_rationale import assert_triggers_hold
 
     if DECISION_LINK.search(text):
         assert _may_hold(text, _DECISION_WORDS), text
