@@ -13,8 +13,8 @@ from linter.config import validate
 from linter.decisions import discover
 from linter.decisions import index as index_module
 from linter.decisions.reopening import _LOADED, repository_index
+from tests.checks.test_reopening import RECORDS
 from tests.conftest import Repo, run_ctxlint
-from tests.test_decisions_reopen import RECORDS
 
 DECISIONS_SCHEMA = {
     "type": "object",

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.checks.test_reopening import RECORDS
 from tests.conftest import Repo
-from tests.test_decisions_reopen import RECORDS
 
 REOPENING = (
     "PAY-7: Switch the job queue from PostgreSQL to Redis\n\n"
