@@ -28,7 +28,7 @@ def add_arguments(parser: object) -> None:
 def run(args: object) -> int:
     from linter.commands.decisions import repository
     from linter.decisions import discover
-    from linter.decisions.reopening import repository_index
+    from linter.decisions.cache import repository_index
 
     root, cfg = repository(args.config)  # type: ignore[attr-defined]
     query = " ".join(args.query).strip()  # type: ignore[attr-defined]
@@ -85,7 +85,8 @@ def search_commits(query: str, root: str, limit: int, max_commits: int = 20000) 
     import datetime
 
     from linter import gitio
-    from linter.decisions.index import Index, words
+    from linter.decisions.index import Index
+    from linter.decisions.terms import words
 
     if not gitio.has_commits(root) or not words(query):
         return []

@@ -20,7 +20,10 @@ from collections.abc import Container, Iterable, Sequence
 
 from linter.checks import Problem
 from linter.config import Config
-from linter.decisions.index import Entry, Index, Match, mentions, refers_to, words
+from linter.decisions.cache import repository_index
+from linter.decisions.index import Entry, Index, Match
+from linter.decisions.references import mentions, refers_to
+from linter.decisions.terms import words
 from linter.message import Message
 
 #: The default threshold (percent) on the geometric mean of coverage and subject share. Measured:
@@ -281,30 +284,6 @@ def best_passage(record_text: str, query: str, limit: int = 240) -> str:
 
 
 # --- glue for the commit-msg check, the CI gate and the record hook ---------------------------
-
-#: Per process: (root, folders) -> (the records' stamps, their index). A history walk asks for
-#: every commit; the stamps (path -> mtime, size) must be equal, not merely as many, for the index
-#: to be reused: a record replaced by another is as many records.
-_LOADED: dict[tuple[str, str], tuple[dict[str, tuple[int, int]], Index]] = {}
-
-
-def repository_index(root: str, cfg: Config) -> Index | None:
-    """The index of the repository's records (cached on disk, and per process for history walks)."""
-    from linter.decisions import discover
-    from linter.decisions.index import load
-
-    folders = discover.folders(root, cfg)
-    if not folders:
-        return None
-    key = "|".join(folders)
-    stamps = discover.record_stamps(root, cfg)
-    cached = _LOADED.get((root, key))
-    if cached is not None and cached[0] == stamps:
-        return cached[1]
-    index = load(root, sorted(stamps), key, stamps)
-    _LOADED[(root, key)] = (stamps, index)
-    return index
-
 
 def acknowledged_refs(msg: Message, cfg: Config) -> list[str]:
     """References named by the reopen trailers (`Reopens: ADR-7`, `Refs: ADR-7, ADR-9`)."""

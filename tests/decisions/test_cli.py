@@ -10,9 +10,9 @@ import jsonschema
 import pytest
 
 from linter.config import validate
+from linter.decisions import cache as index_cache
 from linter.decisions import discover
-from linter.decisions import index as index_module
-from linter.decisions.reopening import _LOADED, repository_index
+from linter.decisions.cache import _LOADED, repository_index
 from tests.checks.test_reopening import RECORDS
 from tests.conftest import Repo, run_ctxlint
 
@@ -92,11 +92,11 @@ def paths(repo: Repo) -> list[str]:
 
 def test_cache_is_written_reused_and_invalidated_by_content(adr_repo: Repo) -> None:
     root = str(adr_repo.path)
-    first = index_module.load(root, paths(adr_repo), "docs/adr")
+    first = index_cache.load(root, paths(adr_repo), "docs/adr")
     cache = adr_repo.path / ".git" / "ctxlint" / "decisions-index.marshal"
     assert cache.exists()
     stamp = cache.stat().st_mtime_ns
-    again = index_module.load(root, paths(adr_repo), "docs/adr")
+    again = index_cache.load(root, paths(adr_repo), "docs/adr")
     assert cache.stat().st_mtime_ns == stamp  # warm: nothing rewritten
     assert [e.path for e in again.entries] == [e.path for e in first.entries]
     # Changing a record's content changes what the index answers.
@@ -104,23 +104,23 @@ def test_cache_is_written_reused_and_invalidated_by_content(adr_repo: Repo) -> N
         "docs/adr/0002-deploy-with-blue-green-releases.md",
         RECORDS["docs/adr/0002-deploy-with-blue-green-releases.md"].replace("blue-green", "canary"),
     )
-    changed = index_module.load(root, paths(adr_repo), "docs/adr")
+    changed = index_cache.load(root, paths(adr_repo), "docs/adr")
     assert changed.search("canary releases")[0].entry.path.endswith("0002-deploy-with-blue-green-releases.md")
     # A new record appears; a removed one disappears.
     adr_repo.write("docs/adr/0005-use-feature-flags.md", "# 5. Use feature flags\n\n## Status\n\nAccepted\n")
     os.remove(adr_repo.path / "docs/adr/0004-move-logs-to-loki.md")
-    now = index_module.load(root, paths(adr_repo), "docs/adr")
+    now = index_cache.load(root, paths(adr_repo), "docs/adr")
     assert sorted(e.id for e in now.entries) == ["ADR-1", "ADR-2", "ADR-3", "ADR-5"]
 
 
 def test_corrupt_cache_is_rebuilt(adr_repo: Repo) -> None:
     root = str(adr_repo.path)
-    index_module.load(root, paths(adr_repo), "docs/adr")
+    index_cache.load(root, paths(adr_repo), "docs/adr")
     for name in ("decisions-index.marshal", "decisions-terms.marshal"):
         (adr_repo.path / ".git" / "ctxlint" / name).write_bytes(b"\x00garbage")
-    rebuilt = index_module.load(root, paths(adr_repo), "docs/adr")
+    rebuilt = index_cache.load(root, paths(adr_repo), "docs/adr")
     assert len(rebuilt.entries) == 4
-    assert index_module.load(root, paths(adr_repo), "docs/adr").search("job queue")[0].entry.id == "ADR-1"
+    assert index_cache.load(root, paths(adr_repo), "docs/adr").search("job queue")[0].entry.id == "ADR-1"
 
 
 def test_concurrent_builds_leave_a_whole_cache(adr_repo: Repo) -> None:
@@ -130,8 +130,8 @@ def test_concurrent_builds_leave_a_whole_cache(adr_repo: Repo) -> None:
     def build() -> None:
         try:
             for _ in range(5):
-                index_module.rebuild(root, paths(adr_repo), key="docs/adr")
-                assert len(index_module.load(root, paths(adr_repo), "docs/adr").entries) == 4
+                index_cache.rebuild(root, paths(adr_repo), key="docs/adr")
+                assert len(index_cache.load(root, paths(adr_repo), "docs/adr").entries) == 4
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -303,10 +303,10 @@ def test_repository_index_is_none_without_records(repo: Repo) -> None:
 
 def test_a_renamed_copy_gets_its_own_number(adr_repo: Repo) -> None:
     root = str(adr_repo.path)
-    index_module.load(root, paths(adr_repo), "docs/adr")
+    index_cache.load(root, paths(adr_repo), "docs/adr")
     text = (adr_repo.path / "docs/adr/0002-deploy-with-blue-green-releases.md").read_text()
     adr_repo.write("docs/adr/0007-deploy-with-blue-green-releases.md", text)
-    ids = sorted(e.id for e in index_module.load(root, paths(adr_repo), "docs/adr").entries)
+    ids = sorted(e.id for e in index_cache.load(root, paths(adr_repo), "docs/adr").entries)
     assert ids == ["ADR-1", "ADR-2", "ADR-3", "ADR-4", "ADR-7"]
 
 
