@@ -151,7 +151,7 @@ def reopen_scores(index: ix.Index, subject: str, body: str, exclude: Sequence[st
         factor = wording.factor(reopening.against(match.entry))
         if factor is None:
             return {}
-        if match.entry.closed and not reopening.names(text, match.entry):
+        if match.entry.closed and not match.entry.named_in(text):
             out[match.entry.path] = reopening.strength(match) / factor
     return out
 

@@ -99,14 +99,12 @@ def reopenings(
 def is_earlier(old: Record, new: Record) -> bool:
     """Whether record `old` was decided before record `new`, by their own word: a supersede link
     either way, then their numbers, then their dates. Unknown order counts as earlier."""
-    from linter.decisions.health import points_to as _points_to
-
-    if any(_points_to(old, ref, new) for ref in old.supersedes) or any(
-        _points_to(new, ref, old) for ref in new.superseded_by
+    if any(new.refers_to(ref, old.path, link=True) for ref in old.supersedes) or any(
+        old.refers_to(ref, new.path, link=True) for ref in new.superseded_by
     ):
         return False  # `old` says it replaces `new`, or `new` says it was replaced by `old`
-    if any(_points_to(new, ref, old) for ref in new.supersedes) or any(
-        _points_to(old, ref, new) for ref in old.superseded_by
+    if any(old.refers_to(ref, new.path, link=True) for ref in new.supersedes) or any(
+        new.refers_to(ref, old.path, link=True) for ref in old.superseded_by
     ):
         return True
     if old.number is not None and new.number is not None and old.number != new.number:

@@ -42,9 +42,9 @@ def _finding(code: str, cfg: Config, message: str, record: Record, line: int | N
     return Finding(code, name, severity, message, path=record.path, line=line, decision=record.path)
 
 
-def resolve(records: Sequence[Record], ref: str) -> Record | None:
-    """The record a supersede reference names; relative paths are read from the folder's view."""
-    return find(records, ref)
+def resolve(records: Sequence[Record], holder: Record, ref: str) -> Record | None:
+    """The record that a supersede link `ref`, written in `holder`, leads to."""
+    return find(records, ref, holder.path, link=True)
 
 
 def check(records: Sequence[Record], cfg: Config, today: datetime.date | None = None) -> list[Finding]:
@@ -111,7 +111,7 @@ def check(records: Sequence[Record], cfg: Config, today: datetime.date | None = 
 def _links(record: Record, records: Sequence[Record], cfg: Config) -> list[Finding | None]:
     out: list[Finding | None] = []
     for ref in record.supersedes:
-        target = resolve(records, _relative(record, ref))
+        target = resolve(records, record, ref)
         if target is None or target is record:
             out.append(
                 _finding(
@@ -122,7 +122,7 @@ def _links(record: Record, records: Sequence[Record], cfg: Config) -> list[Findi
                     record.status_line,
                 )
             )
-        elif not any(points_to(target, r, record) for r in target.superseded_by) and (
+        elif not any(record.refers_to(r, target.path, link=True) for r in target.superseded_by) and (
             target.status not in _SUPERSEDED
         ):
             out.append(
@@ -136,7 +136,7 @@ def _links(record: Record, records: Sequence[Record], cfg: Config) -> list[Findi
                 )
             )
     for ref in record.superseded_by:
-        target = resolve(records, _relative(record, ref))
+        target = resolve(records, record, ref)
         if target is None or target is record:
             out.append(
                 _finding(
@@ -147,7 +147,7 @@ def _links(record: Record, records: Sequence[Record], cfg: Config) -> list[Findi
                     record.status_line,
                 )
             )
-        elif not any(points_to(target, r, record) for r in target.supersedes):
+        elif not any(record.refers_to(r, target.path, link=True) for r in target.supersedes):
             out.append(
                 _finding(
                     ONE_WAY_LINK,
@@ -159,21 +159,6 @@ def _links(record: Record, records: Sequence[Record], cfg: Config) -> list[Findi
                 )
             )
     return out
-
-
-def _relative(record: Record, ref: str) -> str:
-    """A link target as written in `record` (`0003-x.md`, `../adr/0003-x.md`) made repo-relative."""
-    if not ref.endswith((".md", ".markdown")) or ref.startswith("ADR-"):
-        return ref
-    import posixpath
-
-    base = posixpath.dirname(record.path)
-    return posixpath.normpath(posixpath.join(base, ref))
-
-
-def points_to(holder: Record, ref: str, wanted: Record) -> bool:
-    """Whether `ref`, as written in `holder`, names `wanted`."""
-    return wanted.refers_to(_relative(holder, ref))
 
 
 def _stale(record: Record, cfg: Config, today: datetime.date) -> Finding | None:
@@ -202,12 +187,12 @@ def supersede_map(records: Sequence[Record]) -> dict[str, tuple[list[str], list[
     result: dict[str, tuple[list[str], list[str]]] = {r.path: ([], []) for r in records}
     for record in records:
         for ref in record.supersedes:
-            target = resolve(records, _relative(record, ref))
+            target = resolve(records, record, ref)
             if target is not None and target is not record:
                 _add(result[record.path][0], target.id)
                 _add(result[target.path][1], record.id)
         for ref in record.superseded_by:
-            target = resolve(records, _relative(record, ref))
+            target = resolve(records, record, ref)
             if target is not None and target is not record:
                 _add(result[record.path][1], target.id)
                 _add(result[target.path][0], record.id)

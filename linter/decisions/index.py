@@ -8,14 +8,13 @@ record's title the text's subject covers. The index is cached on disk by `decisi
 from __future__ import annotations
 
 import math
-import os
 from array import array
 from bisect import bisect_left
 from collections.abc import Container, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from linter.decisions import is_closed
-from linter.decisions.references import refers_to
+from linter.decisions.references import Referable
 from linter.decisions.terms import (
     GENERIC_WEIGHT,
     analyse,
@@ -48,7 +47,7 @@ RERANK_DEPTH = 50
 TITLE_COVERAGE_BOOST = 1.0
 
 
-class Entry:
+class Entry(Referable):
     """What the index keeps of a record: enough to report a match without reading the file."""
 
     __slots__ = (
@@ -90,16 +89,6 @@ class Entry:
         if self._title_terms is None:
             self._title_terms = set(words(topic_of_title(self.title)))
         return self._title_terms
-
-    @property
-    def id(self) -> str:
-        if self.number is not None:
-            return f"ADR-{self.number}"
-        return os.path.splitext(os.path.basename(self.path))[0]
-
-    def refers_to(self, ref: str, holder: str = "") -> bool:
-        """Whether `ref` (as written in the record at `holder`, if any) names this record."""
-        return refers_to(ref, self.path, self.number, holder)
 
     def dump(self) -> tuple[object, ...]:
         return (

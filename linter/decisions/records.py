@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 
 from linter.decisions import CLOSED_STATUSES, OPEN_STATUSES, is_closed
+from linter.decisions.references import Referable
 
 #: Other words for the statuses in OPEN_STATUSES / CLOSED_STATUSES, and misspellings seen in real
 #: records, folded so that the lifecycle, links and health checks understand them.
@@ -127,7 +128,7 @@ class Problem:
         return f"Problem({self.line}, {self.message!r})"
 
 
-class Record:
+class Record(Referable):
     """One decision record. `supersedes` / `superseded_by` hold raw references until resolved."""
 
     __slots__ = (
@@ -183,13 +184,6 @@ class Record:
         self.title_line = title_line
 
     @property
-    def id(self) -> str:
-        """`ADR-7` for numbered records, else the file name without its extension."""
-        if self.number is not None:
-            return f"ADR-{self.number}"
-        return os.path.splitext(os.path.basename(self.path))[0]
-
-    @property
     def closed(self) -> bool:
         """Decided (accepted, rejected, superseded, ...). No status counts as decided; an unknown
         status does not (it is reported by CTX309 instead of guessed)."""
@@ -205,32 +199,8 @@ class Record:
         """Whether the status is one ctxlint knows to be open or closed (or absent)."""
         return self.status is None or self.status in OPEN_STATUSES or self.status in CLOSED_STATUSES
 
-    def refers_to(self, ref: str) -> bool:
-        """Whether `ref` (ADR-7, ADR-0007, 7, a path or a file name) names this record."""
-        ref = ref.strip().strip("<>`'\"")
-        if not ref:
-            return False
-        number = reference_number(ref)
-        if number is not None and self.number == number and not ref.endswith(".md"):
-            return True
-        norm = ref.replace("\\", "/").lstrip("./")
-        return self.path == norm or self.path.endswith("/" + norm) or os.path.basename(self.path) == norm
-
     def __repr__(self) -> str:
         return f"Record({self.id}, {self.title!r}, {self.status!r})"
-
-
-def reference_number(ref: str) -> int | None:
-    """The record number a reference names: `ADR-7`, `ADR-0007`, `7`, `0007-foo.md`, `adr/0007-x.md`."""
-    ref = ref.strip()
-    match = _REF_ID.search(ref)
-    if match:
-        return int(match.group(1))
-    base = os.path.basename(ref.replace("\\", "/"))
-    match = _NUMBER_IN_NAME.match(base)
-    if match:
-        return int(match.group(1))
-    return None
 
 
 def number_from_name(path: str) -> int | None:
@@ -275,7 +245,7 @@ def parse_date(text: str) -> str | None:
 
 
 def references(text: str) -> list[str]:
-    """The records a link line names, as strings `reference_number`/`Record.refers_to` understand."""
+    """The records a link line names, as strings `references.refers_to` understands."""
     found: list[str] = []
     for label, target in _REF_LINK.findall(text):
         if not target.startswith(("http://", "https://", "#", "mailto:")):
@@ -575,9 +545,10 @@ def read(root: str, relpath: str) -> Record:
     return parse(relpath, data)
 
 
-def find(records: Iterable[Record], ref: str) -> Record | None:
-    """The record `ref` names (ADR-7, ADR-0007, 7, or a path), or None."""
+def find(records: Iterable[Record], ref: str, holder: str = "", *, link: bool = False) -> Record | None:
+    """The record `ref` names (ADR-7, ADR-0007, 7, or a path, as written in the record at `holder`),
+    or None; `link` as in `references.refers_to`."""
     for record in records:
-        if record.refers_to(ref):
+        if record.refers_to(ref, holder, link=link):
             return record
     return None

@@ -23,12 +23,18 @@ def reference_number(ref: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def refers_to(ref: str, path: str, number: int | None, holder: str = "") -> bool:
+def refers_to(ref: str, path: str, number: int | None, holder: str = "", *, link: bool = False) -> bool:
     """Whether `ref` (ADR-7, ADR-0007, 7, a path or a file name) names the record at `path`.
 
     `holder` is the repo-relative path of the record the reference is written in, if any: a link
     such as `../adr/0003-x.md` is relative to it. A file reference is matched by its path, never by
     the number in its name, so `0007-old.md` does not name a renumbered `0007-new.md`.
+
+    With `link`, a file reference is a Markdown link of the holder's and is read only as one, from
+    the holder's folder: a supersede link must lead where a reader's click leads (CTX303 reports one
+    that does not). Without it, a file reference may also be repo-relative or a bare file name, as
+    in a trailer (`Reopens: docs/adr/0007-x.md`) or a link that the reopening rule only needs to
+    recognise.
     """
     import posixpath
 
@@ -44,6 +50,8 @@ def refers_to(ref: str, path: str, number: int | None, holder: str = "") -> bool
         joined = posixpath.normpath(posixpath.join(posixpath.dirname(holder), norm))
         if joined == path:
             return True
+        if link:
+            norm = joined
     norm = norm.lstrip("./")
     return bool(norm) and (path == norm or path.endswith("/" + norm) or posixpath.basename(path) == norm)
 
@@ -61,3 +69,30 @@ def mentions(text: str, path: str, number: int | None) -> bool:
         return True
     slug = re.sub(r"^(?:adr|dr|pep|rfc)?[-_ ]?\d+[-_ ]*", "", base.split(".", 1)[0], flags=re.IGNORECASE)
     return slug.count("-") >= 2 and slug.lower() in text.lower()
+
+
+class Referable:
+    """What a reference can name: a decision record's path and number. The parsed `Record` and the
+    index's `Entry` are both one, so that `ADR-7` and "does this name it" mean one thing for both."""
+
+    __slots__ = ()
+
+    path: str
+    number: int | None
+
+    @property
+    def id(self) -> str:
+        """`ADR-7` for numbered records, else the file name without its extension."""
+        if self.number is not None:
+            return f"ADR-{self.number}"
+        import posixpath
+
+        return posixpath.splitext(posixpath.basename(self.path))[0]
+
+    def refers_to(self, ref: str, holder: str = "", *, link: bool = False) -> bool:
+        """Whether `ref`, as written in the record at `holder` if any, names this record (see `refers_to`)."""
+        return refers_to(ref, self.path, self.number, holder, link=link)
+
+    def named_in(self, text: str) -> bool:
+        """Whether free text names this record (see `mentions`)."""
+        return mentions(text, self.path, self.number)

@@ -22,7 +22,6 @@ from linter.checks import Problem
 from linter.config import Config
 from linter.decisions.cache import repository_index
 from linter.decisions.index import Entry, Index, Match
-from linter.decisions.references import mentions, refers_to
 from linter.decisions.terms import words
 from linter.message import Message
 
@@ -221,11 +220,6 @@ def has_reopen_wording(text: str) -> bool:
     return re.search(_REOPEN_CUES, text, re.IGNORECASE) is not None
 
 
-def names(text: str, entry: Entry) -> bool:
-    """Whether `text` refers to the record explicitly (ADR-7, ADR-0007, its path or file name)."""
-    return mentions(text, entry.path, entry.number)
-
-
 def detect(
     index: Index,
     subject: str,
@@ -258,7 +252,7 @@ def detect(
             return []
         if value < needed(threshold, factor):
             continue
-        if names(text, match.entry) or any(match.entry.refers_to(a, holder) for a in acks):
+        if match.entry.named_in(text) or any(match.entry.refers_to(a, holder) for a in acks):
             continue
         found.append(Reopening(match, value))
     # The strongest are reported, not the first ranked: v1.0, v1.1 and v1.2 of a spec may rank above
@@ -305,17 +299,14 @@ def has_new_rationale(msg: Message, cfg: Config) -> bool:
 
 def successors(index: Index, entry: Entry) -> list[str]:
     """Ids of the records that supersede `entry`, read from both ends of the links."""
-    found = [e.id for e in index.entries if e.path != entry.path and any(_links_to(e, r, entry) for r in e.supersedes)]
+    found = [
+        e.id for e in index.entries if e.path != entry.path and any(entry.refers_to(r, e.path) for r in e.supersedes)
+    ]
     for ref in entry.superseded_by:
         for other in index.entries:
-            if other.path != entry.path and _links_to(entry, ref, other) and other.id not in found:
+            if other.path != entry.path and other.refers_to(ref, entry.path) and other.id not in found:
                 found.append(other.id)
     return found
-
-
-def _links_to(holder: Entry, ref: str, target: Entry) -> bool:
-    """Whether `ref`, as written in `holder` (maybe a path relative to it), names `target`."""
-    return target.refers_to(ref, holder.path)
 
 
 def describe(reopening: Reopening, root: str, query: str, later: Sequence[str] = ()) -> str:
@@ -377,9 +368,9 @@ def check_message(
         # A message that names a record which supersedes the match (the commit adding ADR-9, which
         # replaces ADR-7) has reopened the topic the recorded way.
         text = f"{msg.subject}\n{body}"
-        named = [e for e in index.entries if names(text, e)]
+        named = [e for e in index.entries if e.named_in(text)]
         found = [
-            item for item in found if not any(any(_links_to(n, r, item.entry) for r in n.supersedes) for n in named)
+            item for item in found if not any(any(item.entry.refers_to(r, n.path) for r in n.supersedes) for n in named)
         ]
     if acks and found:
         rationale = has_new_rationale(msg, cfg)
@@ -424,7 +415,7 @@ def check_records(root: str, cfg: Config, paths: Iterable[str]) -> list[tuple[st
         acks = list(record.supersedes)
         # The other side of a link counts too: an old record that says it is superseded by this one.
         for entry in index.entries:
-            if any(refers_to(ref, rel, record.number, entry.path) for ref in entry.superseded_by):
+            if any(record.refers_to(ref, entry.path) for ref in entry.superseded_by):
                 acks.append(entry.path)
         out.extend(
             (rel, item)

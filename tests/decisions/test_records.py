@@ -8,7 +8,8 @@ import pytest
 
 from linter.config import validate
 from linter.decisions import health
-from linter.decisions.records import Record, parse, read_front_matter, reference_number
+from linter.decisions.records import Record, parse, read_front_matter
+from linter.decisions.references import reference_number, refers_to
 
 NYGARD = """# 7. Use PostgreSQL as the job queue
 
@@ -219,6 +220,27 @@ def test_references_in_all_spellings() -> None:
     assert not record.refers_to("ADR-70")
 
 
+@pytest.mark.parametrize(
+    ("ref", "as_link", "as_mention"),
+    [
+        ("0003-x.md", True, True),  # beside the holder: a link and a mention
+        ("../adr/0003-x.md", True, True),
+        ("docs/adr/0003-x.md", False, True),  # repo-relative: a click from docs/adr/ leads nowhere
+        ("ADR-3", True, True),
+        ("decision 3", True, True),
+        ("ADR-30", False, False),
+    ],
+)
+def test_a_link_in_a_record_is_read_from_its_folder_and_a_mention_anywhere(
+    ref: str, as_link: bool, as_mention: bool
+) -> None:
+    """The one `refers_to` answers both questions: a supersede link must lead where a reader's
+    click leads (health, CTX303), while a trailer or the reopening rule only needs to know the record."""
+    holder = "docs/adr/0005-y.md"
+    assert refers_to(ref, "docs/adr/0003-x.md", 3, holder, link=True) is as_link
+    assert refers_to(ref, "docs/adr/0003-x.md", 3, holder) is as_mention
+
+
 def test_front_matter_reader_reports_bad_lines() -> None:
     data, problems = read_front_matter(["status: accepted", "this is not yaml", "tags: [a, b]"], 2)
     assert data["status"] == "accepted"
@@ -253,6 +275,21 @@ def test_health_accepts_a_two_way_supersede_chain() -> None:
     links = health.supersede_map(records)
     assert links["doc/adr/0009-keep-jobs-in-redis.md"] == (["ADR-7"], [])
     assert links["doc/adr/0007-use-postgresql-as-the-job-queue.md"] == ([], ["ADR-9"])
+
+
+def test_health_resolves_links_as_markdown_does_and_names_as_trailers_do() -> None:
+    """A supersede link must lead where a click leads (a repo-relative path from docs/adr/ does not);
+    a front-matter name such as 'decision 7' names ADR-7, as it does in a trailer."""
+    accepted = "# 7. Old\n\nDate: 2024-01-01\n\n## Status\n\nAccepted\n"
+    records = _log(
+        ("docs/adr/0007-old.md", accepted),
+        ("docs/adr/0008-a.md", "# 8. A\n\nDate: 2024-01-01\n\n## Status\n\nAccepted\n\n"
+                               "Supersedes [7. Old](docs/adr/0007-old.md)\n"),
+        ("docs/adr/0009-b.md", "---\nstatus: accepted\ndate: 2024-01-01\nsupersedes: decision 7\n---\n# B\n"),
+    )
+    got = {(f.code, f.path) for f in health.check(records, validate({}, "t"), datetime.date(2024, 2, 1))}
+    assert got == {("CTX303", "docs/adr/0008-a.md"), ("CTX304", "docs/adr/0009-b.md")}
+    assert health.supersede_map(records)["docs/adr/0009-b.md"] == (["ADR-7"], [])
 
 
 def test_health_reports_broken_one_way_duplicate_missing_and_stale() -> None:
