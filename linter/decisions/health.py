@@ -53,9 +53,9 @@ def check(records: Sequence[Record], cfg: Config, today: datetime.date | None = 
     out: list[Finding | None] = []
     by_number: dict[int, list[Record]] = {}
     for record in records:
-        for problem in record.problems:
+        for defect in record.defects:
             out.append(
-                _finding(MALFORMED, cfg, f"line {problem.line}: {problem.message}", record, problem.line)
+                _finding(MALFORMED, cfg, f"line {defect.line}: {defect.message}", record, defect.line)
             )
         if record.number is not None:
             by_number.setdefault(record.number, []).append(record)

@@ -118,7 +118,7 @@ def test_nygard_record_gives_number_title_status_date_and_links() -> None:
     assert "Background jobs" in record.context
     assert "PostgreSQL table" in record.decision
     assert record.closed
-    assert record.problems == []
+    assert record.defects == []
 
 
 def test_madr2_list_metadata() -> None:
@@ -134,7 +134,7 @@ def test_madr3_front_matter_with_nested_list_and_open_status() -> None:
     assert record.status == "proposed"
     assert record.date == "2024-01-10"
     assert not record.closed
-    assert record.problems == []
+    assert record.defects == []
 
 
 def test_madr4_status_superseded_by_reference() -> None:
@@ -258,7 +258,7 @@ def test_malformed_records_are_problems_not_crashes() -> None:
     }
     for data, words in cases.items():
         record = parse("docs/adr/0005-x.md", data)
-        assert any(words in p.message for p in record.problems), (data, record.problems)
+        assert any(words in p.message for p in record.defects), (data, record.defects)
 
 
 def _log(*records: tuple[str, str]) -> list[Record]:
@@ -358,7 +358,7 @@ def test_parse_never_raises_on_arbitrary_bytes() -> None:
         record = parse("docs/adr/0001-x.md", "".join(parts).encode("utf-8", "surrogatepass") + tail)
         assert record.number == 1
         assert isinstance(record.title, str) and record.title
-        assert all(p.line >= 1 for p in record.problems)
+        assert all(p.line >= 1 for p in record.defects)
         health.check([record], validate({}, "t"), datetime.date(2025, 1, 1))
 
     check()
