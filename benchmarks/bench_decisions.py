@@ -35,11 +35,11 @@ from collections.abc import Sequence
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from linter.checks import reopening  # noqa: E402
 from linter.checks.rationale import assess  # noqa: E402,F401  (warm the import like a hook would)
 from linter.config import Config  # noqa: E402
 from linter.decisions import cache as index_cache  # noqa: E402
 from linter.decisions import index as ix  # noqa: E402
-from linter.decisions import reopening  # noqa: E402
 from linter.decisions.records import parse as parse_record  # noqa: E402
 from linter.decisions.terms import analyse  # noqa: E402
 from linter.message import parse as parse_message  # noqa: E402

@@ -27,8 +27,9 @@ def add_arguments(parser: object) -> None:
 
 
 def run(args: object) -> int:
+    from linter.checks import decision_health
     from linter.commands.decisions import repository
-    from linter.decisions import discover, health
+    from linter.decisions import discover, records
 
     root, cfg = repository(args.config)  # type: ignore[attr-defined]
     folders = discover.folders(root, cfg)
@@ -46,10 +47,10 @@ def run(args: object) -> int:
             rels.append(rel)
     findings: list[Finding] = []
     if rels:
-        records = health.load_records(root, cfg)
+        log = records.read_all(root, cfg)
         given = set(rels)
-        findings.extend(f for f in health.check(records, cfg) if f.path in given)
-        findings.extend(reopenings(root, cfg, rels, records, folders))
+        findings.extend(f for f in decision_health.check(log, cfg) if f.path in given)
+        findings.extend(reopenings(root, cfg, rels, log, folders))
     if args.format == "json":  # type: ignore[attr-defined]
         from linter.report import json_report
 
@@ -69,7 +70,7 @@ def reopenings(
     root: str, cfg: Config, rels: Sequence[str], records: Sequence[Record], folders: Sequence[str]
 ) -> list[Finding]:
     """CTX301 for the given records: each older closed decision one re-raises without superseding it."""
-    from linter.decisions.reopening import check_records, describe
+    from linter.checks.reopening import check_records, describe
     from linter.engine import severity_of
 
     name, severity = severity_of("CTX301", cfg)

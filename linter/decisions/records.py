@@ -18,9 +18,13 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from linter.decisions import CLOSED_STATUSES, OPEN_STATUSES, is_closed
 from linter.decisions.references import Referable
+
+if TYPE_CHECKING:
+    from linter.config import Config
 
 #: Other words for the statuses in OPEN_STATUSES / CLOSED_STATUSES, and misspellings seen in real
 #: records, folded so that the lifecycle, links and health checks understand them.
@@ -545,6 +549,13 @@ def read(root: str, relpath: str) -> Record:
         record.defects = [Defect(1, f"cannot read: {reason}")]
         return record
     return parse(relpath, data)
+
+
+def read_all(root: str, cfg: Config) -> list[Record]:
+    """Every record under the decision folders, parsed, in path order."""
+    from linter.decisions import discover
+
+    return [read(root, rel) for rel in discover.record_paths(root, cfg)]
 
 
 def find(records: Iterable[Record], ref: str, holder: str = "", *, link: bool = False) -> Record | None:

@@ -1,5 +1,6 @@
-"""The health of a decision log: links that lead nowhere or one way, reused numbers, missing
-status or date, proposals left open, records that cannot be read. Pure data: findings, no output.
+"""CTX302-309, the health of a decision log: links that lead nowhere or one way, reused numbers,
+missing status or date, proposals left open, records that cannot be read. Pure data: findings,
+no output. The records and their links come from `linter.decisions`; the rules are here.
 """
 
 from __future__ import annotations
@@ -8,8 +9,8 @@ import datetime
 from collections.abc import Sequence
 
 from linter.config import Config
-from linter.decisions import discover
-from linter.decisions.records import Record, find, read
+from linter.decisions.links import resolve
+from linter.decisions.records import Record
 from linter.findings import Finding
 
 MALFORMED = "CTX302"
@@ -28,11 +29,6 @@ CODES = (MALFORMED, BROKEN_LINK, ONE_WAY_LINK, DUPLICATE_NUMBER, MISSING_STATUS,
 _SUPERSEDED = frozenset({"superseded", "replaced", "deprecated", "obsolete", "retired"})
 
 
-def load_records(root: str, cfg: Config) -> list[Record]:
-    """Every record under the decision folders, parsed, in path order."""
-    return [read(root, rel) for rel in discover.record_paths(root, cfg)]
-
-
 def _finding(code: str, cfg: Config, message: str, record: Record, line: int | None = None) -> Finding | None:
     from linter.engine import severity_of
 
@@ -40,11 +36,6 @@ def _finding(code: str, cfg: Config, message: str, record: Record, line: int | N
     if severity == "off":
         return None
     return Finding(code, name, severity, message, path=record.path, line=line, decision=record.path)
-
-
-def resolve(records: Sequence[Record], holder: Record, ref: str) -> Record | None:
-    """The record that a supersede link `ref`, written in `holder`, leads to."""
-    return find(records, ref, holder.path, link=True)
 
 
 def check(records: Sequence[Record], cfg: Config, today: datetime.date | None = None) -> list[Finding]:
@@ -180,25 +171,3 @@ def _stale(record: Record, cfg: Config, today: datetime.date) -> Finding | None:
         record,
         record.status_line,
     )
-
-
-def supersede_map(records: Sequence[Record]) -> dict[str, tuple[list[str], list[str]]]:
-    """path -> (ids it supersedes, ids that supersede it), links read from both ends."""
-    result: dict[str, tuple[list[str], list[str]]] = {r.path: ([], []) for r in records}
-    for record in records:
-        for ref in record.supersedes:
-            target = resolve(records, record, ref)
-            if target is not None and target is not record:
-                _add(result[record.path][0], target.id)
-                _add(result[target.path][1], record.id)
-        for ref in record.superseded_by:
-            target = resolve(records, record, ref)
-            if target is not None and target is not record:
-                _add(result[record.path][1], target.id)
-                _add(result[target.path][0], record.id)
-    return result
-
-
-def _add(items: list[str], value: str) -> None:
-    if value not in items:
-        items.append(value)

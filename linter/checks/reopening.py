@@ -1,4 +1,6 @@
-"""Is a text re-raising the topic of a closed decision? The calibrated rule on top of the index.
+"""CTX301, what it judges: is a text re-raising the topic of a closed decision? The calibrated rule
+on top of the topic index (`linter.decisions.index`). `checks.decisions` registers it for messages;
+`commands.check_decisions` runs it on new records.
 
 A match is a reopening when the text and the record name the same topic from both sides:
 - the text covers the record's title (`coverage`: the idf-weighted share of title words present,
@@ -22,6 +24,7 @@ from linter.checks import Problem
 from linter.config import Config
 from linter.decisions.cache import repository_index
 from linter.decisions.index import Entry, Index, Match
+from linter.decisions.links import successors
 from linter.decisions.terms import words
 from linter.message import Message
 
@@ -295,18 +298,6 @@ def has_new_rationale(msg: Message, cfg: Config) -> bool:
         if judge(value, msg.subject, 2, cfg) is None:
             return True
     return any(judge(p, msg.subject, cfg.number("rationale-min-words"), cfg) is None for p in msg.body_paragraphs)
-
-
-def successors(index: Index, entry: Entry) -> list[str]:
-    """Ids of the records that supersede `entry`, read from both ends of the links."""
-    found = [
-        e.id for e in index.entries if e.path != entry.path and any(entry.refers_to(r, e.path) for r in e.supersedes)
-    ]
-    for ref in entry.superseded_by:
-        for other in index.entries:
-            if other.path != entry.path and other.refers_to(ref, entry.path) and other.id not in found:
-                found.append(other.id)
-    return found
 
 
 def describe(reopening: Reopening, root: str, query: str, later: Sequence[str] = ()) -> str:
