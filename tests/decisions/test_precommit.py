@@ -30,6 +30,9 @@ date: 2026-11-20
 Partners ask again for a GraphQL endpoint for the public API instead of REST with OpenAPI.
 """
 
+#: The first test installs ctxlint into pre-commit's own environment (half a minute).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def framework(repo: Repo, hook_source: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory,
