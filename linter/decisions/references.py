@@ -56,6 +56,15 @@ def refers_to(ref: str, path: str, number: int | None, holder: str = "", *, link
     return bool(norm) and (path == norm or path.endswith("/" + norm) or posixpath.basename(path) == norm)
 
 
+def whole_reference(text: str) -> str | None:
+    """`text` when the whole of it is one reference (ADR-7, "decision 7", 7, a path), else None: a
+    query such as `ctxlint why ADR-7` asks for that record, not for records about "ADR"."""
+    text = text.strip()
+    if re.fullmatch(r"(?:ADR|decision)[-_ #]?0*\d{1,6}", text, re.IGNORECASE) is None and len(text.split()) != 1:
+        return None
+    return text
+
+
 def mentions(text: str, path: str, number: int | None) -> bool:
     """Whether free text names the record at `path`: ADR-7, decision 7, its file name, or the slug
     of its file name ("bosh-access-with-mtls" of `ADR041-bosh-access-with-mtls.html.md`, as in a

@@ -9,7 +9,7 @@ import pytest
 from linter.checks import decision_health as health
 from linter.config import validate
 from linter.decisions.records import parse, read_front_matter
-from linter.decisions.references import reference_number, refers_to
+from linter.decisions.references import reference_number, refers_to, whole_reference
 
 NYGARD = """# 7. Use PostgreSQL as the job queue
 
@@ -224,6 +224,15 @@ def test_a_link_in_a_record_is_read_from_its_folder_and_a_mention_anywhere(
     holder = "docs/adr/0005-y.md"
     assert refers_to(ref, "docs/adr/0003-x.md", 3, holder, link=True) is as_link
     assert refers_to(ref, "docs/adr/0003-x.md", 3, holder) is as_mention
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("ADR-7", "ADR-7"), (" decision 7 ", "decision 7"), ("docs/adr/0007-x.md", "docs/adr/0007-x.md"),
+     ("7", "7"), ("job queue", None), ("ADR 7 queue", None)],
+)
+def test_a_whole_query_is_a_reference_or_a_topic(query: str, expected: str | None) -> None:
+    assert whole_reference(query) == expected
 
 
 def test_front_matter_reader_reports_bad_lines() -> None:
