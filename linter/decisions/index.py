@@ -32,14 +32,14 @@ from collections.abc import Container, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from linter.cachefile import write_atomically
-from linter.decisions import is_closed
+from linter.decisions import concepts, is_closed
 
 if TYPE_CHECKING:
     from linter.decisions.records import Record
 # The record parser is imported only to (re)build the index: a warm check never parses a record.
 
 #: Bump when analysis or scoring changes: old caches are then ignored and rebuilt.
-FORMAT = 13
+FORMAT = 14
 
 K1 = 1.2
 B = 0.75
@@ -285,14 +285,14 @@ def _term(token: str) -> str:
     token = SYNONYMS.get(token, token)
     if len(token) < 2 or token in STOP_WORDS or (token.isdigit() and len(token) < 3):
         return ""
-    return stem(token)
+    return concepts.term(token, stem, SYNONYMS)  # #11: word forms and names the stemmer leaves apart
 
 
 def words(text: str) -> list[str]:
     """Content terms of `text`: lowercased, synonyms folded, stop words dropped, stemmed."""
     cache = _TERM_CACHE
     out: list[str] = []
-    for token in _TOKEN.findall(text.lower()):
+    for token in _TOKEN.findall(concepts.split_compounds(text.lower())):
         term = cache.get(token)
         if term is None:
             term = _term(token)
@@ -841,6 +841,7 @@ class Index:
                 t in subject_terms for t, _ in key_weights
             )
             results.append(match)
+        concepts.prefer_predecessors(subject, results)  # #11: "X 2.1" re-raises "X 2.0" first
         results.sort(key=lambda m: -m.score)
         return results[:limit]
 
