@@ -42,11 +42,14 @@ _ENDINGS = (
     ("enc", ""),
 )
 MIN_ROOT = 5
+_ANY_ENDING = (*(ending for ending, _ in _ENDINGS), "is", "ys")
 
 
 def fold(stemmed: str) -> str:
     """A stemmed term with the derivational endings above removed when its root stays long enough,
     and the British -is(e) / -ys(e) stems as -iz / -yz ("organis" -> "organiz", "analys" -> "analyz")."""
+    if not stemmed.endswith(_ANY_ENDING):
+        return stemmed  # most words: one test
     if len(stemmed) >= 6 and stemmed.endswith(("is", "ys")):
         return stemmed[:-1] + "z"
     for ending, replacement in _ENDINGS:
@@ -103,6 +106,8 @@ PREDECESSOR_BONUS = 0.2
 
 def version_of(title: str) -> tuple[int, ...] | None:
     """The version a title ends with ("... 2.1", "... v2", "... version 3"), or None."""
+    if not title.rstrip()[-1:].isdigit():
+        return None  # most titles: no regex to compile or run on the hook's path
     found = re.search(_VERSION, title, re.IGNORECASE)
     return tuple(int(p) for p in found.group(1).split(".")) if found else None
 
@@ -131,8 +136,8 @@ _LETTERS_DIGITS = r"\b([a-z]{3,})(\d{3,})\b"
 def split_compounds(text: str) -> str:
     """Lowercased `text` with a name glued to a year or build number split off: "manylinux2014" ->
     "manylinux 2014", "windows2019" -> "windows 2019", so that the name alone matches."""
-    if not any(c.isdigit() for c in text):
-        return text
+    if re.search(r"[a-z]\d\d\d", text) is None:
+        return text  # most text: one scan in C, no substitution
     return re.sub(_LETTERS_DIGITS, r"\1 \2", text)
 
 
