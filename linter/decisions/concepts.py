@@ -89,7 +89,7 @@ def term(token: str, stem: Callable[[str], str], synonyms: Mapping[str, str]) ->
     analysis. The plural of an abbreviation is folded as the abbreviation ("ALBs", "LBs", "certs")."""
     if token.endswith("s") and len(token) <= 6:
         token = synonyms.get(token[:-1], token)
-    return fold(stem(spelling(token)))
+    return fold(stem(spelling(name_of_compound(token))))
 
 
 # --- versioned successors ----------------------------------------------------------------------
@@ -130,15 +130,20 @@ def prefer_predecessors(subject: str, matches: Sequence[Match]) -> None:
 
 # --- compounds ---------------------------------------------------------------------------------
 
-_LETTERS_DIGITS = r"\b([a-z]{3,})(\d{3,})\b"
+#: A name glued to a year or build number: "manylinux2014", "windows2019", "es2015" (not "ipv6",
+#: "utf8", "sha1": short numbers are part of the name).
+_LETTERS_DIGITS = r"([a-z]{3,})\d{3,}"
 
 
-def split_compounds(text: str) -> str:
-    """Lowercased `text` with a name glued to a year or build number split off: "manylinux2014" ->
-    "manylinux 2014", "windows2019" -> "windows 2019", so that the name alone matches."""
-    if re.search(r"[a-z]\d\d\d", text) is None:
-        return text  # most text: one scan in C, no substitution
-    return re.sub(_LETTERS_DIGITS, r"\1 \2", text)
+def name_of_compound(token: str) -> str:
+    """The name of a token glued to a year or build number ("manylinux2014" -> "manylinux"), so that
+    the name alone matches it; any other token unchanged. The number is dropped: a text that names
+    the year names the name too, and short numbers are not terms at all."""
+    if token[-1:].isdigit():
+        found = re.fullmatch(_LETTERS_DIGITS, token)
+        if found:
+            return found.group(1)
+    return token
 
 
 # --- wording ------------------------------------------------------------------------------------

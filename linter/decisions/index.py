@@ -292,7 +292,7 @@ def words(text: str) -> list[str]:
     """Content terms of `text`: lowercased, synonyms folded, stop words dropped, stemmed."""
     cache = _TERM_CACHE
     out: list[str] = []
-    for token in _TOKEN.findall(concepts.split_compounds(text.lower())):
+    for token in _TOKEN.findall(text.lower()):
         term = cache.get(token)
         if term is None:
             term = _term(token)
