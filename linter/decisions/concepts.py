@@ -3,9 +3,9 @@
 A later text often names a decided topic differently from the record: another word form
 ("suppression" / "suppressing", "inheritable" / "inheritance"), a compound ("manylinux2014" /
 "manylinux"), a British spelling ("behaviour", "organised"), an abbreviation's plural ("ALBs"), or
-the next version of a spec ("... 2.1" after "... 2.0"). The index's stemmer folds plurals and
--ing/-ed; this module folds what it leaves, on both the record and the query side, when the index
-is built and for each query's few words, so matching stays a set lookup.
+the next version of a spec ("... 2.1" after "... 2.0"). The stemmer of `decisions.terms` folds
+plurals and -ing/-ed; this module folds what it leaves, on both the record and the query side,
+once per distinct word, so matching stays a set lookup.
 
 Measured and left out (docs/decisions.md has the numbers): a table of software abbreviations and
 synonyms (param/parameter, str/string, var/variable, delete/remove, ...) merged types and names that
@@ -85,8 +85,8 @@ def spelling(token: str) -> str:
 
 
 def term(token: str, stem: Callable[[str], str], synonyms: Mapping[str, str]) -> str:
-    """The concept term of a token (after the index's synonym table): the one hook from the index's
-    analysis. The plural of an abbreviation is folded as the abbreviation ("ALBs", "LBs", "certs")."""
+    """The concept term of a token (after the synonym table of `decisions.terms`): the one hook from
+    its analysis. The plural of an abbreviation is folded as the abbreviation ("ALBs", "LBs", "certs")."""
     if token.endswith("s") and len(token) <= 6:
         token = synonyms.get(token[:-1], token)
     return fold(stem(spelling(name_of_compound(token))))

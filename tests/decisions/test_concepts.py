@@ -6,10 +6,11 @@ import json
 
 import pytest
 
+from linter.checks.reopening import Wording, detect
 from linter.decisions import concepts
-from linter.decisions.index import Index, words
+from linter.decisions.index import Index
 from linter.decisions.records import parse
-from linter.decisions.reopening import Wording, detect
+from linter.decisions.terms import words
 from linter.message import parse as parse_message
 from tests.conftest import Repo, run_ctxlint
 
