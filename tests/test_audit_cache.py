@@ -125,7 +125,7 @@ def test_a_range_is_cached_apart_from_the_whole_history(repo: Repo, history: dic
 
 
 def test_period_reads_skip_chunks_outside_the_period(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from linter.audit_cache import Cache, SegmentWriter
+    from linter.audit.cache import Cache, SegmentWriter
 
     monkeypatch.setattr(SegmentWriter, "CHUNK", 2)
     cache = Cache(str(tmp_path / "c"))

@@ -252,7 +252,7 @@ def rewrite_meta(repo: Repo, change: Callable[[dict[str, Any]], None]) -> None:
     import hashlib
     import marshal
 
-    from linter.audit_cache import _DIGEST_SIZE
+    from linter.audit.cache import _DIGEST_SIZE
 
     path = cache_dir(repo) / "meta"
     meta = marshal.loads(path.read_bytes()[_DIGEST_SIZE:])

@@ -97,7 +97,7 @@ def test_decision_health_reports_stale_proposals_and_link_problems(repo: Repo) -
 
 
 def test_decision_health_without_records_says_so(repo: Repo) -> None:
-    from linter.audit_decisions import decision_health
+    from linter.audit.decisions import decision_health
     from linter.config import Config
 
     section = decision_health(str(repo.path), Config())

@@ -92,7 +92,7 @@ def run(args: object) -> int:
         return _merge(args, revisions[1:])
     from linter import audit, codeowners, gitio
     from linter import config as config_module
-    from linter.audit_decisions import decision_health
+    from linter.audit.decisions import decision_health
 
     root = gitio.toplevel()
     cfg = config_module.load(root, args.config)  # type: ignore[attr-defined]
@@ -134,8 +134,8 @@ def run(args: object) -> int:
 
 
 def _merge(args: object, files: list[str]) -> int:
-    from linter import audit_merge
     from linter import config as config_module
+    from linter.audit import merge as audit_merge
 
     if not files:
         raise CtxlintError(

@@ -6,7 +6,7 @@ authors, folders, owners, projects) plus a bounded heap of the commits lacking c
 highest (size weighed by age), so memory grows with the number of distinct authors, folders and
 weeks, never with commits.
 
-Records are cached under the git directory (see `linter.audit_cache`), so a weekly run only
+Records are cached under the git directory (see `linter.audit.cache`), so a weekly run only
 reads and lints the commits that are new since the last one.
 """
 
@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Optional
 
 from linter import __version__, gitio, history
-from linter.audit_cache import Cache, CacheError, SegmentWriter, config_fingerprint
+from linter.audit.cache import Cache, CacheError, SegmentWriter, config_fingerprint
 from linter.codeowners import UNOWNED, Owners
 from linter.config import Config
 from linter.engine import Linter
