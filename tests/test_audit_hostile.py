@@ -223,7 +223,7 @@ def test_check_range_and_why_read_far_dates(far_future: Repo) -> None:
 
 def test_timestamps_are_clamped_at_both_ends() -> None:
     from linter import gitio
-    from linter.audit import iso, parse_date
+    from linter.audit.dates import iso, parse_date
 
     assert gitio.timestamp(b"") == 0 and gitio.timestamp("1700000000") == 1700000000
     assert gitio.timestamp(b"253402300799") == gitio.TIMESTAMP_MAX == gitio.timestamp(b"253402300800")

@@ -132,7 +132,7 @@ _ARRAY = "array"
 
 def _typed_paths(report: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
     """Every value `audit merge` reads in `report`, with the kind of value it must be."""
-    from linter.audit import FIELDS
+    from linter.audit.aggregate import FIELDS
 
     paths: list[tuple[tuple[Any, ...], str]] = [
         (("totals",), _OBJECT),

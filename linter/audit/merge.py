@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from linter import __version__
-from linter.audit import DECISION_LIMIT, EXEMPT_KINDS, FIELDS, SCHEMA_VERSION, iso, percentages
+from linter.audit.aggregate import DECISION_LIMIT, EXEMPT_KINDS, FIELDS, SCHEMA_VERSION, percentages
+from linter.audit.dates import iso
 from linter.errors import CtxlintError
 
 _TABLE_KEYS = ("by_week", "by_month", "by_author", "by_folder", "by_owner", "by_project")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from linter.audit import FIELDS
+from linter.audit.aggregate import FIELDS
 
 #: (report key, section title, column label)
 BREAKDOWNS = (
