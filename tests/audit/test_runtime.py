@@ -8,13 +8,12 @@ import pty
 import subprocess
 import sys
 
-from audit_history import build
-from conftest import ROOT, Repo, run_ctxlint
-
 from linter import gitio
 from linter.audit.pool import lint_stream
 from linter.audit.record import Outcome, folder_of
 from linter.config import Config
+from tests.audit.history import build
+from tests.conftest import ROOT, Repo, run_ctxlint
 
 
 def test_pool_and_single_process_agree(repo: Repo) -> None:

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from audit_history import audit_report, build
-from conftest import Repo, run_ctxlint
+
+from tests.audit.history import audit_report, build
+from tests.conftest import Repo, run_ctxlint
 
 
 def figures(report: dict[str, Any]) -> dict[str, Any]:

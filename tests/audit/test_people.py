@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from audit_history import audit_report
-from conftest import ROOT, Repo, run_ctxlint
+
+from tests.audit.history import audit_report
+from tests.conftest import ROOT, Repo, run_ctxlint
 
 WHY = "\n\nThe retry loop hid gateway timeouts from on-call, so alerts never fired.\n"
 

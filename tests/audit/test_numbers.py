@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from audit_history import TRUTH, audit_report, build
-from conftest import Repo, git, run_ctxlint
+
+from tests.audit.history import TRUTH, audit_report, build
+from tests.conftest import Repo, git, run_ctxlint
 
 
 def audit_json(cwd: Path, *args: str) -> dict[str, Any]:

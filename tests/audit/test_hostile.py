@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from audit_history import audit_report, build
-from conftest import ROOT, Repo, run_ctxlint
+
+from tests.audit.history import audit_report, build
+from tests.conftest import ROOT, Repo, run_ctxlint
 
 PERIOD = ("--since", "2026-02-01", "--until", "2026-03-02")
 
