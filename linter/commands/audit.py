@@ -7,7 +7,6 @@ Exit code 0, or 1 when `--fail-under` is given and coverage is below it.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from typing import TYPE_CHECKING, Any
@@ -138,36 +137,14 @@ def run(args: argparse.Namespace) -> int:
 
 def _merge(args: argparse.Namespace, files: list[str]) -> int:
     from linter import config as config_module
-    from linter.audit import merge as audit_merge
+    from linter.audit import merge
 
     if not files:
         raise CtxlintError(
             "audit merge: give the JSON reports to combine, e.g. `ctxlint audit merge a.json b.json`"
         )
-    reports = []
-    names: dict[str, int] = {}
-    for path in files:
-        try:
-            with open(path, encoding="utf-8") as handle:
-                data = json.load(handle)
-        except OSError as exc:
-            raise CtxlintError(f"{path}: cannot read: {exc.strerror}") from None
-        except ValueError as exc:
-            raise CtxlintError(f"{path}: not JSON: {exc}") from None
-        except RecursionError:
-            raise CtxlintError(f"{path}: not an audit report: nested too deeply") from None
-        problem = audit_merge.check_report(data)
-        if problem is not None:
-            raise CtxlintError(f"{path}: {problem}")
-        name = str((data.get("repository") or {}).get("name") or "") if isinstance(data, dict) else ""
-        name = name or os.path.splitext(os.path.basename(path))[0]
-        names[name] = names.get(name, 0) + 1
-        if names[name] > 1:  # two repositories with one name (forks): keep both rows apart
-            name = f"{name} ({names[name]})"
-        reports.append((name, data))
-    cfg = config_module.Config()
     limit = args.missing if args.missing is not None else 50
-    return _emit(audit_merge.merge_reports(reports, limit), args, cfg)
+    return _emit(merge.merge_reports(merge.read_reports(files), limit), args, config_module.Config())
 
 
 def _emit(report: dict[str, Any], args: argparse.Namespace, cfg: Config) -> int:
