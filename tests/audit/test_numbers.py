@@ -1,4 +1,4 @@
-"""Every figure of the audit checked against a history whose numbers are known (tests/audit_history.py)."""
+"""Every figure of the audit checked against a history whose numbers are known (tests/audit/history.py)."""
 
 from __future__ import annotations
 
