@@ -35,11 +35,13 @@ from collections.abc import Sequence
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from linter.checks import reopening  # noqa: E402
 from linter.checks.rationale import assess  # noqa: E402,F401  (warm the import like a hook would)
 from linter.config import Config  # noqa: E402
+from linter.decisions import cache as index_cache  # noqa: E402
 from linter.decisions import index as ix  # noqa: E402
-from linter.decisions import reopening  # noqa: E402
 from linter.decisions.records import parse as parse_record  # noqa: E402
+from linter.decisions.terms import analyse  # noqa: E402
 from linter.message import parse as parse_message  # noqa: E402
 
 TARGETS = {
@@ -149,7 +151,7 @@ def reopen_scores(index: ix.Index, subject: str, body: str, exclude: Sequence[st
         factor = wording.factor(reopening.against(match.entry))
         if factor is None:
             return {}
-        if match.entry.closed and not reopening.names(text, match.entry):
+        if match.entry.closed and not match.entry.named_in(text):
             out[match.entry.path] = reopening.strength(match) / factor
     return out
 
@@ -166,7 +168,7 @@ def ranking_scores(ranks: list[list[int]], targets: list[int]) -> tuple[float, f
 
 def evaluate(name: str, quick: bool, negatives_extra: list[str]) -> dict[str, object]:
     records, pairs, negatives = load_corpus(name)
-    analysed = {r.path: (ix.Entry.of(r), *ix.analyse(r)) for r in records}
+    analysed = {r.path: (ix.Entry.of(r), *analyse(r)) for r in records}
     texts = {r.path: f"{r.title}\n{r.context}\n{r.decision}\n{r.rest}" for r in records}
     full = ix.Index.build(list(analysed.values()))
     base_full = PlainBM25(list(texts.items()))
@@ -297,9 +299,9 @@ def latency(count: int = 1000, runs: int = 20) -> dict[str, float]:
         colds = []
         for _ in range(5):
             shutil.rmtree(cache, ignore_errors=True)
-            reopening._LOADED.clear()
+            index_cache._LOADED.clear()
             start = time.perf_counter()
-            index = reopening.repository_index(tmp, cfg)
+            index = index_cache.repository_index(tmp, cfg)
             colds.append(time.perf_counter() - start)
         assert index is not None and len(index.entries) == count
         msg = parse_message(
@@ -312,7 +314,7 @@ def latency(count: int = 1000, runs: int = 20) -> dict[str, float]:
         warms = []
         try:
             for _ in range(runs):
-                reopening._LOADED.clear()  # as in a new hook process: the index comes from disk
+                index_cache._LOADED.clear()  # as in a new hook process: the index comes from disk
                 start = time.perf_counter()
                 reopening.check_message(msg, tmp, cfg)
                 warms.append(time.perf_counter() - start)
@@ -320,9 +322,9 @@ def latency(count: int = 1000, runs: int = 20) -> dict[str, float]:
             first = os.path.join(adr, sorted(os.listdir(adr))[0])
             with open(first, "a", encoding="utf-8") as handle:
                 handle.write("\nEdited.\n")
-            reopening._LOADED.clear()
+            index_cache._LOADED.clear()
             start = time.perf_counter()
-            reopening.repository_index(tmp, cfg)
+            index_cache.repository_index(tmp, cfg)
             incremental = time.perf_counter() - start
             env = dict(os.environ, PYTHONPATH=ROOT)
             msg_file = os.path.join(tmp, "MSG")

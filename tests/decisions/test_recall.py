@@ -10,9 +10,10 @@ import json
 
 import pytest
 
-from linter.decisions.index import Index, refers_to
+from linter.checks.reopening import Wording, detect
+from linter.decisions.index import Index
 from linter.decisions.records import parse
-from linter.decisions.reopening import Wording, detect
+from linter.decisions.references import refers_to
 from linter.message import parse as parse_message
 from tests.conftest import ROOT, Repo, corpora_dir, run_ctxlint
 
