@@ -119,11 +119,14 @@ def _build(path: Path) -> Repo:
 def _baseline_tree(tmp: Path) -> Path:
     try:
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", BASELINE,
-                                  "linter", "rules", "hooks"], capture_output=True, check=True).stdout
+                                  "linter", "hooks"], capture_output=True, check=True).stdout
     except subprocess.CalledProcessError as error:
         pytest.fail(f"this test needs the project's history (commit {BASELINE}): {error.stderr.decode()}")
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(tmp, filter="data")
+    # The rules' texts are data that the judgement work (#11, #12) edits on purpose; both runs read
+    # today's, so the comparison is about the code.
+    shutil.copytree(ROOT / "rules", tmp / "rules")
     return tmp
 
 
