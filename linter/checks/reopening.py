@@ -22,6 +22,7 @@ from collections.abc import Container, Iterable, Sequence
 
 from linter.checks import Problem
 from linter.config import Config
+from linter.decisions import concepts
 from linter.decisions.cache import repository_index
 from linter.decisions.index import Entry, Index, Match
 from linter.decisions.links import successors
@@ -57,7 +58,7 @@ _REOPEN_CUES = (
 #: A versioned successor of a topic: "Cell capacity assignment 2", "... v2", "Second ...", "Revised ...".
 _SUCCESSOR = (
     r"(?:\s(?:v(?:ersion\s*)?)?\d{1,2}(?:\.\d+)?\s*$|\bv\d{1,2}\b|^\W*(?:a\s+)?(?:second|revised|new|next|"
-    r"updated|another)\s+(?!line|lines|file|files|test|tests)\w)"
+    r"updated|another)\s+(?!(?:line|lines|file|files|test|tests)\b)\w)"
 )
 # What the subject opens with. A conventional-commit prefix ("feat(api): ") is skipped. The verb
 # forms are spelled out, so that a noun that merely begins like a verb ("testing strategy",
@@ -166,7 +167,7 @@ class Wording:
         self.start = ""
         if re.search(_LEAVE_START, subject, re.IGNORECASE):
             self.start = "leave"
-        elif re.search(_ADOPT_START, subject, re.IGNORECASE):
+        elif re.search(_ADOPT_START, subject, re.IGNORECASE) and not concepts.names_a_thing(subject):  # #11
             self.start = "adopt"
         elif re.search(_ROUTINE_START, subject, re.IGNORECASE):
             self.start = "routine"

@@ -13,7 +13,7 @@ from bisect import bisect_left
 from collections.abc import Container, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from linter.decisions import is_closed
+from linter.decisions import concepts, is_closed
 from linter.decisions.references import Referable
 from linter.decisions.terms import (
     GENERIC_WEIGHT,
@@ -451,6 +451,7 @@ class Index:
                 t in subject_terms for t, _ in key_weights
             )
             results.append(match)
+        concepts.prefer_predecessors(subject, results)  # #11: "X 2.1" re-raises "X 2.0" first
         results.sort(key=lambda m: -m.score)
         return results[:limit]
 

@@ -15,6 +15,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from linter.decisions import concepts
+
 if TYPE_CHECKING:
     from linter.decisions.records import Record
 
@@ -248,7 +250,7 @@ def _term(token: str) -> str:
     token = SYNONYMS.get(token, token)
     if len(token) < 2 or token in STOP_WORDS or (token.isdigit() and len(token) < 3):
         return ""
-    return stem(token)
+    return concepts.term(token, stem, SYNONYMS)  # #11: word forms and names the stemmer leaves apart
 
 
 def words(text: str) -> list[str]:
