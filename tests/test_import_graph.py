@@ -104,9 +104,9 @@ def test_cycles_are_found() -> None:
     assert cycles(graph) == [["a", "b", "c"]]
 
 
-#: Where the cycles lie that are known and not yet removed (see the xfail below): the audit modules,
-#: and the rule layer with the engine. Modules named by prefix, since other branches rename them.
-BEING_REMOVED = ("linter.audit", "linter.checks", "linter.engine")
+#: Where the cycle lies that is known and not yet removed (see the xfail below): the rule layer with
+#: the engine. Modules named by prefix.
+BEING_REMOVED = ("linter.checks", "linter.engine")
 
 
 def _being_removed(module: str) -> bool:
@@ -120,10 +120,9 @@ def test_no_cycle_beyond_those_being_removed() -> None:
 
 @pytest.mark.xfail(
     strict=False,
-    reason="linter.audit <-> linter.audit_cache, which r-audit removes; and, left after the engine and "
-    "decision branches' merges, checks/__init__ <-> checks.* (the package imports its rule modules, which "
-    "import its `check` and CommitContext) and engine <-> checks.decisions (severity_of). Drop this mark "
-    "once all are gone",
+    reason="left after the engine and decision branches' merges: checks/__init__ <-> checks.* (the "
+    "package imports its rule modules, which import its `check` and CommitContext) and engine <-> "
+    "checks.decisions (severity_of). Drop this mark once they are gone",
 )
 def test_the_package_has_no_import_cycles() -> None:
     found = cycles(import_graph())

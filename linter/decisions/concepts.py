@@ -23,7 +23,19 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from linter.decisions.index import Match
+    from typing import Protocol
+
+    # What prefer_predecessors reads of index.Match, said here so that this module, which the
+    # index and its terms import, does not import the index back.
+    class _Titled(Protocol):
+        @property
+        def title(self) -> str: ...
+
+    class _Ranked(Protocol):
+        score: float
+
+        @property
+        def entry(self) -> _Titled: ...
 
 #: Derivational endings folded after the stemmer, as (ending, replacement): "suppression" ->
 #: "suppress", "inheritanc(e)" / "inheritabl(e)" -> "inherit", "dependency" -> "depend",
@@ -112,7 +124,7 @@ def version_of(title: str) -> tuple[int, ...] | None:
     return tuple(int(p) for p in found.group(1).split(".")) if found else None
 
 
-def prefer_predecessors(subject: str, matches: Sequence[Match]) -> None:
+def prefer_predecessors(subject: str, matches: Sequence[_Ranked]) -> None:
     """Raise the scores of versioned records just below the version `subject` names, nearest first."""
     wanted = version_of(subject)
     if wanted is None:
