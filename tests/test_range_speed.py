@@ -1,0 +1,62 @@
+"""check-range's reports were sped up (benchmarks/bench_range.py); these pin that the fast paths
+write exactly what the straightforward versions wrote, on generated text."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from linter.findings import Finding
+from linter.report import json_report
+from linter.report.safety import scrub
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def reference_scrub(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text)
+
+
+#: Text of every width str stores (Latin-1, the BMP, astral planes) with lone surrogates among it.
+_WIDE_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(max_codepoint=0xFF),
+        st.characters(min_codepoint=0x100, max_codepoint=0xFFFF),
+        st.characters(min_codepoint=0x10000),
+        st.sampled_from(["\ud800", "\udbff", "\udc00", "\udfff"]),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_WIDE_TEXT)
+def test_scrub_replaces_exactly_the_lone_surrogates(text: str) -> None:
+    assert scrub(text) == reference_scrub(text)
+
+
+def test_scrub_returns_clean_text_itself() -> None:
+    """Nothing to replace, nothing copied: a megabyte report is scrubbed without a new string."""
+    for text in ("plain", "caf\u00e9 \u2014 \U0001f600" * 1000):
+        assert scrub(text) is text
+
+
+def _finding(code: str, message: str, commit: str | None, subject: str | None) -> Finding:
+    return Finding(code, "missing-" + code.lower(), "error", message, commit, subject)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["CTX101", "CTX201"]), st.integers(0, 2), st.integers(0, 3)),
+                max_size=12))
+def test_json_report_shares_repeated_values_without_changing_them(plan: list[tuple[str, int, int]]) -> None:
+    """Findings in a row that share a commit, a subject or a message object (as the engine hands
+    them out) are written as json.dumps writes each on its own."""
+    messages = ['no ticket "found"', "a\\b\nc", "caf\u00e9"]
+    commits = [(f"{n:040x}", f'subject {n} "quoted"') for n in range(4)]
+    findings = [_finding(code, messages[m], *commits[c]) for code, m, c in plan]
+    expected = json.dumps({"findings": [f.to_dict() for f in findings], "commits": 3}, indent=2,
+                          ensure_ascii=False)
+    assert json_report.render(findings, {"commits": 3}) == expected
