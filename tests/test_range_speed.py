@@ -60,3 +60,45 @@ def test_json_report_shares_repeated_values_without_changing_them(plan: list[tup
     expected = json.dumps({"findings": [f.to_dict() for f in findings], "commits": 3}, indent=2,
                           ensure_ascii=False)
     assert json_report.render(findings, {"commits": 3}) == expected
+
+
+def test_every_printable_character_is_one_clean_line_passes_unchanged() -> None:
+    """clean_line trusts str.isprintable before its regex: no printable character may be one the
+    regex would show or fold (checked over every code point)."""
+    from linter.report.safety import _CONTROL, _PLAIN_LINE
+
+    printable_but_unsafe = [
+        hex(point)
+        for point in range(0x110000)
+        if chr(point).isprintable() and (_CONTROL.search(chr(point)) or not _PLAIN_LINE.fullmatch(chr(point)))
+    ]
+    assert printable_but_unsafe == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WIDE_TEXT)
+def test_clean_line_folds_and_shows_what_it_did_before(text: str) -> None:
+    from linter.report.safety import clean, clean_line
+
+    reference = text if _PLAIN_LINE_REFERENCE.fullmatch(text) else clean(
+        text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
+    assert clean_line(text) == reference
+
+
+_PLAIN_LINE_REFERENCE = re.compile("[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]*")
+
+
+
+_CONTROL_REFERENCE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WIDE_TEXT)
+def test_clean_shows_what_it_did_before(text: str) -> None:
+    from linter.report.safety import clean
+
+    def visible(match: re.Match[str]) -> str:
+        point = ord(match.group(0))
+        return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
+
+    assert clean(text) == _CONTROL_REFERENCE.sub(visible, text)
