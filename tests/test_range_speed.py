@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+from conftest import corpus_messages
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -102,3 +104,32 @@ def test_clean_shows_what_it_did_before(text: str) -> None:
         return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
 
     assert clean(text) == _CONTROL_REFERENCE.sub(visible, text)
+
+
+def _rationale_patterns() -> list[str]:
+    from linter.checks import rationale
+
+    return [*rationale._PATTERN_CUES.values(), *rationale._POINTERS.values()]
+
+
+def assert_literal_first_finds_the_same(text: str) -> None:
+    from linter.checks.rationale import _literal_first
+
+    for pattern in _rationale_patterns():
+        fast = re.compile(_literal_first(pattern)).search(text)
+        slow = re.compile(pattern).search(text)
+        assert (fast and fast.span()) == (slow and slow.span()), (pattern, text)
+
+
+@pytest.mark.skipif(not corpus_messages(), reason="shared corpus not present")
+def test_literal_first_patterns_find_what_the_originals_find_on_the_corpus() -> None:
+    for text in corpus_messages()[:3000]:
+        assert_literal_first_finds_the_same(" ".join(text.lower().split()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["to", "avoid", "as", "it", "is", "since", "see", "the", "ticket", "per", "review",
+                                 "in", "order", "case", "of", "at", "moment", "xto", "_to", "-", " ", "\u00e9", "1"]),
+                max_size=10).map(" ".join))
+def test_literal_first_patterns_find_what_the_originals_find_on_generated_text(text: str) -> None:
+    assert_literal_first_finds_the_same(text)
