@@ -133,3 +133,51 @@ def test_literal_first_patterns_find_what_the_originals_find_on_the_corpus() -> 
                 max_size=10).map(" ".join))
 def test_literal_first_patterns_find_what_the_originals_find_on_generated_text(text: str) -> None:
     assert_literal_first_finds_the_same(text)
+
+
+def _sarif_outcome(findings: list[Finding], limit_notes: bool) -> object:
+    from linter.report.outcome import CommitRecord, Outcome
+
+    commits = sorted({f.commit for f in findings if f.commit})
+    return Outcome("check-range", findings, [CommitRecord(c, "s") for c in commits],
+                   notes=["a note \x1b[31m"] if limit_notes else None, pr_label="PR #3", pr_number=3)
+
+
+_SARIF_TEXT = st.one_of(st.sampled_from(['"}],[{"', "a\\b", "\x1b[2J", "caf\u00e9", "\u202e", ""]),
+                        st.text(max_size=12))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.builds(
+    Finding,
+    st.sampled_from(["CTX101", "CTX201", "CTX999"]),
+    st.sampled_from(["missing-ticket", "x"]),
+    st.sampled_from(["error", "warning", "odd"]),
+    _SARIF_TEXT,
+    st.one_of(st.none(), st.sampled_from(["", "a" * 40, "b" * 40])),
+    st.one_of(st.none(), _SARIF_TEXT),
+    st.one_of(st.none(), st.sampled_from(["docs/adr/1.md", 'we"ird.md'])),
+    st.one_of(st.none(), st.booleans(), st.integers(0, 99)),
+), max_size=8), st.booleans())
+def test_sarif_is_what_json_dumps_writes_of_the_document(findings: list[Finding], notes: bool) -> None:
+    from linter.report import sarif
+
+    outcome = _sarif_outcome(findings, notes)
+    expected = json.dumps(sarif.document(outcome), ensure_ascii=False, separators=(",", ":"))  # type: ignore[arg-type]
+    assert sarif.render(outcome) == expected  # type: ignore[arg-type]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["CTX101", "CTX201"]), st.integers(0, 2), st.integers(0, 3)),
+                max_size=12))
+def test_sarif_shares_repeated_values_without_changing_them(plan: list[tuple[str, int, int]]) -> None:
+    """Findings in a row that share a commit, a subject or a message object (as the engine hands
+    them out) are written as json.dumps writes the document."""
+    from linter.report import sarif
+
+    messages = ['no ticket "found"', "a\\b\nc \x1b[1m", "caf\u00e9"]
+    commits = [(f"{n:040x}" if n else None, f'subject {n} "q" \u202e' if n != 2 else None) for n in range(4)]
+    findings = [_finding(code, messages[m], *commits[c]) for code, m, c in plan]
+    outcome = _sarif_outcome(findings, False)
+    expected = json.dumps(sarif.document(outcome), ensure_ascii=False, separators=(",", ":"))  # type: ignore[arg-type]
+    assert sarif.render(outcome) == expected  # type: ignore[arg-type]
