@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from linter.errors import CtxlintError
 from linter.regexguard import Regex, builtin
@@ -119,14 +121,16 @@ def _did_you_mean(word: str, options: list[str]) -> str:
 class Config:
     """Validated settings with defaults filled in. `Config()` is the zero-config default."""
 
-    __slots__ = ("_matcher", "_values", "memo", "source")
+    __slots__ = ("_derived", "_lists", "_matcher", "_values", "source")
 
     def __init__(self, values: dict[str, object] | None = None, source: str | None = None) -> None:
         self._values = values or {}
         self.source = source
         self._matcher: TicketMatcher | None = None
-        #: Values derived from the settings (the engine's plan), computed once per config.
-        self.memo: dict[str, object] = {}
+        #: full key -> its list of strings, for `strings`
+        self._lists: dict[str, list[str]] = {}
+        #: `per_config` function -> its value for this config
+        self._derived: dict[Callable[[Config], Any], Any] = {}
 
     def get(self, key: str, section: str = "") -> object:
         """The value of `key` in `section`, or its default."""
@@ -160,13 +164,12 @@ class Config:
 
     def strings(self, key: str, section: str = "") -> list[str]:
         """The list value of `key` (shared: callers must not change it)."""
-        memo_key = f"strings:{section}.{key}"
-        cached = self.memo.get(memo_key)
+        full = f"{section}.{key}"
+        cached = self._lists.get(full)
         if cached is None:
             value = self.get(key, section)
-            cached = [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-            self.memo[memo_key] = cached
-        return cached  # type: ignore[return-value]
+            cached = self._lists[full] = [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+        return cached
 
     def patterns(self, key: str, section: str = "") -> list[Regex]:
         value = self.get(key, section)
@@ -196,6 +199,29 @@ class Config:
                 self.strings("trackers"), self.strings("project-keys"), self.patterns("ticket-patterns")
             )
         return self._matcher
+
+
+_Derived = TypeVar("_Derived")
+
+
+def per_config(make: Callable[[Config], _Derived]) -> Callable[[Config], _Derived]:
+    """`make(cfg)`, computed on the first call for a config and kept as long as the config lives.
+
+    For values derived from the settings alone (a hint naming the configured trailer, a phrase
+    index) that a check would otherwise rebuild for every commit of a range. A run loads its config
+    once, so this is once per run; the function itself is the key, so two values never collide
+    and each keeps its own type.
+    """
+
+    def derived(cfg: Config) -> _Derived:
+        try:
+            value: _Derived = cfg._derived[make]
+        except KeyError:
+            value = cfg._derived[make] = make(cfg)
+        return value
+
+    derived.__doc__ = make.__doc__
+    return derived
 
 
 def _compile(pattern: str | list[str], key: str, where: str, ignore_case: bool = False) -> Regex | list[Regex]:

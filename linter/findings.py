@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-#: typing.TYPE_CHECKING without importing `typing` (this module is on the commit-msg hook's path)
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Callable
+from collections.abc import Callable
 
 
 class Finding:

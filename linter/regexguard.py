@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # not typing's: config imports this module on the commit-msg hook's path
 if TYPE_CHECKING:
     from typing import Any, Protocol
 

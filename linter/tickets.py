@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # not typing's: importing typing costs the commit-msg hook milliseconds
 if TYPE_CHECKING:
     from linter.regexguard import Regex
 

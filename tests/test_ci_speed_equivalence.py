@@ -1,6 +1,7 @@
 """The range path was sped up (benchmarks/bench_range.py); these pin that it finds exactly what the
-straightforward versions found: ticket search and the engine loop, on the shared corpus and on
-generated text."""
+straightforward versions found: ticket search, the rationale pre-checks, message parsing and the
+JSON writer, on messages built from parts (tests/messages.py), on generated text, and on the shared
+corpus when it is present. The engine loop's comparison is tests/test_engine.py."""
 
 from __future__ import annotations
 
@@ -9,13 +10,10 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import corpus_messages
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from messages import sample_messages
 
-from linter.checks import CommitContext, message_checks
-from linter.config import Config, validate
-from linter.engine import exemptions, lint, severity_of, skip_reason
 from linter.findings import Finding
 from linter.message import parse
 from linter.tickets import (
@@ -98,10 +96,9 @@ def test_ticket_search_matches_the_reference_on_tricky_text(matcher: TicketMatch
         assert matcher.find(text) == reference_find(matcher, text), text
 
 
-@pytest.mark.skipif(not corpus_messages(), reason="shared corpus not present")
 @pytest.mark.parametrize("matcher", MATCHERS)
-def test_ticket_search_matches_the_reference_on_the_corpus(matcher: TicketMatcher) -> None:
-    for text in corpus_messages():
+def test_ticket_search_matches_the_reference_on_messages(matcher: TicketMatcher) -> None:
+    for text in sample_messages():
         assert matcher.find(text) == reference_find(matcher, text), text
 
 
@@ -131,79 +128,19 @@ def test_ticket_search_matches_the_reference_on_generated_text(text: str) -> Non
         assert matcher.find(text) == reference_find(matcher, text)
 
 
-def reference_lint(text: str, ctx: CommitContext, cfg: Config) -> list[Finding]:
-    """The original engine loop: every check, then its severity looked up."""
-    msg = parse(text, comment_char=None)
-    applied = exemptions(msg, ctx, cfg)
-    skipped = skip_reason(msg, cfg)
-    if skipped:
-        applied = (*applied, "skip")
-    findings = []
-    for code, entry in sorted(message_checks().items()):
-        if skipped and entry.exempt_by:
-            continue
-        if any(kind in entry.exempt_by for kind in applied):
-            continue
-        problems = list(entry.function(msg, ctx, cfg))
-        name, severity = severity_of(code, cfg)
-        if severity == "off":
-            continue
-        findings.extend(
-            Finding(code, name, severity, p, commit=ctx.sha, subject=msg.subject or None,
-                    decision=getattr(p, "decision", None))
-            for p in problems
-        )
-    return findings
-
-
-CONFIGS = [
-    Config(),
-    validate(
-        {
-            "rules": {"CTX201": "off", "missing-ticket": "warning"},
-            "exempt": {"bots": False},
-            "project-keys": ["LANG"],
-        },
-        "test",
-    ),
-]
-
-
-@pytest.mark.skipif(not corpus_messages(), reason="shared corpus not present")
-def test_engine_matches_the_reference_loop_on_the_corpus() -> None:
-    messages = [
-        *corpus_messages()[:1500],
-        "fixup! x\n",
-        'Revert "x"\n\nThis reverts commit 0123456789abcdef.\n',
-        "x\n\nCtxlint-Skip: hotfix\n",
-        "x\n\nCtxlint-Skip:\n",
-    ]
-    for cfg in CONFIGS:
-        for i, text in enumerate(messages):
-            ctx = CommitContext(
-                sha=f"{i:040x}",
-                author="dependabot[bot] <x>" if i % 7 == 0 else "Dev <d@x>",
-                parents=2 if i % 11 == 0 else 1,
-                source="history",
-            )
-            got = lint(parse(text, comment_char=None), ctx, cfg).findings
-            assert got == reference_lint(text, ctx, cfg), text
-
-
 def assert_prefilters_hold(text: str) -> None:
     """Where a rationale pattern matches, its cheap pre-check must have let the text through."""
     from linter.checks.rationale import _DECISION_WORDS, DECISION_LINK, _may_hold
-    from tests.test_rationale import assert_triggers_hold
+    from tests.checks.test_rationale import assert_triggers_hold
 
     if DECISION_LINK.search(text):
         assert _may_hold(text, _DECISION_WORDS), text
     assert_triggers_hold(text)
 
 
-@pytest.mark.skipif(not corpus_messages(), reason="shared corpus not present")
 def test_rationale_prefilters_never_hide_a_match() -> None:
     texts = [
-        *corpus_messages(),
+        *sample_messages(),
         "see ADR-7",
         "docs/DECISIONS/x.md",
         "BECAUSE it broke prod",
@@ -299,9 +236,8 @@ def check_parse(raw: str) -> None:
         ) == reference_parse_parts(raw, char)
 
 
-@pytest.mark.skipif(not corpus_messages(), reason="shared corpus not present")
-def test_parse_matches_the_line_by_line_reference_on_the_corpus() -> None:
-    for raw in corpus_messages():
+def test_parse_matches_the_line_by_line_reference_on_messages() -> None:
+    for raw in sample_messages():
         check_parse(raw)
 
 
@@ -361,113 +297,6 @@ def test_stream_decoding_matches_field_by_field_decoding_at_any_chunk_size(data:
         assert list(split_fields(chunks, 6)) == expected, size
 
 
-def test_a_check_registered_after_the_first_lint_still_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The engine's plan is cached per config; a check registered later must not be missed."""
-    import linter.rulebook as rulebook
-    from linter.checks import REGISTRY, check
-
-    cfg = Config()
-    msg = "PAY-1: retry payments\n\nThe gateway drops idle connections after 30 s, charging twice.\n"
-    ctx = CommitContext(sha="a" * 40, source="history")
-    assert lint(parse(msg, comment_char=None), ctx, cfg).findings == []
-    late = rulebook.Rule("CTX999", "late-check", "warning", "s", "r", [], "message")
-    rules = (*rulebook.catalogue(), late)
-    monkeypatch.setattr(rulebook, "catalogue", lambda: rules)
-
-    @check("CTX999")
-    def always(m: object, c: object, k: object) -> list[str]:
-        return ["late check"]
-
-    try:
-        found = lint(parse(msg, comment_char=None), ctx, cfg).findings
-        assert [(f.code, f.message) for f in found] == [("CTX999", "late check")]
-    finally:
-        REGISTRY.pop("CTX999", None)
-
-
-def test_a_check_needing_an_unknown_message_attribute_is_refused() -> None:
-    from linter.checks import check
-
-    with pytest.raises(ValueError, match="no attribute 'trailer'"):
-        check("CTX998", needs="trailer")(lambda m, c, k: [])
-
-
-def test_checks_are_asked_only_when_active_and_when_the_message_has_what_they_need() -> None:
-    from linter.checks import REGISTRY, check
-    from linter.engine import Linter
-
-    calls: list[str] = []
-
-    @check("CTX996", active=lambda cfg: False)
-    def never(m: object, c: object, k: object) -> list[str]:
-        calls.append("inactive")
-        return []
-
-    @check("CTX997", needs="trailers")
-    def with_trailers(m: object, c: object, k: object) -> list[str]:
-        calls.append("trailers")
-        return []
-
-    try:
-        linter = Linter(Config())
-        ctx = CommitContext(sha="a" * 40, source="history")
-        linter.lint(parse("Fix the login\n\nThe session expired too early for some users.\n", None), ctx)
-        assert calls == []
-        linter.lint(parse("Fix the login\n\nThe session expired too early.\n\nRefs: #4\n", None), ctx)
-        assert calls == ["trailers"]
-    finally:
-        REGISTRY.pop("CTX996", None)
-        REGISTRY.pop("CTX997", None)
-
-
-ADR = """# 1. Use PostgreSQL as the job queue
-
-Date: 2025-03-02
-
-## Status
-
-Accepted
-
-## Context
-
-Jobs need a durable queue; Redis and RabbitMQ were considered as the job queue.
-
-## Decision
-
-Keep jobs in a PostgreSQL table with SELECT ... FOR UPDATE SKIP LOCKED polling.
-
-## Consequences
-
-No second datastore to run.
-"""
-
-
-def test_engine_matches_the_reference_loop_where_decision_records_exist(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With records present the reopened-decision check is active: same findings as every check run."""
-    import subprocess
-
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    (tmp_path / "docs" / "adr").mkdir(parents=True)
-    (tmp_path / "docs" / "adr" / "0001-use-postgresql-as-the-job-queue.md").write_text(ADR)
-    monkeypatch.chdir(tmp_path)
-    messages = [
-        "Switch the job queue from PostgreSQL to Redis\n\nThe polling loads the primary database.\n",
-        "Fix the login form\n\nThe session expired too early for some users.\n\nRefs: #4\n",
-        "Move the job queue to Redis\n\nReopens: ADR-1\nWhy: polling now costs a third of the database.\n",
-    ]
-    found = set()
-    for cfg in CONFIGS:
-        for i, text in enumerate(messages):
-            ctx = CommitContext(sha=f"{i:040x}", source="history")
-            got = lint(parse(text, comment_char=None), ctx, cfg).findings
-            assert got == reference_lint(text, ctx, cfg), text
-            found.update(f.code for f in got)
-    assert "CTX301" in found  # the records were really read
-
-
-
 #: Text that could trip a JSON writer put together by hand: braces, quotes, commas, backslashes and
 #: line breaks, which must come out escaped as json escapes them, and non-ASCII left as it is.
 _JSON_TRICKY = ['}, {"a": 1}', 'x"}\n,\n      {"', "\\", "é \u2028 \t", "{}[]", ""]
@@ -492,19 +321,3 @@ def test_json_report_writes_what_json_dumps_with_indent_writes(findings: list[Fi
     data: dict[str, object] = {"findings": [f.to_dict() for f in findings]}
     data.update(extra or {})
     assert json_report.render(findings, extra) == json.dumps(data, indent=2, ensure_ascii=False)
-
-
-def test_an_exempt_commit_is_judged_only_when_its_verdicts_are_read() -> None:
-    """check-range never reads a result's tickets or rationale verdict, and no check runs on an
-    exempt commit: a bot's long release notes must not be judged for nothing. Read, they are
-    what a direct judgement says."""
-    from linter.checks.rationale import assess
-    from linter.checks.tickets import found_tickets
-
-    cfg = Config()
-    msg = parse("Bump requests from 2.31.0 to 2.32.0\n\nBumps requests (#12). Fixes a crash on empty input.\n", None)
-    result = lint(msg, CommitContext("0" * 40, "dependabot[bot] <support@github.com>", 1, "history"), cfg)
-    assert "bot" in result.exemptions
-    assert "rationale" not in msg.memo and "tickets" not in msg.memo
-    assert result.has_rationale == (assess(msg, cfg)[0] == "ok")
-    assert result.tickets == tuple(found_tickets(msg, cfg)) == ("#12",)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from linter.checks import CommitContext
 from linter.config import Config, validate
-from linter.engine import exemptions
+from linter.engine import Linter
 from linter.message import parse
 from linter.releases import _DOTTED_MARK, _PREFIX, DEFAULT_RELEASE_PATTERN, FORMS, DefaultReleaseMatcher
 
@@ -77,7 +77,7 @@ NOT_RELEASES = [
 
 
 def kinds(subject: str, cfg: Config | None = None) -> tuple[str, ...]:
-    return exemptions(parse(subject + "\n"), CommitContext(), cfg or Config())
+    return Linter(cfg or Config()).exemptions(parse(subject + "\n"), CommitContext())
 
 
 @pytest.mark.parametrize("subject", RELEASES)

@@ -1,12 +1,35 @@
 """Rule implementations, one module per family, registered by code.
 
-A check takes the parsed message, the commit context and the config, and yields the text of
-each problem it sees. The engine turns those into findings with the rule's severity.
+The check protocol, one for every rule on a commit message:
+
+    @check("CTX123", exempt_by=EXEMPTIONS, needs=None, active=None)
+    def what_it_finds(msg: Message, ctx: CommitContext, cfg: Config) -> Sequence[str]:
+        if <the message passes>:
+            return ()
+        return (f"what is wrong and how to fix it",)
+
+- A check is a plain function of the parsed message, the commit context and the config. It
+  returns the text of each problem it sees, as a tuple or list: `()` when the message passes (most
+  do, and an empty tuple costs nothing where a generator costs a frame per commit of a range). A
+  problem about a decision record is a `Problem(text, decision=path)`. The engine
+  (`linter.engine.Linter`) turns each text into a finding with the rule's name and severity; a
+  check never prints, never reads the severity, and never decides exemptions.
+- The rule itself is a TOML file in `rules/` with the same code (summary, rationale, examples);
+  tests/test_catalogue.py pairs every check with its rule and runs the examples.
+- `exempt_by`: the exemption kinds that lift the rule (merge, revert, fixup, bot, release; all by
+  default). A rule with `exempt_by=()` is about the input itself and holds even under a skip trailer.
+- `needs`: a `Message` attribute (`trailers`, `decode_errors`, ...) that is empty or false on every
+  message the check passes: the engine skips the call when it is.
+- `active(cfg)`: whether the check can find anything at all under this config, in this repository
+  (project keys set, decision records present). Asked once per run; an inactive check is dropped.
+- A value derived from the config alone (a hint naming the configured trailer, a phrase index) is
+  computed by a function decorated with `linter.config.per_config`: once per run, not per commit.
+- A new module of checks is imported in `message_checks` below.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 
 from linter.config import Config
 from linter.message import Message
@@ -44,7 +67,8 @@ class Problem(str):
         return obj
 
 
-CheckFunction = Callable[[Message, CommitContext, Config], Iterable[str]]
+#: The check protocol: (message, context, config) -> the problems' texts, () when it passes.
+CheckFunction = Callable[[Message, CommitContext, Config], Sequence[str]]
 #: Whether a check can say anything at all under a config, in the current repository.
 ActiveFunction = Callable[[Config], bool]
 

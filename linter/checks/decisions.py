@@ -12,15 +12,21 @@ checked against the records in the work tree, less those it stages.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from linter.checks import CommitContext, check
-from linter.config import Config
+from linter.config import Config, per_config
 from linter.message import Message
 
 if TYPE_CHECKING:
     from linter.decisions.timeline import Timeline
+
+
+@per_config
+def _decision_roots(cfg: Config) -> dict[str, str | None]:
+    """working directory -> `_decision_root` there"""
+    return {}
 
 
 def _decision_root(cfg: Config) -> str | None:
@@ -28,8 +34,9 @@ def _decision_root(cfg: Config) -> str | None:
     and working directory, since a range check asks for every commit."""
     import os
 
-    key = f"decision-root:{os.getcwd()}"
-    if key not in cfg.memo:
+    roots = _decision_roots(cfg)
+    cwd = os.getcwd()
+    if cwd not in roots:
         from linter.config import find_root
 
         root = find_root()
@@ -38,9 +45,8 @@ def _decision_root(cfg: Config) -> str | None:
 
             if not discover.folders(root, cfg):
                 root = None
-        cfg.memo[key] = root
-    cached = cfg.memo[key]
-    return cached if isinstance(cached, str) else None
+        roots[cwd] = root
+    return roots[cwd]
 
 
 def _has_decisions(cfg: Config) -> bool:
@@ -94,13 +100,13 @@ def closed_between(base: str, head: str, cfg: Config) -> frozenset[str] | None:
 
 
 @check("CTX301", active=_has_decisions)
-def reopened_decision(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[str]:
+def reopened_decision(msg: Message, ctx: CommitContext, cfg: Config) -> Sequence[str]:
     root = _decision_root(cfg)
     if root is None:
-        return
+        return ()
     eligible = ctx.decisions
     if eligible is not None and not eligible:
-        return  # nothing had been decided yet when this commit was made
+        return ()  # nothing had been decided yet when this commit was made
     from linter.decisions.reopening import check_message
 
     before = None
@@ -119,4 +125,4 @@ def reopened_decision(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator
 
         staged = set(gitio.staged_paths(discover.folders(root, cfg), root))
         problems = [p for p in problems if getattr(p, "decision", None) not in staged]
-    yield from problems
+    return problems

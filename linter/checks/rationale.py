@@ -23,10 +23,11 @@ texts never hold.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from itertools import filterfalse
 
 from linter.checks import CommitContext, check
-from linter.config import Config
+from linter.config import Config, per_config
 from linter.message import Message
 
 #: Phrases that carry no reason of their own, as a whole rationale trailer or body paragraph.
@@ -606,17 +607,15 @@ def _words(text: str, cfg: Config) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+@per_config
 def _low_information(cfg: Config) -> tuple[frozenset[str], dict[str, list[str]]]:
     """The config's extra phrases, and every phrase indexed by its first word, longest first."""
-    cached = cfg.memo.get("low-information")
-    if cached is None:
-        extra = frozenset(" ".join(w.split()) for w in cfg.strings("low-information"))
-        index: dict[str, list[str]] = {}
-        for known in sorted(_LOW_INFO | extra, key=lambda k: (-len(k.split()), k)):
-            if known:
-                index.setdefault(known.split()[0], []).append(known)
-        cached = cfg.memo["low-information"] = (extra, index)
-    return cached  # type: ignore[return-value]
+    extra = frozenset(" ".join(w.split()) for w in cfg.strings("low-information"))
+    index: dict[str, list[str]] = {}
+    for known in sorted(_LOW_INFO | extra, key=lambda k: (-len(k.split()), k)):
+        if known:
+            index.setdefault(known.split()[0], []).append(known)
+    return extra, index
 
 
 def _repeats(words: list[str], subject: str) -> bool:
@@ -673,18 +672,16 @@ def assess(msg: Message, cfg: Config) -> tuple[str, str]:
     return cached
 
 
+@per_config
 def _policy(cfg: Config) -> tuple[frozenset[str], int, bool, tuple[str, ...]]:
     """(rationale trailer keys in lower case, minimum words of a body paragraph, whether the subject
     may carry the reason, the config's extra low-information phrases), once per config."""
-    cached = cfg.memo.get("rationale-policy")
-    if cached is None:
-        cached = cfg.memo["rationale-policy"] = (
-            frozenset(key.lower() for key in cfg.strings("rationale-trailers")),
-            cfg.number("rationale-min-words"),
-            cfg.flag("rationale-in-subject"),
-            tuple(" ".join(p.lower().split()) for p in cfg.strings("low-information") if p.strip()),
-        )
-    return cached  # type: ignore[return-value]
+    return (
+        frozenset(key.lower() for key in cfg.strings("rationale-trailers")),
+        cfg.number("rationale-min-words"),
+        cfg.flag("rationale-in-subject"),
+        tuple(" ".join(p.lower().split()) for p in cfg.strings("low-information") if p.strip()),
+    )
 
 
 def _sentences(prose: str) -> list[str]:
@@ -828,28 +825,26 @@ def _trailer_hint(cfg: Config) -> str:
     return f"a '{keys[0]}:' trailer" if keys else "a body paragraph"
 
 
-# Tuples, not generators: these run for every commit of a range.
+@per_config
+def _missing_hint(cfg: Config) -> str:
+    """How CTX201 says to fix it, naming the configured rationale trailer."""
+    if not cfg.flag("rationale-in-subject"):
+        return (f"; add a body paragraph that says why (the problem, its cause or the goal), {_trailer_hint(cfg)}, "
+                "or a link to a decision record")
+    return ("; add why: the problem, its cause or the goal, in the subject or a body paragraph, "
+            f"{_trailer_hint(cfg)}, or a link to a decision record")
+
+
 @check("CTX201")
-def missing_rationale(msg: Message, ctx: CommitContext, cfg: Config) -> tuple[str, ...]:
+def missing_rationale(msg: Message, ctx: CommitContext, cfg: Config) -> Sequence[str]:
     status, detail = assess(msg, cfg)
     if status != "missing":
         return ()
-    hint = cfg.memo.get("CTX201")
-    if hint is None:
-        hint = cfg.memo["CTX201"] = (
-            "; add why: the problem, its cause or the goal, in the subject or a body paragraph, "
-            f"{_trailer_hint(cfg)}, or a link to a decision record"
-        )
-        if not cfg.flag("rationale-in-subject"):
-            hint = cfg.memo["CTX201"] = (
-                f"; add a body paragraph that says why (the problem, its cause or the goal), {_trailer_hint(cfg)}, "
-                "or a link to a decision record"
-            )
-    return (f"no rationale recorded: {detail}{hint}",)
+    return (f"no rationale recorded: {detail}{_missing_hint(cfg)}",)
 
 
 @check("CTX202")
-def low_information_rationale(msg: Message, ctx: CommitContext, cfg: Config) -> tuple[str, ...]:
+def low_information_rationale(msg: Message, ctx: CommitContext, cfg: Config) -> Sequence[str]:
     status, detail = assess(msg, cfg)
     if status != "weak":
         return ()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Sequence
 
 from linter.checks import CommitContext, check
-from linter.config import Config
+from linter.config import Config, per_config
 from linter.message import Message
 
 
@@ -23,18 +23,18 @@ def found_tickets(msg: Message, cfg: Config) -> list[str]:
 
 
 @check("CTX101")
-def missing_ticket(msg: Message, ctx: CommitContext, cfg: Config) -> tuple[str, ...]:
-    # A tuple, not a generator: this runs for every commit of a range, and most pass.
+def missing_ticket(msg: Message, ctx: CommitContext, cfg: Config) -> Sequence[str]:
     if found_tickets(msg, cfg):
         return ()
-    problem = cfg.memo.get("CTX101")
-    if problem is None:
-        keys = cfg.strings("project-keys")
-        example = f"'Refs: {keys[0]}-123'" if keys else "'Refs: ABC-123' or 'Refs: #123'"
-        problem = cfg.memo["CTX101"] = (
-            f"no ticket reference found; name the ticket in the subject or add a trailer such as {example}",
-        )
-    return problem  # type: ignore[return-value]
+    return _no_ticket(cfg)
+
+
+@per_config
+def _no_ticket(cfg: Config) -> tuple[str]:
+    """CTX101's problem, with an example trailer that names one of the configured project keys."""
+    keys = cfg.strings("project-keys")
+    example = f"'Refs: {keys[0]}-123'" if keys else "'Refs: ABC-123' or 'Refs: #123'"
+    return (f"no ticket reference found; name the ticket in the subject or add a trailer such as {example}",)
 
 
 def _has_project_keys(cfg: Config) -> bool:
@@ -42,7 +42,7 @@ def _has_project_keys(cfg: Config) -> bool:
 
 
 @check("CTX102", active=_has_project_keys)
-def unknown_project_key(msg: Message, ctx: CommitContext, cfg: Config) -> Iterator[str]:
+def unknown_project_key(msg: Message, ctx: CommitContext, cfg: Config) -> Sequence[str]:
     keys = cfg.strings("project-keys")
-    for ref in cfg.tickets.foreign_keys(ticket_text(msg)):
-        yield f"{ref} looks like a ticket key, but its project is not one of {', '.join(keys)}"
+    return [f"{ref} looks like a ticket key, but its project is not one of {', '.join(keys)}"
+            for ref in cfg.tickets.foreign_keys(ticket_text(msg))]

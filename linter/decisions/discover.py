@@ -10,7 +10,7 @@ import os
 import re
 import stat
 
-from linter.config import Config
+from linter.config import Config, per_config
 
 #: The folders adr-tools, log4brains and MADR use, in the order they are tried.
 DEFAULT_FOLDERS = (
@@ -76,13 +76,17 @@ def folders(root: str, cfg: Config) -> list[str]:
     (doc/adr, docs/decisions, ...), else every folder at most SEARCH_DEPTH levels deep whose name says it
     holds decisions (`*decision*`, `adr`, `adrs`) and which holds a numbered record (`ADR001-x.md`,
     `0001-x.md`). Looked up once per run and config."""
-    key = f"decision-folders:{root}"
-    known = cfg.memo.get(key)
-    if isinstance(known, list):
-        return list(known)
-    found = _folders(root, cfg)
-    cfg.memo[key] = found
+    known = _found(cfg)
+    found = known.get(root)
+    if found is None:
+        found = known[root] = _folders(root, cfg)
     return list(found)
+
+
+@per_config
+def _found(cfg: Config) -> dict[str, list[str]]:
+    """root -> its decision folders under this config"""
+    return {}
 
 
 def _folders(root: str, cfg: Config) -> list[str]:

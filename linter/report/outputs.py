@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING, TextIO
 
 from linter.errors import CtxlintError
 
-#: typing.TYPE_CHECKING without importing `typing` (some 4 ms) on a range check's path
-TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import TextIO
-
     from linter.findings import Finding
     from linter.report.outcome import Outcome
 

@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TextIO
 
 from linter.findings import Finding
 from linter.report.safety import clean_line
-
-#: typing.TYPE_CHECKING without importing `typing` (some 4 ms) on a range check's path
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import TextIO
 
 _MARK = {"error": "error  ", "warning": "warning"}
 #: Lines per write: few enough writes for a range of 50,000 findings, and small enough chunks that
