@@ -181,3 +181,12 @@ def test_sarif_shares_repeated_values_without_changing_them(plan: list[tuple[str
     outcome = _sarif_outcome(findings, False)
     expected = json.dumps(sarif.document(outcome), ensure_ascii=False, separators=(",", ":"))  # type: ignore[arg-type]
     assert sarif.render(outcome) == expected  # type: ignore[arg-type]
+
+
+def test_only_patterns_that_open_with_a_plain_word_are_rewritten() -> None:
+    from linter.checks.rationale import _literal_first
+
+    assert _literal_first(r"\bto (?:avoid|stop)\b") == r"to (?<=\bto )(?:avoid|stop)\b"
+    for kept in (r"\breasons? (?:is|are)\b", r"\b(?:as|per) x", r"(?<!-)\bsafe x", r"\bTo x", r"\bto\b",
+                 r"\b\u00e9t\u00e9 x", "to x"):
+        assert _literal_first(kept) == kept

@@ -310,10 +310,6 @@ _PATTERN_CUES: dict[str, str] = {
             r"|discontinued|archived)\b",
 }
 
-#: A pattern that starts with a whole word and a space: `\bto (?:avoid|...)`.
-_LEADING_WORD = re.compile(r"\\b([a-z]+) ")
-
-
 def _literal_first(pattern: str) -> str:
     """`\\bword rest` as `word (?<=\\bword )rest`: the same matches, found faster.
 
@@ -322,11 +318,11 @@ def _literal_first(pattern: str) -> str:
     the word, asks for the same boundary before it. On a subject, "to"'s pattern (asked of one
     commit in four) searches six times faster. A pattern starting otherwise is left as it is.
     """
-    match = _LEADING_WORD.match(pattern)
-    if match is None:
+    # String tests, not a regex: this runs when the module is imported, on the commit-msg hook's path.
+    word, space, rest = pattern[2:].partition(" ")
+    if not (pattern.startswith("\\b") and space and word.isascii() and word.isalpha() and word.islower()):
         return pattern
-    word = match.group(1)
-    return f"{word} (?<=\\b{word} ){pattern[match.end():]}"
+    return f"{word} (?<=\\b{word} ){rest}"
 
 
 def _by_trigger(table: dict[str, str]) -> dict[bytes, _Lazy]:
