@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from ci_support import GOOD, clean_env, github_env, github_pr_event, gitlab_env
 from conftest import ROOT, Repo
-from test_decisions_reopen import RECORDS
 
 import linter.commands.check_range
 from linter.cli import main
 from linter.report import github
 from linter.report.outcome import Outcome
+from tests.checks.test_reopening import RECORDS
 
 #: Seconds a command may take on a tiny repository; a FIFO read blocks far longer (forever).
 HANG = 20

@@ -7,7 +7,6 @@ import json
 import re
 
 import pytest
-from audit_history import audit_report
 from conftest import Repo, run_ctxlint
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,6 +16,7 @@ from linter.config import Config, validate
 from linter.engine import Linter
 from linter.message import parse
 from linter.releases import _DOTTED_MARK, _PREFIX, DEFAULT_RELEASE_PATTERN, FORMS, DefaultReleaseMatcher
+from tests.audit.history import audit_report
 
 RELEASES = [
     "Setting version to 2.0-rc1",

@@ -119,11 +119,14 @@ def _build(path: Path) -> Repo:
 def _baseline_tree(tmp: Path) -> Path:
     try:
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", BASELINE,
-                                  "linter", "rules", "hooks"], capture_output=True, check=True).stdout
+                                  "linter", "hooks"], capture_output=True, check=True).stdout
     except subprocess.CalledProcessError as error:
         pytest.fail(f"this test needs the project's history (commit {BASELINE}): {error.stderr.decode()}")
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(tmp, filter="data")
+    # The rules' texts are data that the judgement work (#11, #12) edits on purpose; both runs read
+    # today's, so the comparison is about the code.
+    shutil.copytree(ROOT / "rules", tmp / "rules")
     return tmp
 
 
@@ -210,6 +213,36 @@ def test_every_command_prints_what_it_printed_before(tmp_path: Path) -> None:
         print(f"--- {name}\nbefore: {json.dumps(before[name])[:2000]}\nafter:  {json.dumps(after[name])[:2000]}")
     assert not changed, f"outputs differ: {changed}"
 
+
+
+def test_an_audit_cache_the_baseline_wrote_is_read_as_it_is(tmp_path: Path) -> None:
+    """The audit's files on disk keep their format: what the old code cached, the new code replays.
+
+    Checked on the files themselves, not through the cache key, which also changes with the config
+    schema and the rule catalogue.
+    """
+    from linter.audit.aggregate import Aggregator, valid_state
+    from linter.audit.cache import Cache
+
+    repo = _build(tmp_path / "shop").path
+    env = {**os.environ, "PYTHONPATH": str(_baseline_tree(tmp_path / "baseline")), "TZ": "UTC"}
+    done = subprocess.run([sys.executable, "-m", "linter", "audit", "--format", "json", "--workers", "1"],
+                          cwd=repo, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    before = json.loads(done.stdout)
+    (folder,) = (repo / ".git" / "ctxlint" / "audit").iterdir()
+    cache = Cache(str(folder))
+    meta = cache.load_meta()
+    assert meta is not None, cache.problem
+    assert valid_state(meta["state"], meta["count"]) is None
+    records = list(cache.records(meta))
+    assert len(records) == meta["count"] == before["totals"]["commits"]
+    replayed, restored = Aggregator(), Aggregator.from_state(meta["state"], 50)
+    for record in records:
+        replayed.add(record)
+    for agg in (replayed, restored):
+        report = agg.report()
+        assert all(report[key] == before[key] for key in report), [k for k in report if report[k] != before[k]]
 
 if __name__ == "__main__":  # pragma: no cover - a debugging aid: print every run's outcome
     import tempfile

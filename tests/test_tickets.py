@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from audit_history import audit_report
 from conftest import Repo, run_ctxlint
 
 from linter.checks import CommitContext
@@ -14,6 +13,7 @@ from linter.engine import lint
 from linter.message import parse
 from linter.regexguard import compile_user
 from linter.tickets import TRACKERS, TicketMatcher, project_of
+from tests.audit.history import audit_report
 
 BODY = "The gateway drops idle connections after thirty seconds, so customers were charged twice."
 

@@ -107,7 +107,7 @@ def reopened_decision(msg: Message, ctx: CommitContext, cfg: Config) -> Sequence
     eligible = ctx.decisions
     if eligible is not None and not eligible:
         return ()  # nothing had been decided yet when this commit was made
-    from linter.decisions.reopening import check_message
+    from linter.checks.reopening import check_message
 
     before = None
     if ctx.timestamp is not None:

@@ -6,18 +6,21 @@ Exit code 0, or 1 when `--fail-under` is given and coverage is below it.
 
 from __future__ import annotations
 
-import json
+import argparse
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linter.errors import CtxlintError
+
+if TYPE_CHECKING:
+    from linter.config import Config
 
 FORMATS = ("text", "markdown", "json", "html")
 
 
-def add_arguments(parser: object) -> None:
-    add = parser.add_argument  # type: ignore[attr-defined]
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add = parser.add_argument
     add(
         "revisions",
         nargs="*",
@@ -66,7 +69,7 @@ def add_arguments(parser: object) -> None:
     )
 
 
-def _setting(args: object, name: str, cfg: Any, key: str) -> Any:
+def _setting(args: argparse.Namespace, name: str, cfg: Config, key: str) -> Any:
     value = getattr(args, name, None)
     return value if value is not None else cfg.get(key, "audit")
 
@@ -75,7 +78,7 @@ def _setting(args: object, name: str, cfg: Any, key: str) -> Any:
 MAX_WORKERS = 64
 
 
-def _check_numbers(args: object) -> None:
+def _check_numbers(args: argparse.Namespace) -> None:
     for option in ("top", "missing", "workers"):
         value = getattr(args, option, None)
         if value is not None and value < 0:
@@ -85,40 +88,42 @@ def _check_numbers(args: object) -> None:
         raise CtxlintError(f"--fail-under must be a percentage from 0 to 100, got {threshold:g}")
 
 
-def run(args: object) -> int:
+def run(args: argparse.Namespace) -> int:
     _check_numbers(args)
-    revisions: list[str] = list(args.revisions)  # type: ignore[attr-defined]
+    revisions: list[str] = list(args.revisions)
     if revisions and revisions[0] == "merge":
         return _merge(args, revisions[1:])
-    from linter import audit, codeowners, gitio
+    from linter import codeowners, gitio
     from linter import config as config_module
-    from linter.audit_decisions import decision_health
+    from linter.audit import Options, audit
+    from linter.audit.dates import parse_date
 
     root = gitio.toplevel()
-    cfg = config_module.load(root, args.config)  # type: ignore[attr-defined]
-    since = audit.parse_date(args.since, "--since") if args.since else None  # type: ignore[attr-defined]
-    until = audit.parse_date(args.until, "--until") if args.until else None  # type: ignore[attr-defined]
+    cfg = config_module.load(root, args.config)
+    since = parse_date(args.since, "--since") if args.since else None
+    until = parse_date(args.until, "--until") if args.until else None
     if since is not None and until is not None and since >= until:
         raise CtxlintError("--since must be before --until")
     missing = _setting(args, "missing", cfg, "missing-limit")
     workers = min(_setting(args, "workers", cfg, "workers"), MAX_WORKERS) or None
     progress = None
     bar = None
-    if not args.no_progress and sys.stderr.isatty():  # type: ignore[attr-defined]
+    if not args.no_progress and sys.stderr.isatty():
         bar = _ProgressBar()
         progress = bar.update
-    options = audit.Options(
+    options = Options(
         revisions,
         since,
         until,
         missing_limit=missing,
         folder_depth=cfg.number("folder-depth", "audit"),
-        use_cache=not args.no_cache and cfg.flag("cache", "audit"),  # type: ignore[attr-defined]
+        use_cache=not args.no_cache and cfg.flag("cache", "audit"),
         workers=workers,
         progress=progress,
+        name=args.name,
     )
     try:
-        report = audit.audit(root, cfg, options, codeowners.load(root))
+        report = audit(root, cfg, options, codeowners.load(root))
     finally:
         if bar is not None:
             bar.stop()
@@ -127,51 +132,26 @@ def run(args: object) -> int:
         from linter.report.safety import clean_line
 
         sys.stderr.write(f"ctxlint: note: {clean_line(note)}\n")
-    report["decisions"] = decision_health(root, cfg)
-    if args.name:  # type: ignore[attr-defined]
-        report["repository"]["name"] = args.name  # type: ignore[attr-defined]
     return _emit(report, args, cfg)
 
 
-def _merge(args: object, files: list[str]) -> int:
-    from linter import audit_merge
+def _merge(args: argparse.Namespace, files: list[str]) -> int:
     from linter import config as config_module
+    from linter.audit import merge
 
     if not files:
         raise CtxlintError(
             "audit merge: give the JSON reports to combine, e.g. `ctxlint audit merge a.json b.json`"
         )
-    reports = []
-    names: dict[str, int] = {}
-    for path in files:
-        try:
-            with open(path, encoding="utf-8") as handle:
-                data = json.load(handle)
-        except OSError as exc:
-            raise CtxlintError(f"{path}: cannot read: {exc.strerror}") from None
-        except ValueError as exc:
-            raise CtxlintError(f"{path}: not JSON: {exc}") from None
-        except RecursionError:
-            raise CtxlintError(f"{path}: not an audit report: nested too deeply") from None
-        problem = audit_merge.check_report(data)
-        if problem is not None:
-            raise CtxlintError(f"{path}: {problem}")
-        name = str((data.get("repository") or {}).get("name") or "") if isinstance(data, dict) else ""
-        name = name or os.path.splitext(os.path.basename(path))[0]
-        names[name] = names.get(name, 0) + 1
-        if names[name] > 1:  # two repositories with one name (forks): keep both rows apart
-            name = f"{name} ({names[name]})"
-        reports.append((name, data))
-    cfg = config_module.Config()
-    limit = args.missing if args.missing is not None else 50  # type: ignore[attr-defined]
-    return _emit(audit_merge.merge_reports(reports, limit), args, cfg)
+    limit = args.missing if args.missing is not None else 50
+    return _emit(merge.merge_reports(merge.read_reports(files), limit), args, config_module.Config())
 
 
-def _emit(report: dict[str, Any], args: object, cfg: Any) -> int:
-    fmt: str = args.format  # type: ignore[attr-defined]
+def _emit(report: dict[str, Any], args: argparse.Namespace, cfg: Config) -> int:
+    fmt: str = args.format
     by = _setting(args, "by", cfg, "trend")
     top = _setting(args, "top", cfg, "top")
-    output: str | None = args.output  # type: ignore[attr-defined]
+    output: str | None = args.output
     # Drawn whole before anything is opened: a failing renderer leaves an existing --output intact.
     # Text on standard output is drawn straight to it, which may be a terminal (colour, width).
     text: str | None = None
@@ -196,7 +176,7 @@ def _emit(report: dict[str, Any], args: object, cfg: Any) -> int:
         audit_text.write(report, buffer, by=by, top=top)
         text = buffer.getvalue()
     _write(report, text, output, by, top)
-    threshold = args.fail_under  # type: ignore[attr-defined]
+    threshold = args.fail_under
     if threshold is None:
         configured = cfg.number("fail-under", "audit")
         threshold = configured or None

@@ -27,8 +27,9 @@ def add_arguments(parser: object) -> None:
 
 
 def run(args: object) -> int:
+    from linter.checks import decision_health
     from linter.commands.decisions import repository
-    from linter.decisions import discover, health
+    from linter.decisions import discover, records
 
     root, cfg = repository(args.config)  # type: ignore[attr-defined]
     folders = discover.folders(root, cfg)
@@ -46,10 +47,10 @@ def run(args: object) -> int:
             rels.append(rel)
     findings: list[Finding] = []
     if rels:
-        records = health.load_records(root, cfg)
+        log = records.read_all(root, cfg)
         given = set(rels)
-        findings.extend(f for f in health.check(records, cfg) if f.path in given)
-        findings.extend(reopenings(root, cfg, rels, records, folders))
+        findings.extend(f for f in decision_health.check(log, cfg) if f.path in given)
+        findings.extend(reopenings(root, cfg, rels, log, folders))
     if args.format == "json":  # type: ignore[attr-defined]
         from linter.report import json_report
 
@@ -69,7 +70,7 @@ def reopenings(
     root: str, cfg: Config, rels: Sequence[str], records: Sequence[Record], folders: Sequence[str]
 ) -> list[Finding]:
     """CTX301 for the given records: each older closed decision one re-raises without superseding it."""
-    from linter.decisions.reopening import check_records, describe
+    from linter.checks.reopening import check_records, describe
     from linter.engine import severity_of
 
     name, severity = severity_of("CTX301", cfg)
@@ -99,14 +100,12 @@ def reopenings(
 def is_earlier(old: Record, new: Record) -> bool:
     """Whether record `old` was decided before record `new`, by their own word: a supersede link
     either way, then their numbers, then their dates. Unknown order counts as earlier."""
-    from linter.decisions.health import points_to as _points_to
-
-    if any(_points_to(old, ref, new) for ref in old.supersedes) or any(
-        _points_to(new, ref, old) for ref in new.superseded_by
+    if any(new.refers_to(ref, old.path, link=True) for ref in old.supersedes) or any(
+        old.refers_to(ref, new.path, link=True) for ref in new.superseded_by
     ):
         return False  # `old` says it replaces `new`, or `new` says it was replaced by `old`
-    if any(_points_to(new, ref, old) for ref in new.supersedes) or any(
-        _points_to(old, ref, new) for ref in old.superseded_by
+    if any(old.refers_to(ref, new.path, link=True) for ref in new.supersedes) or any(
+        new.refers_to(ref, old.path, link=True) for ref in old.superseded_by
     ):
         return True
     if old.number is not None and new.number is not None and old.number != new.number:

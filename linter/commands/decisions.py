@@ -23,16 +23,18 @@ def repository(config_path: str | None) -> tuple[str, config_module.Config]:
 
 
 def run(args: object) -> int:
-    from linter.decisions import discover, health
+    from linter.checks import decision_health
+    from linter.decisions import discover, links
+    from linter.decisions.records import read_all
 
     root, cfg = repository(args.config)  # type: ignore[attr-defined]
     if not discover.folders(root, cfg):
         wanted = cfg.strings("paths", "decisions")
         if wanted:
             raise CtxlintError(f"none of the configured decision folders exists: {', '.join(wanted)}")
-    records = health.load_records(root, cfg)
-    findings = health.check(records, cfg)
-    links = health.supersede_map(records)
+    records = read_all(root, cfg)
+    findings = decision_health.check(records, cfg)
+    linked = links.supersede_map(records)
     rows: list[dict[str, object]] = [
         {
             "id": r.id,
@@ -40,8 +42,8 @@ def run(args: object) -> int:
             "title": r.title,
             "status": r.status,
             "date": r.date,
-            "supersedes": links[r.path][0],
-            "superseded_by": links[r.path][1],
+            "supersedes": linked[r.path][0],
+            "superseded_by": linked[r.path][1],
         }
         for r in records
     ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from typing import TYPE_CHECKING
 
@@ -28,7 +27,8 @@ def add_arguments(parser: object) -> None:
 def run(args: object) -> int:
     from linter.commands.decisions import repository
     from linter.decisions import discover
-    from linter.decisions.reopening import repository_index
+    from linter.decisions.cache import repository_index
+    from linter.decisions.references import whole_reference
 
     root, cfg = repository(args.config)  # type: ignore[attr-defined]
     query = " ".join(args.query).strip()  # type: ignore[attr-defined]
@@ -38,7 +38,8 @@ def run(args: object) -> int:
     matches: list[dict[str, object]] = []
     index = repository_index(root, cfg) if discover.folders(root, cfg) else None
     if index is not None:
-        direct = [e for e in index.entries if names_record(query, e)]
+        ref = whole_reference(query.replace(os.sep, "/"))
+        direct = [e for e in index.entries if e.refers_to(ref)] if ref else []
         seen = {e.path for e in direct}
         for entry in direct:
             matches.append(_row(entry, 1.0))
@@ -60,14 +61,6 @@ def run(args: object) -> int:
     return 0
 
 
-def names_record(query: str, entry: Entry) -> bool:
-    """Whether the whole query is a reference to the record (ADR-7, decision 7, 7, its path)."""
-    query = query.strip()
-    if re.fullmatch(r"(?:ADR|decision)[-_ #]?0*\d{1,6}", query, re.IGNORECASE) is None and len(query.split()) != 1:
-        return False
-    return entry.refers_to(query.replace(os.sep, "/"))
-
-
 def _row(entry: Entry, score: float) -> dict[str, object]:
     return {
         "id": entry.id,
@@ -85,7 +78,8 @@ def search_commits(query: str, root: str, limit: int, max_commits: int = 20000) 
     import datetime
 
     from linter import gitio
-    from linter.decisions.index import Index, words
+    from linter.decisions.index import Index
+    from linter.decisions.terms import words
 
     if not gitio.has_commits(root) or not words(query):
         return []

@@ -1,4 +1,7 @@
-"""Decision records (ADRs): parsing, discovery, health checks and the topic index.
+"""Decision records (ADRs), the domain only: parsing (`records`), discovery (`discover`), the
+references and supersede links between records (`references`, `links`), the topic index (`terms`,
+`index`, `cache`) and the history of statuses (`timeline`). The rules that judge messages and
+records against them (CTX301-309) live in `linter.checks`; nothing here imports the rule layer.
 
 Nothing is imported here, so that `linter.checks.decisions` can ask `discover` whether a
 repository has records at all without paying for the parser or the index.

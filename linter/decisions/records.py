@@ -1,7 +1,7 @@
 """Decision records as written by adr-tools (Nygard), log4brains and MADR 2, 3 and 4.
 
 A record is parsed from its text alone; problems (no title, unterminated front matter, bytes
-that are not UTF-8) become `Problem`s with a line number, never exceptions, because one broken
+that are not UTF-8) become `Defect`s with a line number, never exceptions, because one broken
 file must not stop the linter from reading the others.
 
 Layouts understood:
@@ -18,8 +18,13 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from linter.decisions import CLOSED_STATUSES, OPEN_STATUSES, is_closed
+from linter.decisions.references import Referable
+
+if TYPE_CHECKING:
+    from linter.config import Config
 
 #: Other words for the statuses in OPEN_STATUSES / CLOSED_STATUSES, and misspellings seen in real
 #: records, folded so that the lifecycle, links and health checks understand them.
@@ -114,8 +119,10 @@ _DECISION_HEADINGS = ("decision", "decision outcome", "outcome", "chosen option"
 _SKIP_HEADINGS = ("status", "date", "links", "references", "more information", "change log", "changelog")
 
 
-class Problem:
-    """Something wrong with a record's text, with the 1-based line it is on."""
+class Defect:
+    """Something wrong with a record's text, with the 1-based line it is on (reported as CTX302).
+
+    Not a rule's finding: the rules turn defects into findings (`checks.decision_health`)."""
 
     __slots__ = ("line", "message")
 
@@ -124,10 +131,10 @@ class Problem:
         self.message = message
 
     def __repr__(self) -> str:
-        return f"Problem({self.line}, {self.message!r})"
+        return f"Defect({self.line}, {self.message!r})"
 
 
-class Record:
+class Record(Referable):
     """One decision record. `supersedes` / `superseded_by` hold raw references until resolved."""
 
     __slots__ = (
@@ -135,10 +142,10 @@ class Record:
         "date",
         "date_line",
         "decision",
+        "defects",
         "digest",
         "number",
         "path",
-        "problems",
         "rest",
         "status",
         "status_line",
@@ -161,7 +168,7 @@ class Record:
         decision: str,
         rest: str,
         digest: str,
-        problems: list[Problem],
+        defects: list[Defect],
         status_line: int = 1,
         date_line: int = 1,
         title_line: int = 1,
@@ -177,17 +184,10 @@ class Record:
         self.decision = decision
         self.rest = rest
         self.digest = digest
-        self.problems = problems
+        self.defects = defects
         self.status_line = status_line
         self.date_line = date_line
         self.title_line = title_line
-
-    @property
-    def id(self) -> str:
-        """`ADR-7` for numbered records, else the file name without its extension."""
-        if self.number is not None:
-            return f"ADR-{self.number}"
-        return os.path.splitext(os.path.basename(self.path))[0]
 
     @property
     def closed(self) -> bool:
@@ -205,32 +205,8 @@ class Record:
         """Whether the status is one ctxlint knows to be open or closed (or absent)."""
         return self.status is None or self.status in OPEN_STATUSES or self.status in CLOSED_STATUSES
 
-    def refers_to(self, ref: str) -> bool:
-        """Whether `ref` (ADR-7, ADR-0007, 7, a path or a file name) names this record."""
-        ref = ref.strip().strip("<>`'\"")
-        if not ref:
-            return False
-        number = reference_number(ref)
-        if number is not None and self.number == number and not ref.endswith(".md"):
-            return True
-        norm = ref.replace("\\", "/").lstrip("./")
-        return self.path == norm or self.path.endswith("/" + norm) or os.path.basename(self.path) == norm
-
     def __repr__(self) -> str:
         return f"Record({self.id}, {self.title!r}, {self.status!r})"
-
-
-def reference_number(ref: str) -> int | None:
-    """The record number a reference names: `ADR-7`, `ADR-0007`, `7`, `0007-foo.md`, `adr/0007-x.md`."""
-    ref = ref.strip()
-    match = _REF_ID.search(ref)
-    if match:
-        return int(match.group(1))
-    base = os.path.basename(ref.replace("\\", "/"))
-    match = _NUMBER_IN_NAME.match(base)
-    if match:
-        return int(match.group(1))
-    return None
 
 
 def number_from_name(path: str) -> int | None:
@@ -275,7 +251,7 @@ def parse_date(text: str) -> str | None:
 
 
 def references(text: str) -> list[str]:
-    """The records a link line names, as strings `reference_number`/`Record.refers_to` understand."""
+    """The records a link line names, as strings `references.refers_to` understands."""
     found: list[str] = []
     for label, target in _REF_LINK.findall(text):
         if not target.startswith(("http://", "https://", "#", "mailto:")):
@@ -310,14 +286,14 @@ def _scalar(text: str) -> str:
     return text
 
 
-def read_front_matter(lines: list[str], first_line: int = 2) -> tuple[dict[str, object], list[Problem]]:
+def read_front_matter(lines: list[str], first_line: int = 2) -> tuple[dict[str, object], list[Defect]]:
     """A small reader for the YAML front matter MADR uses: `key: value`, `key: [a, b]`, `- item` lists.
 
     Nested mappings and multi-line scalars are skipped rather than guessed; a line that is none of
-    these is a Problem. No YAML library is needed for what decision records put there.
+    these is a Defect. No YAML library is needed for what decision records put there.
     """
     data: dict[str, object] = {}
-    problems: list[Problem] = []
+    defects: list[Defect] = []
     current: str | None = None
     for offset, raw in enumerate(lines):
         number = first_line + offset
@@ -334,16 +310,16 @@ def read_front_matter(lines: list[str], first_line: int = 2) -> tuple[dict[str, 
             if current is not None and data.get(current) == "":
                 data[current] = [_scalar(stripped[1:])]
                 continue
-            problems.append(Problem(number, "front matter: a list item outside a list"))
+            defects.append(Defect(number, "front matter: a list item outside a list"))
             continue
         if line[:1] in (" ", "\t"):
             if current is not None:
                 continue  # nested or continued value: not something a decision's status lives in
-            problems.append(Problem(number, "front matter: unexpected indentation"))
+            defects.append(Defect(number, "front matter: unexpected indentation"))
             continue
         key, sep, value = line.partition(":")
         if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_ -]*", key.strip()):
-            problems.append(Problem(number, f"front matter: expected 'key: value', got {stripped[:40]!r}"))
+            defects.append(Defect(number, f"front matter: expected 'key: value', got {stripped[:40]!r}"))
             current = None
             continue
         current = key.strip().lower().replace("_", "-")
@@ -354,7 +330,7 @@ def read_front_matter(lines: list[str], first_line: int = 2) -> tuple[dict[str, 
             data[current] = ""
         else:
             data[current] = _scalar(value)
-    return data, problems
+    return data, defects
 
 
 # --- the record ------------------------------------------------------------------------------
@@ -376,13 +352,13 @@ def _field_text(value: object) -> str:
 
 def parse(path: str, data: bytes) -> Record:
     """Parse one record file's bytes. `path` is repo-relative, with `/` separators. Never raises."""
-    problems: list[Problem] = []
+    defects: list[Defect] = []
     digest = hashlib.sha1(data).hexdigest()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         bad_line = data[: exc.start].count(b"\n") + 1
-        problems.append(Problem(bad_line, "not valid UTF-8; undecodable bytes were replaced"))
+        defects.append(Defect(bad_line, "not valid UTF-8; undecodable bytes were replaced"))
         text = data.decode("utf-8", errors="replace")
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
     lines = text.split("\n")
@@ -392,10 +368,10 @@ def parse(path: str, data: bytes) -> Record:
     if lines and lines[0].strip() == "---":
         end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
         if end is None:
-            problems.append(Problem(1, "front matter starts with '---' but never ends"))
+            defects.append(Defect(1, "front matter starts with '---' but never ends"))
         else:
-            front, fm_problems = read_front_matter(lines[1:end], 2)
-            problems.extend(fm_problems)
+            front, fm_defects = read_front_matter(lines[1:end], 2)
+            defects.extend(fm_defects)
             body_start = end + 1
 
     title = ""
@@ -448,7 +424,7 @@ def parse(path: str, data: bytes) -> Record:
         if isinstance(fm_title, str) and fm_title.strip():
             title, number = _clean_title(fm_title)
         else:
-            problems.append(Problem(1, "no title: expected a '# Title' heading"))
+            defects.append(Defect(1, "no title: expected a '# Title' heading"))
             title = os.path.splitext(os.path.basename(path))[0].replace("-", " ").replace("_", " ")
     file_number = number_from_name(path)
     if file_number is not None:
@@ -487,8 +463,8 @@ def parse(path: str, data: bytes) -> Record:
                 break
     date = parse_date(date_text) if date_text else None
     if date_text and date is None:
-        problems.append(
-            Problem(date_line, f"date {date_text.strip()[:40]!r} is not an ISO date (YYYY-MM-DD)")
+        defects.append(
+            Defect(date_line, f"date {date_text.strip()[:40]!r} is not an ISO date (YYYY-MM-DD)")
         )
 
     # Supersede links live in the metadata (front matter, list lines, the status section), never in
@@ -548,7 +524,7 @@ def parse(path: str, data: bytes) -> Record:
         decision="\n".join(decision_parts),
         rest="\n".join(rest_parts),
         digest=digest,
-        problems=problems,
+        defects=defects,
         status_line=status_line,
         date_line=date_line,
         title_line=title_line,
@@ -561,7 +537,7 @@ def _is_meta_line(line: str) -> bool:
 
 
 def read(root: str, relpath: str) -> Record:
-    """Read and parse the record at `root/relpath`; an unreadable file is a record with a Problem."""
+    """Read and parse the record at `root/relpath`; an unreadable file is a record with a Defect."""
     from linter.decisions.discover import MAX_RECORD_BYTES
     from linter.files import Unreadable, read_regular_file
 
@@ -570,14 +546,22 @@ def read(root: str, relpath: str) -> Record:
     except (OSError, Unreadable) as exc:
         record = parse(relpath, b"")
         reason = exc.reason if isinstance(exc, Unreadable) else exc.strerror
-        record.problems = [Problem(1, f"cannot read: {reason}")]
+        record.defects = [Defect(1, f"cannot read: {reason}")]
         return record
     return parse(relpath, data)
 
 
-def find(records: Iterable[Record], ref: str) -> Record | None:
-    """The record `ref` names (ADR-7, ADR-0007, 7, or a path), or None."""
+def read_all(root: str, cfg: Config) -> list[Record]:
+    """Every record under the decision folders, parsed, in path order."""
+    from linter.decisions import discover
+
+    return [read(root, rel) for rel in discover.record_paths(root, cfg)]
+
+
+def find(records: Iterable[Record], ref: str, holder: str = "", *, link: bool = False) -> Record | None:
+    """The record `ref` names (ADR-7, ADR-0007, 7, or a path, as written in the record at `holder`),
+    or None; `link` as in `references.refers_to`."""
     for record in records:
-        if record.refers_to(ref):
+        if record.refers_to(ref, holder, link=link):
             return record
     return None

@@ -148,23 +148,22 @@ def trend_svg(trend: view.Trend) -> str:
         return "".join(out)
     n = len(points)
     step = plot_w / n
-    most = max(b.get("checked", 0) for _, b in points) or 1
+    most = max(point.checked for point in points) or 1
     out.append(
         f'<text x="{left + plot_w + 6}" y="{top + 4}">{most}</text>'
         f'<text x="{left + plot_w + 6}" y="{top + 16}">checked</text>'
     )
-    labels = axis_labels([key for key, _ in points], by, plot_w)
+    labels = axis_labels([point.label for point in points], by, plot_w)
     markers = n <= 60  # a dot per period only while dots stay apart
     series: dict[str, list[list[str]]] = {"ticket": [[]], "rationale": [[]], "both": [[]]}
     faint: list[str] = []
-    for i, (key, b) in enumerate(points):
+    for i, point in enumerate(points):
         x = left + step * i
-        bar_h = plot_h * b.get("checked", 0) / most
-        p = view.bucket_pcts(b)
-        low = view.low_volume(b)
+        bar_h = plot_h * point.checked / most
+        p, low = point.shares, point.low
         tip = (
-            f"{key}: {b.get('checked', 0)} checked, ticket {view.pct(p['ticket'])}, "
-            f"rationale {view.pct(p['rationale'])}, both {view.pct(p['both'])}"
+            f"{point.label}: {point.checked} checked, ticket {view.pct(p.ticket)}, "
+            f"rationale {view.pct(p.rationale)}, both {view.pct(p.both)}"
             + (f" (fewer than {view.LOW_VOLUME} checked: not a trend)" if low else "")
         )
         faded = ' fill-opacity="0.45"' if low else ""
@@ -175,7 +174,7 @@ def trend_svg(trend: view.Trend) -> str:
         )
         cx = x + step / 2
         for name, runs in series.items():
-            value = p[name]
+            value = getattr(p, name)
             if low or value is None:
                 if runs[-1]:
                     runs.append([])  # a gap: the line breaks rather than bridging quiet periods
@@ -201,8 +200,8 @@ def trend_svg(trend: view.Trend) -> str:
                     f'<polyline class="series-{name}" fill="none" stroke="{_COLOURS[name]}" '
                     f'stroke-width="{2.5 if n <= 120 else 1.5}" stroke-linejoin="round" points="{" ".join(run)}"/>'
                 )
-            for point in run if markers or len(run) == 1 else ():
-                px, py = point.split(",")
+            for xy in run if markers or len(run) == 1 else ():
+                px, py = xy.split(",")
                 out.append(f'<circle cx="{px}" cy="{py}" r="3" fill="{_COLOURS[name]}"/>')
     out.append("</svg>")
     return "".join(out)
@@ -259,20 +258,20 @@ def _bar(value: float | None) -> str:
     )
 
 
-def _bucket_table(column: str, items: list[tuple[str, dict[str, Any]]], table_id: str) -> str:
+def _bucket_table(column: str, rows: list[view.Row], table_id: str) -> str:
     out = [
         f'<table id="{table_id}"><thead><tr><th>{_e(column)}</th><th class="n">Commits</th>'
         '<th class="n">Checked</th><th class="n">Ticket</th><th class="n">Rationale</th>'
         '<th class="n">Both</th>'
         '<th></th><th class="n">Lines with both</th></tr></thead><tbody>'
     ]
-    for name, b in items:
-        p = view.bucket_pcts(b)
+    for row in rows:
+        p = row.shares
         out.append(
-            f"<tr><td>{_e(name)}</td><td class=n>{b.get('commits', 0)}</td><td class=n>{b.get('checked', 0)}"
-            f"</td><td class=n>{view.pct(p['ticket'])}</td><td class=n>{view.pct(p['rationale'])}</td>"
-            f"<td class=n>{view.pct(p['both'])}</td><td>{_bar(p['both'])}</td>"
-            f"<td class=n>{view.pct(p['lines_both'])}</td></tr>"
+            f"<tr><td>{_e(row.label)}</td><td class=n>{row.commits}</td><td class=n>{row.checked}"
+            f"</td><td class=n>{view.pct(p.ticket)}</td><td class=n>{view.pct(p.rationale)}</td>"
+            f"<td class=n>{view.pct(p.both)}</td><td>{_bar(p.both)}</td>"
+            f"<td class=n>{view.pct(p.lines_both)}</td></tr>"
         )
     out.append("</tbody></table>")
     return "".join(out)
@@ -280,7 +279,7 @@ def _bucket_table(column: str, items: list[tuple[str, dict[str, Any]]], table_id
 
 def render(report: dict[str, Any], by: str = "auto", top: int = 20) -> str:
     totals = report["totals"]
-    p = view.bucket_pcts(totals)
+    p = view.coverage(report)
     title = view.title(report)
     body: list[str] = [f"<h1>{_e(title)}</h1><p class=muted>{_e(view.period_text(report))}</p>"]
     for warning in report.get("warnings") or []:
@@ -332,19 +331,16 @@ def render(report: dict[str, Any], by: str = "auto", top: int = 20) -> str:
     notes = [n for n in view.trend_notes(trend, "see --format json") if not n.startswith("Shares in brackets")]
     if notes:
         body.append('<p class="muted" id="trend-notes">' + " ".join(_e(n) for n in notes) + "</p>")
-    repositories = report.get("repositories") or []
+    repositories = view.repository_rows(report)
     if repositories:
-        body.append(
-            "<h2>By repository</h2>"
-            + _bucket_table("Repository", [(r["name"], r) for r in repositories], "by-repository")
-        )
+        body.append("<h2>By repository</h2>" + _bucket_table("Repository", repositories, "by-repository"))
     for key, heading, column in view.BREAKDOWNS:
         shown, hidden = view.rows(report, key, top)
         if not shown:
             continue
         body.append(
             f"<h2>{_e(heading)}</h2>"
-            + _bucket_table(column, [(view.label(key, k, b), b) for k, b in shown], key.replace("_", "-"))
+            + _bucket_table(column, shown, key.replace("_", "-"))
         )
         if hidden:
             body.append(f"<p class=muted>{hidden} more not shown (--top).</p>")

@@ -19,14 +19,13 @@ def _bar(value: float | None, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def _bucket_row(name: str, b: dict[str, Any], mark_low: bool = False) -> str:
-    """A table row; with `mark_low` (trends), a low-volume period's shares are bracketed, without a bar."""
-    p = view.bucket_pcts(b)
-    low = mark_low and view.low_volume(b)
+def _bucket_row(row: view.Row) -> str:
+    """A table row; a low-volume period's shares are bracketed, without a bar."""
+    p, low = row.shares, row.low
     return (
-        f"| {name} | {b.get('commits', 0)} | {b.get('checked', 0)} | {view.share_text(p['ticket'], low)} | "
-        f"{view.share_text(p['rationale'], low)} | {view.share_text(p['both'], low)}"
-        f"{'' if low or p['both'] is None else ' ' + _bar(p['both'])} | {view.share_text(p['lines_both'], low)} |"
+        f"| {md(row.label)} | {row.commits} | {row.checked} | {view.share_text(p.ticket, low)} | "
+        f"{view.share_text(p.rationale, low)} | {view.share_text(p.both, low)}"
+        f"{'' if low or p.both is None else ' ' + _bar(p.both)} | {view.share_text(p.lines_both, low)} |"
     )
 
 
@@ -53,14 +52,14 @@ def render(report: dict[str, Any], by: str = "auto", top: int = 20) -> str:
         out += ["", "<details><summary>Skip reasons</summary>", "", "| Reason | Commits |", "|---|--:|"]
         out += [f"| {md(s['reason'])} | {s['count']} |" for s in skips[:top]]
         out += ["", "</details>"]
-    repositories = report.get("repositories") or []
+    repositories = view.repository_rows(report)
     if repositories:
         out += ["", "### By repository", "", _HEAD.format("Repository")]
-        out += [_bucket_row(md(r["name"]), r) for r in repositories]
+        out += [_bucket_row(r) for r in repositories]
     trend = view.trend_view(report, by)
     if trend.points:
         out += ["", f"### {view.trend_title(trend)}", "", _HEAD.format(trend.by.capitalize())]
-        out += [_bucket_row(md(k), b, mark_low=True) for k, b in trend.points]
+        out += [_bucket_row(point) for point in trend.points]
         notes = view.trend_notes(trend, "see --format html or json")
         if notes:
             out += ["", " ".join(f"_{md(note)}_" for note in notes)]
@@ -69,7 +68,7 @@ def render(report: dict[str, Any], by: str = "auto", top: int = 20) -> str:
         if not shown:
             continue
         out += ["", f"### {heading}", "", _HEAD.format(column)]
-        out += [_bucket_row(md(view.label(key, k, b)), b) for k, b in shown]
+        out += [_bucket_row(r) for r in shown]
         if hidden:
             out += ["", f"_{hidden} more not shown._"]
         if key == "by_author" and view.aliases_text(report):

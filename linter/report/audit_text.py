@@ -27,28 +27,25 @@ def _coverage_style(value: float | None) -> str:
     return "green" if value >= 80 else "yellow" if value >= 50 else "red"
 
 
-def _bucket_table(
-    title: str, column: str, items: list[tuple[str, dict[str, Any]]], colour: bool, mark_low: bool = False
-) -> Any:
-    """A breakdown table; with `mark_low` (trends), low-volume periods' shares are bracketed and dim."""
+def _bucket_table(title: str, column: str, rows: list[view.Row], colour: bool) -> Any:
+    """A breakdown or trend table; low-volume periods' shares are bracketed and dim."""
     from rich.table import Table
 
     table = Table(title=_t(title, "bold"), title_justify="left", show_edge=False, pad_edge=False)
     table.add_column(_t(column))
     for name in ("Commits", "Checked", "Ticket", "Rationale", "Both", "Lines w/ both"):
         table.add_column(_t(name), justify="right")
-    for name, b in items:
-        p = view.bucket_pcts(b)
-        low = mark_low and view.low_volume(b)
+    for row in rows:
+        p, low = row.shares, row.low
         dim = "dim" if low and colour else ""
         table.add_row(
-            _t(name, dim),
-            _t(b.get("commits", 0), dim),
-            _t(b.get("checked", 0), dim),
-            _t(view.share_text(p["ticket"], low), dim),
-            _t(view.share_text(p["rationale"], low), dim),
-            _t(view.share_text(p["both"], low), dim or (_coverage_style(p["both"]) if colour else "")),
-            _t(view.share_text(p["lines_both"], low), dim),
+            _t(row.label, dim),
+            _t(row.commits, dim),
+            _t(row.checked, dim),
+            _t(view.share_text(p.ticket, low), dim),
+            _t(view.share_text(p.rationale, low), dim),
+            _t(view.share_text(p.both, low), dim or (_coverage_style(p.both) if colour else "")),
+            _t(view.share_text(p.lines_both, low), dim),
         )
     return table
 
@@ -80,18 +77,14 @@ def write(report: dict[str, Any], stream: TextIO | None = None, by: str = "auto"
     skips = (report.get("exempt") or {}).get("skip_reasons") or []
     for item in skips[:5]:
         console.print(_t(f"  skip x{item['count']}: {item['reason']}", "dim"))
-    repositories = report.get("repositories") or []
+    repositories = view.repository_rows(report)
     if repositories:
         console.print()
-        console.print(
-            _bucket_table("By repository", "Repository", [(r["name"], r) for r in repositories], colour)
-        )
+        console.print(_bucket_table("By repository", "Repository", repositories, colour))
     trend = view.trend_view(report, by)
     if trend.points:
         console.print()
-        console.print(
-            _bucket_table(view.trend_title(trend), trend.by.capitalize(), trend.points, colour, mark_low=True)
-        )
+        console.print(_bucket_table(view.trend_title(trend), trend.by.capitalize(), trend.points, colour))
         for note in view.trend_notes(trend, "see --format html or json"):
             console.print(_t(note, "dim"))
     for key, heading, column in view.BREAKDOWNS:
@@ -99,7 +92,7 @@ def write(report: dict[str, Any], stream: TextIO | None = None, by: str = "auto"
         if not shown:
             continue
         console.print()
-        console.print(_bucket_table(heading, column, [(view.label(key, k, b), b) for k, b in shown], colour))
+        console.print(_bucket_table(heading, column, shown, colour))
         if hidden:
             console.print(_t(f"{hidden} more not shown (--top)", "dim"))
         if key == "by_author" and view.aliases_text(report):

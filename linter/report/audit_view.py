@@ -1,6 +1,7 @@
 """What every audit format shows, decided once: sections, rows, labels and percentages.
 
-The reporters (text, Markdown, HTML) only lay these out and escape for their medium.
+The reporters (text, Markdown, HTML) only lay these out and escape for their medium: every share
+they show is computed here, once per row (`Row.shares`), or read from the report (the totals).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from linter.audit import FIELDS
+from linter.audit.aggregate import FIELDS
 
 #: (report key, section title, column label)
 BREAKDOWNS = (
@@ -36,14 +37,41 @@ def pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}%"
 
 
-def bucket_pcts(bucket: dict[str, Any]) -> dict[str, float | None]:
+class Shares(NamedTuple):
+    """A row's shares in percent, unrounded (a bar's length or a colour threshold uses them as
+    they are; the text rounds them to one decimal); None where there is nothing to share."""
+
+    ticket: float | None
+    rationale: float | None
+    both: float | None
+    lines_both: float | None
+
+
+def shares(bucket: dict[str, Any]) -> Shares:
     checked, lines = bucket.get("checked", 0), bucket.get("lines_checked", 0)
-    return {
-        "ticket": share(bucket.get("with_ticket", 0), checked),
-        "rationale": share(bucket.get("with_rationale", 0), checked),
-        "both": share(bucket.get("with_both", 0), checked),
-        "lines_both": share(bucket.get("lines_with_both", 0), lines),
-    }
+    return Shares(
+        share(bucket.get("with_ticket", 0), checked),
+        share(bucket.get("with_rationale", 0), checked),
+        share(bucket.get("with_both", 0), checked),
+        share(bucket.get("lines_with_both", 0), lines),
+    )
+
+
+class Row(NamedTuple):
+    """One row of a breakdown or trend table (or one period of the chart), ready to draw."""
+
+    label: str
+    commits: int
+    checked: int
+    shares: Shares
+    low: bool  # a trend period with too few checked commits for its shares to mean much
+
+
+def row(label: str, bucket: dict[str, Any], trend: bool = False) -> Row:
+    """The row of `bucket`; in a trend (`trend`), a low-volume period is marked as such."""
+    return Row(
+        label, bucket.get("commits", 0), bucket.get("checked", 0), shares(bucket), trend and low_volume(bucket)
+    )
 
 
 #: Trend granularities, finest first; `auto` picks the finest whose trend fits MAX_PERIODS.
@@ -62,7 +90,7 @@ class Trend(NamedTuple):
     """The periods a report shows: the most recent `len(points)` of `total`, oldest first."""
 
     by: str
-    points: list[tuple[str, dict[str, Any]]]
+    points: list[Row]
     total: int
     chosen: bool  # `auto` picked the granularity
 
@@ -135,15 +163,17 @@ def periods(report: dict[str, Any], by: str) -> list[tuple[str, dict[str, Any]]]
 
 def trend_view(report: dict[str, Any], by: str, limit: int = MAX_PERIODS) -> Trend:
     """The trend in `by` periods (or, for `auto`, the finest that fits MAX_PERIODS), the last `limit`."""
-    if by in GRANULARITIES:
+    chosen = by not in GRANULARITIES
+    if not chosen:
         points = periods(report, by)
-        return Trend(by, points[-limit:] if limit else [], len(points), False)
-    points = []
-    for granularity in GRANULARITIES:
-        points = periods(report, granularity)
-        if len(points) <= MAX_PERIODS:
-            break
-    return Trend(granularity, points[-limit:] if limit else [], len(points), True)
+    else:
+        points = []
+        for by in GRANULARITIES:
+            points = periods(report, by)
+            if len(points) <= MAX_PERIODS:
+                break
+    shown = [row(key, bucket, trend=True) for key, bucket in points[-limit:]] if limit else []
+    return Trend(by, shown, len(points), chosen)
 
 
 def low_volume(bucket: dict[str, Any]) -> bool:
@@ -164,7 +194,7 @@ def trend_notes(view: Trend, more: str) -> list[str]:
         notes.append(f"By {view.by}: the finest period that fits {MAX_PERIODS} points; --by {finer} for more detail.")
     if view.hidden:
         notes.append(f"Last {len(view.points)} of {view.total} {view.by}s shown; {more} for all.")
-    if any(low_volume(b) for _, b in view.points):
+    if any(point.low for point in view.points):
         notes.append(
             f"Shares in brackets: fewer than {LOW_VOLUME} checked commits in that {view.by}, too few to read "
             "as a trend."
@@ -172,11 +202,16 @@ def trend_notes(view: Trend, more: str) -> list[str]:
     return notes
 
 
-def rows(report: dict[str, Any], key: str, top: int) -> tuple[list[tuple[str, dict[str, Any]]], int]:
+def rows(report: dict[str, Any], key: str, top: int) -> tuple[list[Row], int]:
     """The first `top` rows of a breakdown (already ordered by commits) and how many were left out."""
     table = report.get(key) or {}
     items = list(table.items())
-    return items[:top], max(0, len(items) - top)
+    return [row(label(key, name, bucket), bucket) for name, bucket in items[:top]], max(0, len(items) - top)
+
+
+def repository_rows(report: dict[str, Any]) -> list[Row]:
+    """The per-repository rows of a merged report, in its order (lowest coverage first)."""
+    return [row(r["name"], r) for r in report.get("repositories") or []]
 
 
 def share_text(value: float | None, low: bool) -> str:
@@ -239,10 +274,16 @@ def period_text(report: dict[str, Any]) -> str:
     return "; ".join(parts) or "whole history"
 
 
+def coverage(report: dict[str, Any]) -> dict[str, float | None]:
+    """The totals' shares, as the report carries them (rounded to the one decimal shown)."""
+    percent: dict[str, float | None] = report["totals"]["percent"]
+    return percent
+
+
 def summary_rows(report: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(measure, count, share) rows of the headline table."""
     t = report["totals"]
-    p = bucket_pcts(t)
+    p = coverage(report)
     return [
         ("Commits in period", str(t["commits"]), ""),
         ("Exempt (merges, bots, reverts, skips...)", str(t["exempt"]), ""),

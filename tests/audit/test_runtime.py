@@ -8,11 +8,12 @@ import pty
 import subprocess
 import sys
 
-from audit_history import build
-from conftest import ROOT, Repo, run_ctxlint
-
-from linter import audit, gitio
+from linter import gitio
+from linter.audit.pool import lint_stream
+from linter.audit.record import Outcome, folder_of
 from linter.config import Config
+from tests.audit.history import build
+from tests.conftest import ROOT, Repo, run_ctxlint
 
 
 def test_pool_and_single_process_agree(repo: Repo) -> None:
@@ -20,9 +21,9 @@ def test_pool_and_single_process_agree(repo: Repo) -> None:
     for i in range(12):
         repo.commit(f"Change {i}\n\nRefs: ABC-{i + 1}\n")
 
-    def outcomes(workers: int) -> list[tuple[str, audit.LintOutcome]]:
+    def outcomes(workers: int) -> list[tuple[str, Outcome]]:
         stream = gitio.iter_log_stats(["HEAD"], str(repo.path))
-        return [(c.sha, o) for c, _, o in audit.lint_stream(stream, Config(), workers, batch=2)]
+        return [(c.sha, o) for c, _, o in lint_stream(stream, Config(), workers, batch=2)]
 
     single = outcomes(1)
     assert len(single) == 21
@@ -97,7 +98,7 @@ def test_decision_health_reports_stale_proposals_and_link_problems(repo: Repo) -
 
 
 def test_decision_health_without_records_says_so(repo: Repo) -> None:
-    from linter.audit_decisions import decision_health
+    from linter.audit.decisions import decision_health
     from linter.config import Config
 
     section = decision_health(str(repo.path), Config())
@@ -106,9 +107,9 @@ def test_decision_health_without_records_says_so(repo: Repo) -> None:
 
 def test_folder_depth(repo: Repo) -> None:
     repo.commit("deep\n", {"src/api/v1/a.py": "x\n", "top.txt": "y\n"})
-    shallow = audit.folder_of("src/api/v1/a.py", 1), audit.folder_of("src/api/v1/a.py", 2)
+    shallow = folder_of("src/api/v1/a.py", 1), folder_of("src/api/v1/a.py", 2)
     assert shallow == ("src/", "src/api/")
-    assert audit.folder_of("a/b.py", 3) == "a/" and audit.folder_of("top.txt", 2) == "(root)"
+    assert folder_of("a/b.py", 3) == "a/" and folder_of("top.txt", 2) == "(root)"
     (repo.path / ".ctxlint.toml").write_text("[audit]\nfolder-depth = 2\n")
     proc = run_ctxlint("audit", "--format", "json", cwd=repo.path)
     assert proc.returncode == 0, proc.stderr

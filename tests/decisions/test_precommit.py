@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.checks.test_reopening import RECORDS
 from tests.conftest import Repo
-from tests.test_decisions_reopen import RECORDS
 
 REOPENING = (
     "PAY-7: Switch the job queue from PostgreSQL to Redis\n\n"
@@ -29,6 +29,9 @@ date: 2026-11-20
 
 Partners ask again for a GraphQL endpoint for the public API instead of REST with OpenAPI.
 """
+
+#: The first test installs ctxlint into pre-commit's own environment (half a minute).
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from audit_history import TRUTH, build
-from conftest import Repo, git, run_ctxlint
+
+from tests.audit.history import TRUTH, build
+from tests.conftest import Repo, git, run_ctxlint
 
 
 @pytest.fixture
@@ -80,7 +81,8 @@ def test_every_format_and_fail_under(reports: tuple[Path, Path], tmp_path: Path)
 
 def test_merged_report_follows_the_schema(reports: tuple[Path, Path], tmp_path: Path) -> None:
     import jsonschema
-    from conftest import ROOT
+
+    from tests.conftest import ROOT
 
     jsonschema.validate(
         merged(tmp_path, *reports), json.loads((ROOT / "docs" / "audit.schema.json").read_text())
@@ -132,7 +134,7 @@ _ARRAY = "array"
 
 def _typed_paths(report: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
     """Every value `audit merge` reads in `report`, with the kind of value it must be."""
-    from linter.audit import FIELDS
+    from linter.audit.aggregate import FIELDS
 
     paths: list[tuple[tuple[Any, ...], str]] = [
         (("totals",), _OBJECT),

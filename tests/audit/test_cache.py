@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from audit_history import audit_report, build
-from conftest import Repo, run_ctxlint
+
+from tests.audit.history import audit_report, build
+from tests.conftest import Repo, run_ctxlint
 
 
 def figures(report: dict[str, Any]) -> dict[str, Any]:
@@ -125,14 +126,15 @@ def test_a_range_is_cached_apart_from_the_whole_history(repo: Repo, history: dic
 
 
 def test_period_reads_skip_chunks_outside_the_period(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from linter.audit_cache import Cache, SegmentWriter
+    from linter.audit.cache import Cache, SegmentWriter
+    from linter.audit.record import Record
 
     monkeypatch.setattr(SegmentWriter, "CHUNK", 2)
     cache = Cache(str(tmp_path / "c"))
     writer = cache.writer()
-    records = [(f"{i:040x}", 1000 - i * 10, "e", "n", 3, (), "", (), 1, (), (), "", ()) for i in range(7)]
+    records = [Record(f"{i:040x}", 1000 - i * 10, "e", "n", 3, (), "", (), 1, (), (), "", ()) for i in range(7)]
     for rec in records:
-        writer.add(rec)  # type: ignore[arg-type]
+        writer.add(rec)
     meta: dict[str, Any] = {"segments": [writer.close()]}
     assert list(cache.records(meta)) == records
     # stamps 1000, 990, ..., 940 in chunks of two: [1000, 990] [980, 970] [960, 950] [940]

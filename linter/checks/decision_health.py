@@ -1,5 +1,6 @@
-"""The health of a decision log: links that lead nowhere or one way, reused numbers, missing
-status or date, proposals left open, records that cannot be read. Pure data: findings, no output.
+"""CTX302-309, the health of a decision log: links that lead nowhere or one way, reused numbers,
+missing status or date, proposals left open, records that cannot be read. Pure data: findings,
+no output. The records and their links come from `linter.decisions`; the rules are here.
 """
 
 from __future__ import annotations
@@ -8,8 +9,8 @@ import datetime
 from collections.abc import Sequence
 
 from linter.config import Config
-from linter.decisions import discover
-from linter.decisions.records import Record, find, read
+from linter.decisions.links import resolve
+from linter.decisions.records import Record
 from linter.findings import Finding
 
 MALFORMED = "CTX302"
@@ -28,11 +29,6 @@ CODES = (MALFORMED, BROKEN_LINK, ONE_WAY_LINK, DUPLICATE_NUMBER, MISSING_STATUS,
 _SUPERSEDED = frozenset({"superseded", "replaced", "deprecated", "obsolete", "retired"})
 
 
-def load_records(root: str, cfg: Config) -> list[Record]:
-    """Every record under the decision folders, parsed, in path order."""
-    return [read(root, rel) for rel in discover.record_paths(root, cfg)]
-
-
 def _finding(code: str, cfg: Config, message: str, record: Record, line: int | None = None) -> Finding | None:
     from linter.engine import severity_of
 
@@ -42,20 +38,15 @@ def _finding(code: str, cfg: Config, message: str, record: Record, line: int | N
     return Finding(code, name, severity, message, path=record.path, line=line, decision=record.path)
 
 
-def resolve(records: Sequence[Record], ref: str) -> Record | None:
-    """The record a supersede reference names; relative paths are read from the folder's view."""
-    return find(records, ref)
-
-
 def check(records: Sequence[Record], cfg: Config, today: datetime.date | None = None) -> list[Finding]:
     """Health findings for a whole decision log."""
     today = today or datetime.date.today()
     out: list[Finding | None] = []
     by_number: dict[int, list[Record]] = {}
     for record in records:
-        for problem in record.problems:
+        for defect in record.defects:
             out.append(
-                _finding(MALFORMED, cfg, f"line {problem.line}: {problem.message}", record, problem.line)
+                _finding(MALFORMED, cfg, f"line {defect.line}: {defect.message}", record, defect.line)
             )
         if record.number is not None:
             by_number.setdefault(record.number, []).append(record)
@@ -111,7 +102,7 @@ def check(records: Sequence[Record], cfg: Config, today: datetime.date | None = 
 def _links(record: Record, records: Sequence[Record], cfg: Config) -> list[Finding | None]:
     out: list[Finding | None] = []
     for ref in record.supersedes:
-        target = resolve(records, _relative(record, ref))
+        target = resolve(records, record, ref)
         if target is None or target is record:
             out.append(
                 _finding(
@@ -122,7 +113,7 @@ def _links(record: Record, records: Sequence[Record], cfg: Config) -> list[Findi
                     record.status_line,
                 )
             )
-        elif not any(points_to(target, r, record) for r in target.superseded_by) and (
+        elif not any(record.refers_to(r, target.path, link=True) for r in target.superseded_by) and (
             target.status not in _SUPERSEDED
         ):
             out.append(
@@ -136,7 +127,7 @@ def _links(record: Record, records: Sequence[Record], cfg: Config) -> list[Findi
                 )
             )
     for ref in record.superseded_by:
-        target = resolve(records, _relative(record, ref))
+        target = resolve(records, record, ref)
         if target is None or target is record:
             out.append(
                 _finding(
@@ -147,7 +138,7 @@ def _links(record: Record, records: Sequence[Record], cfg: Config) -> list[Findi
                     record.status_line,
                 )
             )
-        elif not any(points_to(target, r, record) for r in target.supersedes):
+        elif not any(record.refers_to(r, target.path, link=True) for r in target.supersedes):
             out.append(
                 _finding(
                     ONE_WAY_LINK,
@@ -159,21 +150,6 @@ def _links(record: Record, records: Sequence[Record], cfg: Config) -> list[Findi
                 )
             )
     return out
-
-
-def _relative(record: Record, ref: str) -> str:
-    """A link target as written in `record` (`0003-x.md`, `../adr/0003-x.md`) made repo-relative."""
-    if not ref.endswith((".md", ".markdown")) or ref.startswith("ADR-"):
-        return ref
-    import posixpath
-
-    base = posixpath.dirname(record.path)
-    return posixpath.normpath(posixpath.join(base, ref))
-
-
-def points_to(holder: Record, ref: str, wanted: Record) -> bool:
-    """Whether `ref`, as written in `holder`, names `wanted`."""
-    return wanted.refers_to(_relative(holder, ref))
 
 
 def _stale(record: Record, cfg: Config, today: datetime.date) -> Finding | None:
@@ -195,25 +171,3 @@ def _stale(record: Record, cfg: Config, today: datetime.date) -> Finding | None:
         record,
         record.status_line,
     )
-
-
-def supersede_map(records: Sequence[Record]) -> dict[str, tuple[list[str], list[str]]]:
-    """path -> (ids it supersedes, ids that supersede it), links read from both ends."""
-    result: dict[str, tuple[list[str], list[str]]] = {r.path: ([], []) for r in records}
-    for record in records:
-        for ref in record.supersedes:
-            target = resolve(records, _relative(record, ref))
-            if target is not None and target is not record:
-                _add(result[record.path][0], target.id)
-                _add(result[target.path][1], record.id)
-        for ref in record.superseded_by:
-            target = resolve(records, _relative(record, ref))
-            if target is not None and target is not record:
-                _add(result[record.path][1], target.id)
-                _add(result[target.path][0], record.id)
-    return result
-
-
-def _add(items: list[str], value: str) -> None:
-    if value not in items:
-        items.append(value)

@@ -6,12 +6,14 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Repo, run_ctxlint
-from test_audit_formats import ARTIFACTS, _png_pixels, chromium_page
-from test_audit_trends import long_history, months_between
+
+from tests.audit.chromium import ARTIFACTS, chromium_page, png_pixels
+from tests.audit.history import long_history, months_between
+from tests.conftest import Repo, run_ctxlint
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.parametrize("by", ["auto", "month"])
 def test_a_24_year_history_reads_well_in_chromium(repo: Repo, tmp_path: Path, by: str) -> None:
     stamps = long_history(repo)
@@ -33,7 +35,7 @@ def test_a_24_year_history_reads_well_in_chromium(repo: Repo, tmp_path: Path, by
     assert html.split('<table id="missing">', 1)[1].split("</table>", 1)[0].count("<tr>") == 21
     assert "<summary>30 more listed</summary>" in html
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)
-    width, height, pixels, channels = _png_pixels(shot, max_rows=1000)
+    width, height, pixels, channels = png_pixels(shot, max_rows=1000)
     assert (width, height) == (1280, 1000)
     grey = bytes((0xD0, 0xD7, 0xDE))  # checked-commit bars
     green = bytes((0x1A, 0x7F, 0x37))  # the "both" share line (and the coverage bar)

@@ -1,4 +1,6 @@
-"""Is a text re-raising the topic of a closed decision? The calibrated rule on top of the index.
+"""CTX301, what it judges: is a text re-raising the topic of a closed decision? The calibrated rule
+on top of the topic index (`linter.decisions.index`). `checks.decisions` registers it for messages;
+`commands.check_decisions` runs it on new records.
 
 A match is a reopening when the text and the record name the same topic from both sides:
 - the text covers the record's title (`coverage`: the idf-weighted share of title words present,
@@ -20,7 +22,11 @@ from collections.abc import Container, Iterable, Sequence
 
 from linter.checks import Problem
 from linter.config import Config
-from linter.decisions.index import Entry, Index, Match, mentions, refers_to, words
+from linter.decisions import concepts
+from linter.decisions.cache import repository_index
+from linter.decisions.index import Entry, Index, Match
+from linter.decisions.links import successors
+from linter.decisions.terms import words
 from linter.message import Message
 
 #: The default threshold (percent) on the geometric mean of coverage and subject share. Measured:
@@ -52,7 +58,7 @@ _REOPEN_CUES = (
 #: A versioned successor of a topic: "Cell capacity assignment 2", "... v2", "Second ...", "Revised ...".
 _SUCCESSOR = (
     r"(?:\s(?:v(?:ersion\s*)?)?\d{1,2}(?:\.\d+)?\s*$|\bv\d{1,2}\b|^\W*(?:a\s+)?(?:second|revised|new|next|"
-    r"updated|another)\s+(?!line|lines|file|files|test|tests)\w)"
+    r"updated|another)\s+(?!(?:line|lines|file|files|test|tests)\b)\w)"
 )
 # What the subject opens with. A conventional-commit prefix ("feat(api): ") is skipped. The verb
 # forms are spelled out, so that a noun that merely begins like a verb ("testing strategy",
@@ -161,7 +167,7 @@ class Wording:
         self.start = ""
         if re.search(_LEAVE_START, subject, re.IGNORECASE):
             self.start = "leave"
-        elif re.search(_ADOPT_START, subject, re.IGNORECASE):
+        elif re.search(_ADOPT_START, subject, re.IGNORECASE) and not concepts.names_a_thing(subject):  # #11
             self.start = "adopt"
         elif re.search(_ROUTINE_START, subject, re.IGNORECASE):
             self.start = "routine"
@@ -218,11 +224,6 @@ def has_reopen_wording(text: str) -> bool:
     return re.search(_REOPEN_CUES, text, re.IGNORECASE) is not None
 
 
-def names(text: str, entry: Entry) -> bool:
-    """Whether `text` refers to the record explicitly (ADR-7, ADR-0007, its path or file name)."""
-    return mentions(text, entry.path, entry.number)
-
-
 def detect(
     index: Index,
     subject: str,
@@ -255,7 +256,7 @@ def detect(
             return []
         if value < needed(threshold, factor):
             continue
-        if names(text, match.entry) or any(match.entry.refers_to(a, holder) for a in acks):
+        if match.entry.named_in(text) or any(match.entry.refers_to(a, holder) for a in acks):
             continue
         found.append(Reopening(match, value))
     # The strongest are reported, not the first ranked: v1.0, v1.1 and v1.2 of a spec may rank above
@@ -282,30 +283,6 @@ def best_passage(record_text: str, query: str, limit: int = 240) -> str:
 
 # --- glue for the commit-msg check, the CI gate and the record hook ---------------------------
 
-#: Per process: (root, folders) -> (the records' stamps, their index). A history walk asks for
-#: every commit; the stamps (path -> mtime, size) must be equal, not merely as many, for the index
-#: to be reused: a record replaced by another is as many records.
-_LOADED: dict[tuple[str, str], tuple[dict[str, tuple[int, int]], Index]] = {}
-
-
-def repository_index(root: str, cfg: Config) -> Index | None:
-    """The index of the repository's records (cached on disk, and per process for history walks)."""
-    from linter.decisions import discover
-    from linter.decisions.index import load
-
-    folders = discover.folders(root, cfg)
-    if not folders:
-        return None
-    key = "|".join(folders)
-    stamps = discover.record_stamps(root, cfg)
-    cached = _LOADED.get((root, key))
-    if cached is not None and cached[0] == stamps:
-        return cached[1]
-    index = load(root, sorted(stamps), key, stamps)
-    _LOADED[(root, key)] = (stamps, index)
-    return index
-
-
 def acknowledged_refs(msg: Message, cfg: Config) -> list[str]:
     """References named by the reopen trailers (`Reopens: ADR-7`, `Refs: ADR-7, ADR-9`)."""
     refs: list[str] = []
@@ -322,21 +299,6 @@ def has_new_rationale(msg: Message, cfg: Config) -> bool:
         if judge(value, msg.subject, 2, cfg) is None:
             return True
     return any(judge(p, msg.subject, cfg.number("rationale-min-words"), cfg) is None for p in msg.body_paragraphs)
-
-
-def successors(index: Index, entry: Entry) -> list[str]:
-    """Ids of the records that supersede `entry`, read from both ends of the links."""
-    found = [e.id for e in index.entries if e.path != entry.path and any(_links_to(e, r, entry) for r in e.supersedes)]
-    for ref in entry.superseded_by:
-        for other in index.entries:
-            if other.path != entry.path and _links_to(entry, ref, other) and other.id not in found:
-                found.append(other.id)
-    return found
-
-
-def _links_to(holder: Entry, ref: str, target: Entry) -> bool:
-    """Whether `ref`, as written in `holder` (maybe a path relative to it), names `target`."""
-    return target.refers_to(ref, holder.path)
 
 
 def describe(reopening: Reopening, root: str, query: str, later: Sequence[str] = ()) -> str:
@@ -398,9 +360,9 @@ def check_message(
         # A message that names a record which supersedes the match (the commit adding ADR-9, which
         # replaces ADR-7) has reopened the topic the recorded way.
         text = f"{msg.subject}\n{body}"
-        named = [e for e in index.entries if names(text, e)]
+        named = [e for e in index.entries if e.named_in(text)]
         found = [
-            item for item in found if not any(any(_links_to(n, r, item.entry) for r in n.supersedes) for n in named)
+            item for item in found if not any(any(item.entry.refers_to(r, n.path) for r in n.supersedes) for n in named)
         ]
     if acks and found:
         rationale = has_new_rationale(msg, cfg)
@@ -445,7 +407,7 @@ def check_records(root: str, cfg: Config, paths: Iterable[str]) -> list[tuple[st
         acks = list(record.supersedes)
         # The other side of a link counts too: an old record that says it is superseded by this one.
         for entry in index.entries:
-            if any(refers_to(ref, rel, record.number, entry.path) for ref in entry.superseded_by):
+            if any(record.refers_to(ref, entry.path) for ref in entry.superseded_by):
                 acks.append(entry.path)
         out.extend(
             (rel, item)

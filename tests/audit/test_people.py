@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from audit_history import audit_report
-from conftest import ROOT, Repo, run_ctxlint
+
+from tests.audit.history import audit_report
+from tests.conftest import ROOT, Repo, run_ctxlint
 
 WHY = "\n\nThe retry loop hid gateway timeouts from on-call, so alerts never fired.\n"
 
@@ -55,7 +56,7 @@ def test_a_fifo_named_mailmap_is_not_read(repo: Repo) -> None:
 
     two_addresses(repo)
     os.mkfifo(repo.path / ".mailmap")  # git log itself would block on it; the cache key must not
-    code = "import sys; from linter.audit import mailmap_digest; print(mailmap_digest(sys.argv[1]))"
+    code = "import sys; from linter.audit.cache import mailmap_digest; print(mailmap_digest(sys.argv[1]))"
     proc = subprocess.run(
         [sys.executable, "-c", code, str(repo.path)],
         capture_output=True,
@@ -82,7 +83,7 @@ def test_a_message_that_starts_blank_still_has_its_subject(repo: Repo) -> None:
 
 
 def test_subject_of_follows_git() -> None:
-    from linter.audit import subject_of
+    from linter.audit.record import subject_of
 
     assert subject_of("") == ""
     assert subject_of("\n \n\t\n") == ""
@@ -128,7 +129,7 @@ def test_missing_rank_survives_the_cache_and_new_commits(repo: Repo) -> None:
 
 
 def test_missing_rank_does_not_depend_on_the_day_of_the_report() -> None:
-    from linter.audit import missing_rank
+    from linter.audit.aggregate import missing_rank
 
     year = 365 * 86400
     # 1,000 changed lines a year older weigh as 500 lines.

@@ -7,10 +7,12 @@ report against the truth, not against the implementation's own arithmetic.
 from __future__ import annotations
 
 import json
+import subprocess
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from conftest import run_ctxlint
+from tests.conftest import Repo, run_ctxlint
 
 HOSTILE_SUBJECT = "<script>alert(1)</script> | a | b | [bold]B[/bold] **x** \x1b[31mred"
 HOSTILE_NAME = "Bob [red]R[/red] | &amp; *y*"
@@ -163,3 +165,44 @@ def audit_report(cwd: Path, *args: str) -> dict[str, Any]:
     assert proc.returncode == 0, proc.stderr
     data: dict[str, Any] = json.loads(proc.stdout)
     return data
+
+
+# -- a long history ------------------------------------------------------------------------------
+
+DAY = 86400
+WHY = "The retry loop hid gateway timeouts from on-call, so alerts never fired."
+
+
+def long_history(repo: Repo, years: int = 24, start: int = 2002) -> list[int]:
+    """`years` of history through `git fast-import`: busy years with ~15 commits a month and quiet
+    years with one commit every few months. Returns the commit timestamps."""
+    stamps: list[int] = []
+    for year in range(start, start + years):
+        busy = year % 6 in (0, 1)
+        for month in range(1, 13):
+            if not busy and month % 4:
+                continue
+            base = int(datetime(year, month, 3, tzinfo=timezone.utc).timestamp())
+            stamps += [base + i * DAY + 3600 for i in range(15 if busy else 1)]
+    stream: list[bytes] = []
+    for i, stamp in enumerate(stamps):
+        # Busy periods: two in three commits with ticket and why; quiet ones alternate.
+        good = i % 3 != 2
+        text = f"Rework part {i}\n\n{WHY}\n\nRefs: ABC-{i + 1}\n" if good else f"Fix part {i}\n"
+        data = text.encode()
+        content = f"{i}\n".encode()
+        stream += [
+            b"commit refs/heads/main\n",
+            f"committer Ada <ada@example.com> {stamp} +0000\n".encode(),
+            f"data {len(data)}\n".encode() + data + b"\n",
+            f"M 644 inline f{i % 20}.txt\ndata {len(content)}\n".encode() + content + b"\n",
+        ]
+    subprocess.run(["git", "fast-import", "--quiet"], input=b"".join(stream), cwd=repo.path, check=True)
+    repo.git("reset", "-q", "--hard", "main")
+    return stamps
+
+
+def months_between(stamps: list[int]) -> int:
+    first = datetime.fromtimestamp(min(stamps), timezone.utc)
+    last = datetime.fromtimestamp(max(stamps), timezone.utc)
+    return (last.year - first.year) * 12 + last.month - first.month + 1

@@ -1,4 +1,4 @@
-"""Every figure of the audit checked against a history whose numbers are known (tests/audit_history.py)."""
+"""Every figure of the audit checked against a history whose numbers are known (tests/audit/history.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from audit_history import TRUTH, audit_report, build
-from conftest import Repo, git, run_ctxlint
+
+from tests.audit.history import TRUTH, audit_report, build
+from tests.conftest import Repo, git, run_ctxlint
 
 
 def audit_json(cwd: Path, *args: str) -> dict[str, Any]:

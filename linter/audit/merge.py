@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
 import time
 from collections.abc import Sequence
 from typing import Any
 
 from linter import __version__
-from linter.audit import DECISION_LIMIT, EXEMPT_KINDS, FIELDS, SCHEMA_VERSION, iso, percentages
+from linter.audit.aggregate import DECISION_LIMIT, EXEMPT_KINDS, FIELDS, SCHEMA_VERSION, percentages
+from linter.audit.dates import iso
 from linter.errors import CtxlintError
 
 _TABLE_KEYS = ("by_week", "by_month", "by_author", "by_folder", "by_owner", "by_project")
@@ -131,6 +134,36 @@ def check_report(report: object) -> str | None:
     except _Invalid as exc:
         return str(exc)
     return None
+
+
+def read_reports(paths: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
+    """(name, report) of each JSON report file, checked for a merge; a bad file is one error line.
+
+    A report is named as its repository (else as its file); two of one name (forks) are kept apart
+    as `name (2)`.
+    """
+    reports = []
+    names: dict[str, int] = {}
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                data = json.load(handle)
+        except OSError as exc:
+            raise CtxlintError(f"{path}: cannot read: {exc.strerror}") from None
+        except ValueError as exc:
+            raise CtxlintError(f"{path}: not JSON: {exc}") from None
+        except RecursionError:
+            raise CtxlintError(f"{path}: not an audit report: nested too deeply") from None
+        problem = check_report(data)
+        if problem is not None:
+            raise CtxlintError(f"{path}: {problem}")
+        name = str((data.get("repository") or {}).get("name") or "") if isinstance(data, dict) else ""
+        name = name or os.path.splitext(os.path.basename(path))[0]
+        names[name] = names.get(name, 0) + 1
+        if names[name] > 1:  # two repositories with one name (forks): keep both rows apart
+            name = f"{name} ({names[name]})"
+        reports.append((name, data))
+    return reports
 
 
 def merge_reports(reports: Sequence[tuple[str, dict[str, Any]]], missing_limit: int = 50) -> dict[str, Any]:

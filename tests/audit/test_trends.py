@@ -10,40 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from audit_history import audit_report
-from conftest import Repo, run_ctxlint
 
-DAY = 86400
-WHY = "The retry loop hid gateway timeouts from on-call, so alerts never fired."
-
-
-def long_history(repo: Repo, years: int = 24, start: int = 2002) -> list[int]:
-    """`years` of history through `git fast-import`: busy years with ~15 commits a month and quiet
-    years with one commit every few months. Returns the commit timestamps."""
-    stamps: list[int] = []
-    for year in range(start, start + years):
-        busy = year % 6 in (0, 1)
-        for month in range(1, 13):
-            if not busy and month % 4:
-                continue
-            base = int(datetime(year, month, 3, tzinfo=timezone.utc).timestamp())
-            stamps += [base + i * DAY + 3600 for i in range(15 if busy else 1)]
-    stream: list[bytes] = []
-    for i, stamp in enumerate(stamps):
-        # Busy periods: two in three commits with ticket and why; quiet ones alternate.
-        good = i % 3 != 2
-        text = f"Rework part {i}\n\n{WHY}\n\nRefs: ABC-{i + 1}\n" if good else f"Fix part {i}\n"
-        data = text.encode()
-        content = f"{i}\n".encode()
-        stream += [
-            b"commit refs/heads/main\n",
-            f"committer Ada <ada@example.com> {stamp} +0000\n".encode(),
-            f"data {len(data)}\n".encode() + data + b"\n",
-            f"M 644 inline f{i % 20}.txt\ndata {len(content)}\n".encode() + content + b"\n",
-        ]
-    subprocess.run(["git", "fast-import", "--quiet"], input=b"".join(stream), cwd=repo.path, check=True)
-    repo.git("reset", "-q", "--hard", "main")
-    return stamps
+from tests.audit.history import DAY, audit_report, long_history, months_between
+from tests.conftest import Repo, run_ctxlint
 
 
 @pytest.fixture(scope="module")
@@ -52,12 +21,6 @@ def long_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[int]
     path.mkdir()
     subprocess.run(["git", "init", "-q", "-b", "main", str(path)], check=True)
     return path, long_history(Repo(path))
-
-
-def months_between(stamps: list[int]) -> int:
-    first = datetime.fromtimestamp(min(stamps), timezone.utc)
-    last = datetime.fromtimestamp(max(stamps), timezone.utc)
-    return (last.year - first.year) * 12 + last.month - first.month + 1
 
 
 def text(path: Path, *args: str, fmt: str = "text") -> str:
@@ -75,6 +38,7 @@ def trend_rows(out: str) -> list[str]:
 # -- granularity -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_24_year_history_is_shown_by_year_with_every_year(long_repo: tuple[Path, list[int]]) -> None:
     path, stamps = long_repo
     out = text(path)
@@ -87,6 +51,7 @@ def test_a_24_year_history_is_shown_by_year_with_every_year(long_repo: tuple[Pat
     assert "--by quarter" in out  # says how to see more detail
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("years", "expected"), [(1, "month"), (3, "month"), (8, "quarter"), (24, "year")]
 )
@@ -103,6 +68,7 @@ def test_a_short_history_is_shown_by_week(repo: Repo) -> None:
     assert "Trend by week" in out
 
 
+@pytest.mark.slow
 def test_quarters_sum_their_months(long_repo: tuple[Path, list[int]]) -> None:
     path, stamps = long_repo
     out = text(path, "--by", "quarter")
@@ -116,6 +82,7 @@ def test_quarters_sum_their_months(long_repo: tuple[Path, list[int]]) -> None:
 # -- what is left out is said ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 def test_a_cut_trend_says_how_much_is_shown(long_repo: tuple[Path, list[int]], fmt: str) -> None:
     path, stamps = long_repo
@@ -128,6 +95,7 @@ def test_a_cut_trend_says_how_much_is_shown(long_repo: tuple[Path, list[int]], f
         assert len(rows) == 40 and rows[-1] == f"{last.year}-{last.month:02d}"
 
 
+@pytest.mark.slow
 def test_an_uncut_trend_says_nothing_about_cutting(long_repo: tuple[Path, list[int]]) -> None:
     path, _ = long_repo
     assert " shown; see" not in text(path, "--by", "year")
@@ -136,6 +104,7 @@ def test_an_uncut_trend_says_nothing_about_cutting(long_repo: tuple[Path, list[i
 # -- quiet periods are marked ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_low_volume_periods_are_bracketed_not_spikes(long_repo: tuple[Path, list[int]]) -> None:
     path, _ = long_repo
     out = text(path, "--by", "month")
@@ -150,6 +119,7 @@ def test_low_volume_periods_are_bracketed_not_spikes(long_repo: tuple[Path, list
     assert "(" in quiet_md and "█" not in quiet_md
 
 
+@pytest.mark.slow
 def test_the_json_report_is_unchanged_by_the_view(long_repo: tuple[Path, list[int]]) -> None:
     path, stamps = long_repo
     report: dict[str, Any] = audit_report(path)
@@ -167,6 +137,7 @@ def axis(html: str) -> list[tuple[float, str]]:
     return [(float(x), label) for x, y, label in found if int(y) > 250]  # below the plot: the time axis
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("by", ["week", "month", "quarter", "year"])
 def test_axis_labels_fall_on_round_periods_and_never_overlap(long_repo: tuple[Path, list[int]], by: str) -> None:
     path, _ = long_repo
@@ -179,6 +150,7 @@ def test_axis_labels_fall_on_round_periods_and_never_overlap(long_repo: tuple[Pa
         assert all(re.fullmatch(r"\d{4}", label) for _, label in labels), labels  # years, not 2003-07
 
 
+@pytest.mark.slow
 def test_the_chart_breaks_its_lines_at_quiet_periods(long_repo: tuple[Path, list[int]]) -> None:
     path, _ = long_repo
     html = text(path, "--by", "month", fmt="html")

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from audit_history import audit_report, build
-from conftest import ROOT, Repo, run_ctxlint
+
+from tests.audit.history import audit_report, build
+from tests.conftest import ROOT, Repo, run_ctxlint
 
 PERIOD = ("--since", "2026-02-01", "--until", "2026-03-02")
 
@@ -223,7 +224,7 @@ def test_check_range_and_why_read_far_dates(far_future: Repo) -> None:
 
 def test_timestamps_are_clamped_at_both_ends() -> None:
     from linter import gitio
-    from linter.audit import iso, parse_date
+    from linter.audit.dates import iso, parse_date
 
     assert gitio.timestamp(b"") == 0 and gitio.timestamp("1700000000") == 1700000000
     assert gitio.timestamp(b"253402300799") == gitio.TIMESTAMP_MAX == gitio.timestamp(b"253402300800")
@@ -252,7 +253,7 @@ def rewrite_meta(repo: Repo, change: Callable[[dict[str, Any]], None]) -> None:
     import hashlib
     import marshal
 
-    from linter.audit_cache import _DIGEST_SIZE
+    from linter.audit.cache import _DIGEST_SIZE
 
     path = cache_dir(repo) / "meta"
     meta = marshal.loads(path.read_bytes()[_DIGEST_SIZE:])

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from linter.checks import CommitContext
+from linter.checks.reopening import detect
 from linter.config import validate
 from linter.decisions.index import Index
 from linter.decisions.records import parse
-from linter.decisions.reopening import detect
 from linter.engine import lint
 from linter.message import parse as parse_message
 from linter.rulebook import rule
@@ -298,8 +298,8 @@ def test_worktree_git_file_is_followed_for_the_cache(repo: Repo) -> None:
 
 
 def test_config_default_threshold_matches_the_calibrated_one() -> None:
+    from linter.checks.reopening import DEFAULT_THRESHOLD
     from linter.config import SCHEMA
-    from linter.decisions.reopening import DEFAULT_THRESHOLD
 
     assert SCHEMA["decisions"]["threshold"].default == DEFAULT_THRESHOLD
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import Repo
-
 from linter import gitio
+from tests.conftest import Repo
 
 
 def stats(repo: Repo, *revs: str, **kwargs: object) -> list[tuple[gitio.Commit, list[gitio.FileStat]]]:

@@ -29,11 +29,13 @@ def empty_section(available: bool = False, note: str = "") -> dict[str, Any]:
 
 def decision_health(root: str, cfg: Config, today: datetime.date | None = None) -> dict[str, Any]:
     """The decision-health section for the repository at `root`, as plain JSON-ready data."""
-    from linter.decisions import discover, health
+    from linter.checks import decision_health as health
+    from linter.decisions import discover
+    from linter.decisions.records import read_all
 
     if not discover.folders(root, cfg):
         return empty_section(note="no decision records found in this repository")
-    records = health.load_records(root, cfg)
+    records = read_all(root, cfg)
     today = today or datetime.date.today()
     by_path = {r.path: r for r in records}
     section = empty_section(available=True)

@@ -1,6 +1,9 @@
-"""The audit's incremental cache: per-commit records under the git directory, written atomically.
+"""The audit's incremental cache: per-commit records under the git directory, written atomically,
+and the plan of what a walk can take from it.
 
-Kept apart from the audit itself so that the walk reads as history -> records -> aggregates.
+A run whose tips descend from the cached ones walks only the new commits and replays the rest
+(`Plan`); everything read back is validated first, and any failure to read or write only costs
+speed: the audit walks the history again or runs without saving.
 """
 
 from __future__ import annotations
@@ -19,14 +22,21 @@ import zlib
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from linter import __version__
+from linter import __version__, gitio
+from linter.audit.aggregate import valid_state
+from linter.audit.record import Record, dump_records, load_records
 from linter.config import SCHEMA, Config
+from linter.errors import CtxlintError
+
+if TYPE_CHECKING:
+    from linter.codeowners import Owners
 
 #: Bumped whenever the files' layout changes; older caches are then ignored and rebuilt.
 FORMAT = 3
 
-if TYPE_CHECKING:
-    from linter.audit import Record
+#: Bumped when what a cached record or aggregate holds changes meaning (the subject's rule, the
+#: missing list's rank), so that an older cache is not mixed into a newer report.
+RECORD_VERSION = 2
 
 
 def config_fingerprint(cfg: Config, extra: Sequence[str] = ()) -> str:
@@ -205,7 +215,6 @@ class Cache:
 
 
 _DIGEST_SIZE = 16
-_RECORD_WIDTH = 13
 
 
 #: A chunk's frame: earliest and latest commit time, record count, CRC, blob length; the blob
@@ -234,13 +243,9 @@ def _segment_records(
         if (since is not None and high < since) or (until is not None and low >= until):
             continue
         try:
-            records = marshal.loads(blob)
-        except (EOFError, ValueError, TypeError):
-            raise CacheError(f"segment {name} is damaged") from None
-        if type(records) is not list or len(records) != number or not all(
-            type(r) is tuple and len(r) == _RECORD_WIDTH for r in records
-        ):
-            raise CacheError(f"segment {name} holds malformed records")
+            records = load_records(blob, number)
+        except ValueError as exc:
+            raise CacheError(f"segment {name} {exc}") from None
         yield from records
     if handle.read(1) or seen != count:
         raise CacheError(f"segment {name} does not hold the {count} records the index names")
@@ -281,8 +286,8 @@ class SegmentWriter:
         chunk, self.chunk = self.chunk, []
         if self.error is not None:
             return
-        stamps = [rec[1] for rec in chunk]
-        blob = marshal.dumps(chunk)
+        stamps = [rec.timestamp for rec in chunk]
+        blob = dump_records(chunk)
         low, high = min(stamps), max(stamps)
         header = _FRAME.pack(low, high, len(chunk), _chunk_crc(low, high, len(chunk), blob), len(blob))
         try:
@@ -361,3 +366,166 @@ def _prune(base: str, keep: str, max_age_days: int = 30) -> None:
                 os.rmdir(folder)
         except OSError:
             continue
+
+
+# -- the plan: what a walk takes from the cache ---------------------------------------------------
+
+
+def mailmap_digest(root: str) -> str:
+    """A hash of what maps author identities (`.mailmap`, `mailmap.file`, `mailmap.blob`).
+
+    The log stream asks for `%aN <%aE>`, which git maps through these; cached records hold the
+    mapped identities, so a changed mailmap must read history again, as a changed config does.
+    """
+    digest = hashlib.sha256()
+    settings = gitio.config_values(["mailmap.file", "mailmap.blob"], root)
+    for path in (os.path.join(root, ".mailmap"), settings.get("mailmap.file")):
+        if path is None:
+            continue
+        path = os.path.join(root, os.path.expanduser(path))
+        digest.update(path.encode("utf-8", "surrogateescape") + b"\0")
+        if os.path.isfile(path):  # a regular file only: a FIFO would block the audit
+            try:
+                with open(path, "rb") as handle:
+                    digest.update(handle.read(1 << 24))
+            except OSError:
+                digest.update(b"unreadable")
+    blob = settings.get("mailmap.blob")
+    if blob:
+        found = gitio.try_run(["rev-parse", "--verify", "--quiet", "--end-of-options", blob], root)
+        digest.update(b"blob\0" + blob.encode("utf-8", "surrogateescape") + b"\0" + (found or b""))
+    return digest.hexdigest()
+
+
+def cache_key(
+    root: str,
+    cfg: Config,
+    names: Sequence[str],
+    negatives: Sequence[str],
+    owners: Owners | None,
+    folder_depth: int,
+    missing_limit: int,
+) -> str:
+    """The cache a walk of `names ^negatives` uses: one per everything that changes its records."""
+    return config_fingerprint(
+        cfg,
+        [
+            "names=" + " ".join(names),
+            "not=" + " ".join(sorted(negatives)),
+            f"owners={owners.digest if owners else ''}",
+            f"depth={folder_depth}",
+            f"missing={missing_limit}",
+            f"records={RECORD_VERSION}",
+            f"mailmap={mailmap_digest(root)}",
+            "decisions=as-of-commit",  # CTX301 judged on the records closed before each commit
+        ],
+    )
+
+
+class CacheInfo:
+    """The report's `cache` section: what the run took from the cache, and what went wrong."""
+
+    def __init__(self) -> None:
+        self.used = False
+        self.cached_commits = 0
+        self.new_commits = 0
+        self.relinted = 0
+        #: What happened to the cache, said once (the command prints it); None when all went well.
+        self.note: str | None = None
+
+    def tell(self, text: str) -> None:
+        if self.note is None:
+            self.note = text
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "used": self.used,
+            "cached_commits": self.cached_commits,
+            "new_commits": self.new_commits,
+            "relinted": self.relinted,
+        }
+        if self.note is not None:
+            out["note"] = self.note
+        return out
+
+
+def _unwritable(cache: Cache, reason: str) -> str:
+    return f"the audit cache cannot be written ({cache.directory}: {reason}); the audit ran without saving it"
+
+
+class Plan:
+    """What a walk to `tips` takes from the cache of `key`, and how it saves its own records.
+
+    `meta` is the usable index (None: walk everything); `stale` the cached commits whose notes
+    changed since, which the walk re-lints before it replays the cache.
+    """
+
+    def __init__(self, root: str, key: str, tips: list[str], read: bool) -> None:
+        self.tips = tips
+        self.cache: Cache | None = None
+        self.meta: dict[str, Any] | None = None
+        try:
+            self.cache = Cache.for_repository(gitio.git_dir(root), key)
+        except CtxlintError:  # the git directory cannot be read: no cache
+            pass
+        else:
+            meta = self.cache.load_meta()
+            if meta is not None:
+                problem = valid_state(meta["state"], meta["count"])
+                if problem is not None:
+                    self.cache.problem, meta = f"the index's {problem}", None
+            self.meta = meta if read else None
+        self.notes = gitio.notes_map(root)
+        if self.meta is not None and not all(
+            any(gitio.is_ancestor(old, new, root) for new in tips) for old in self.meta["tips"]
+        ):
+            self.meta = None  # history was rewritten under the cached tips: start over
+        self.stale: list[str] = []
+        if self.meta is not None and self.cache is not None:
+            cached_notes = self.meta.get("notes") or {}
+            self.stale = sorted(
+                c for c in cached_notes.keys() | self.notes.keys() if cached_notes.get(c) != self.notes.get(c)
+            )
+
+    @property
+    def damage(self) -> str | None:
+        """What was wrong with the cache found on disk, or None."""
+        return self.cache.problem if self.cache is not None else None
+
+    def writer(self, info: CacheInfo) -> SegmentWriter | None:
+        """A writer for this walk's records, or None when the cache folder cannot be written."""
+        if self.cache is None:
+            return None
+        try:
+            return self.cache.writer()
+        except OSError as exc:
+            info.tell(_unwritable(self.cache, exc.strerror or str(exc)))
+            return None
+
+    def records(self, since: int | None = None, until: int | None = None) -> Iterator[Record]:
+        assert self.cache is not None and self.meta is not None
+        return self.cache.records(self.meta, since, until)
+
+    def save(
+        self, writer: SegmentWriter, segment: Segment | None, count: int, state: dict[str, Any], rebuilt: bool,
+        info: CacheInfo,
+    ) -> None:
+        """Write the index of the walk: `segment` (`count` new records) before the cached ones."""
+        cache, meta = self.cache, self.meta
+        assert cache is not None
+        if writer.error is not None:
+            info.tell(_unwritable(cache, writer.error))
+            return
+        if segment is None and meta is not None and self.tips == meta["tips"] and self.notes == meta.get("notes"):
+            return  # nothing changed
+        if rebuilt or meta is None:
+            segments = [segment] if segment else []
+            stored = writer.count
+        else:
+            segments = [*([segment] if segment else []), *meta["segments"]]
+            stored = count + meta["count"]
+        new_meta = {"tips": self.tips, "segments": segments, "count": stored, "state": state, "notes": self.notes}
+        try:
+            cache.save_meta(cache.compact(new_meta))
+        except OSError as exc:  # a read-only or full .git must not fail the audit
+            info.tell(_unwritable(cache, exc.strerror or str(exc)))
