@@ -6,7 +6,9 @@
 The repository is built once with `git fast-import` under /tmp (reused when present) from the real
 messages in the shared corpus (`../shared/corpora/commit-messages.txt`, or `$CTXLINT_CORPORA`), with
 a few bot and merge commits mixed in. The floor is the bare `git log -z --format=%H%x00%B` over the
-same range: the least any tool must pay to read the messages. Target: check-range within 5x of it.
+same range: the least any tool must pay to read the messages. Target: check-range within 5x of it,
+with text output and with `--format json` (about 88% of these commits have findings, so the report
+itself is a real cost: some 14,500 findings).
 
 ctxlint runs as users run it: the `ctxlint` console script of a regular install of this checkout
 (benchmarks/installed.py, shared with the hook benchmark). The same command from this checkout's
@@ -194,6 +196,7 @@ def main() -> int:
         {
             "git": (["git", "log", "-z", "--format=%H%x00%B", "main"], env),
             "text": ([ctxlint, "check-range", "main"], env),
+            "json": ([ctxlint, "check-range", "--format", "json", "main"], env),
             "sarif": ([ctxlint, "check-range", "--format", "sarif", "main"], env),
             "startup": ([ctxlint, "--version"], env),
             "checkout": ([sys.executable, "-m", "linter", "check-range", "main"], checkout),
@@ -201,13 +204,14 @@ def main() -> int:
         repo,
         runs,
     )
-    git_log, ctxlint_text, sarif, startup = times["git"], times["text"], times["sarif"], times["startup"]
+    git_log, ctxlint_text, startup = times["git"], times["text"], times["startup"]
     per_gitlint = gitlint_per_commit(repo, min(args.gitlint_sample, total - 1))
 
     rows = [
         ("git log -z --format=%H%x00%B (the floor)", git_log),
         ("ctxlint check-range (text)", ctxlint_text),
-        ("ctxlint check-range --format sarif", sarif),
+        ("ctxlint check-range --format json", times["json"]),
+        ("ctxlint check-range --format sarif", times["sarif"]),
         ("ctxlint --version (start-up only)", startup),
         ("python -m linter check-range (this checkout)", times["checkout"]),
     ]
@@ -223,14 +227,14 @@ def main() -> int:
     print(f"{'what':<46} {'wall s':>8} {'x floor':>8} {'CPU s':>8} {'x floor':>8}")
     for name, (wall, cpu) in rows:
         print(f"{name:<46} {wall:>8.3f} {wall / git_log[0]:>7.1f}x {cpu:>8.3f} {cpu / git_log[1]:>7.1f}x")
-    ratio = ctxlint_text[0] / git_log[0]
+    ratio = max(ctxlint_text[0], times["json"][0]) / git_log[0]
     print(
         f"per commit: ctxlint {ctxlint_text[0] / total * 1e6:.0f} us, git log {git_log[0] / total * 1e6:.1f} us "
         f"(wall); ctxlint startup alone is {startup[0] / git_log[0]:.1f}x the floor"
     )
     verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
     print(
-        f"target: check-range wall time <= {TARGET_RATIO:.0f}x the bare git log floor: "
+        f"target: check-range wall time (text and json) <= {TARGET_RATIO:.0f}x the bare git log floor: "
         f"{ratio:.1f}x, {verdict} it"
     )
     if per_gitlint is None:

@@ -19,16 +19,23 @@ def _generic(finding: Finding) -> str:
 
 
 def _findings(findings: list[Finding]) -> list[str]:
-    """Each finding as `json.dumps(..., indent=2, ensure_ascii=False)` writes it in the list.
+    """The findings list's lines as `json.dumps(..., indent=2, ensure_ascii=False)` writes them,
+    in pieces to be joined.
 
     A range whose commits mostly have findings holds tens of thousands, and json's indenting
     encoder is pure Python (its C encoder runs only without indent): it took longer than linting
-    the range. Here each string is escaped by json's own C function and the lines are put
-    together directly; a rule's code, name and severity, the same for thousands of findings, are
-    written once. A field of another type than the usual ones goes through json itself.
+    the range. Here each string is escaped by json's own C function and the pieces are joined once,
+    at the end. What repeats is escaped once: a rule's code, name and severity; a message that is
+    the same object as the last one of its rule (CTX101's text, the same for thousands of
+    commits); the commit and subject shared by a commit's findings, which come in a row. A field
+    of another type than the usual ones goes through json itself.
     """
     heads: dict[tuple[str, str, str], str] = {}
+    #: rule code -> (its last message, that message escaped)
+    messages: dict[str, tuple[str, str]] = {}
     out: list[str] = []
+    place: tuple[object, object, object, object, object] | None = None
+    tail = ""
     for f in findings:
         code, name, severity, message, commit = f.code, f.name, f.severity, f.message, f.commit
         line, subject, path, decision = f.line, f.subject, f.path, f.decision
@@ -37,25 +44,40 @@ def _findings(findings: list[Finding]) -> list[str]:
                 or (line is not None and type(line) is not int)
                 or (decision is not None and type(decision) is not str)):
             out.append(_generic(f))
+            out.append(",\n")
             continue
         key = (code, name, severity)
         head = heads.get(key)
         if head is None:
             if type(code) is not str or type(name) is not str or type(severity) is not str:
                 out.append(_generic(f))
+                out.append(",\n")
                 continue
             head = heads[key] = (f'    {{\n      "code": {_string(code)},\n      "name": {_string(name)},\n'
                                  f'      "severity": {_string(severity)},\n      "message": ')
-        text = head + _string(message) + ',\n      "commit": ' + ("null" if commit is None else _string(commit))
-        if subject is not None:
-            text += ',\n      "subject": ' + _string(subject)
-        if path is not None:
-            text += ',\n      "path": ' + _string(path)
-        if line is not None:
-            text += ',\n      "line": ' + int.__repr__(line)
-        if decision is not None:
-            text += ',\n      "decision": ' + _string(decision)
-        out.append(text + "\n    }")
+        last = messages.get(code)
+        if last is not None and last[0] is message:
+            escaped = last[1]
+        else:
+            escaped = _string(message)
+            messages[code] = (message, escaped)
+        # identity, not equality: the engine hands a commit's findings the same objects
+        if (place is None or place[0] is not commit or place[1] is not subject or place[2] is not path
+                or place[3] is not line or place[4] is not decision):
+            place = (commit, subject, path, line, decision)
+            tail = ',\n      "commit": ' + ("null" if commit is None else _string(commit))
+            if subject is not None:
+                tail += ',\n      "subject": ' + _string(subject)
+            if path is not None:
+                tail += ',\n      "path": ' + _string(path)
+            if line is not None:
+                tail += ',\n      "line": ' + int.__repr__(line)
+            if decision is not None:
+                tail += ',\n      "decision": ' + _string(decision)
+            tail += "\n    },\n"
+        out.append(head)
+        out.append(escaped)
+        out.append(tail)
     return out
 
 
@@ -66,8 +88,10 @@ def render(findings: list[Finding], extra: dict[str, object] | None = None) -> s
         data.update(extra or {})
         return json.dumps(data, indent=2, ensure_ascii=False)
     rest = json.dumps(extra or {}, indent=2, ensure_ascii=False)
-    tail = "\n}" if rest == "{}" else "," + rest[1:]
-    return '{\n  "findings": [\n' + ",\n".join(_findings(findings)) + "\n  ]" + tail
+    pieces = _findings(findings)
+    pieces[-1] = pieces[-1][:-2]  # the last finding takes no comma
+    pieces.append("\n  ]\n}" if rest == "{}" else "\n  ]," + rest[1:])
+    return '{\n  "findings": [\n' + "".join(pieces)
 
 
 def write(findings: list[Finding], stream: TextIO, extra: dict[str, object] | None = None) -> None:

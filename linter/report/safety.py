@@ -17,11 +17,21 @@ def _visible(match: re.Match[str]) -> str:
 
 def scrub(text: str) -> str:
     """Lone surrogates replaced by U+FFFD, so the text can be written as UTF-8."""
-    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+    if text.isascii():  # known without a scan: str keeps the flag
+        return text
+    try:
+        # A code point in U+D800-DFFF is the one thing a UTF encoder refuses, and UTF-16's C loop is
+        # some 25 times faster than the regex's search (a whole report, megabytes, is scrubbed at once).
+        text.encode("utf-16-le")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
 
 
 def clean(text: str) -> str:
     """Show control characters (ANSI escapes included) as visible `\\xNN` text."""
+    if text.isprintable():  # none to show (see clean_line); str's test costs a third of the regex's
+        return text
     return _CONTROL.sub(_visible, text)
 
 
@@ -30,7 +40,10 @@ _PLAIN_LINE = re.compile("[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\
 
 def clean_line(text: str) -> str:
     """`clean`, with line breaks folded to spaces: for one-line output."""
-    if _PLAIN_LINE.fullmatch(text):  # the common case: nothing to fold or show
+    # The common case: nothing to fold or show. A printable text holds no control, format (bidi)
+    # or surrogate character, and str's own test is some three times faster than the regex's
+    # (a range prints thousands of subjects); the regex still passes what it alone accepts.
+    if text.isprintable() or _PLAIN_LINE.fullmatch(text):
         return text
     return clean(text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
 

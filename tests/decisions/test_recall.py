@@ -15,7 +15,7 @@ from linter.decisions.index import Index
 from linter.decisions.records import parse
 from linter.decisions.references import refers_to
 from linter.message import parse as parse_message
-from tests.conftest import ROOT, Repo, corpora_dir, run_ctxlint
+from tests.conftest import Repo, run_ctxlint
 
 GRAPHQL_REJECTED = """---
 status: rejected
@@ -237,23 +237,6 @@ def test_a_log_of_one_record_judges_like_a_log_of_several(message: str) -> None:
 )
 def test_one_reference_resolver(ref: str, holder: str, expected: bool) -> None:
     assert refers_to(ref, "docs/adr/0007-use-postgresql.md", 7, holder) is expected
-
-
-# --- a real team's log, in everyday words --------------------------------------------------------
-
-
-def test_everyday_reraises_of_a_real_teams_decisions_are_flagged_and_ordinary_work_is_not() -> None:
-    folder = corpora_dir() / "decisions" / "adr-paas" / "decisions"
-    if not folder.is_dir():
-        pytest.skip(f"corpus not found at {folder}")
-    index = Index.from_records(parse(p.name, p.read_bytes()) for p in sorted(folder.glob("*.md")))
-    data = json.loads((ROOT / "tests" / "fixtures" / "paas-everyday-commits.json").read_text(encoding="utf-8"))
-    found = [item["target"] in flagged(index, item["message"]) for item in data["reraises"]]
-    assert len(found) == 12 and sum(found) >= 11, [
-        item["message"].splitlines()[0] for item, hit in zip(data["reraises"], found) if not hit
-    ]
-    noisy = {m.splitlines()[0]: flagged(index, m) for m in data["ordinary"]}
-    assert len(noisy) == 10 and not any(noisy.values()), noisy
 
 
 def test_a_record_named_only_in_the_body_is_not_the_subjects_topic() -> None:
