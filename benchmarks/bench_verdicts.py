@@ -31,7 +31,7 @@ from typing import NamedTuple
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from linter.checks import CommitContext  # noqa: E402
+from linter.checks.protocol import CommitContext  # noqa: E402
 from linter.config import Config  # noqa: E402
 from linter.engine import Linter  # noqa: E402
 from linter.message import parse  # noqa: E402

@@ -184,6 +184,13 @@ class Config:
         """Whether the config sets any rule's severity."""
         return any(key.startswith("rules.") for key in self._values)
 
+    def rule_severity(self, code: str) -> tuple[str, str]:
+        """(name, severity) of a rule: this config's override, else the catalogue's default."""
+        from linter.rulebook import essentials
+
+        name, default = essentials(code)
+        return name, self.severity_override(code, name) or default
+
     def severity_override(self, code: str, name: str) -> str | None:
         """The configured severity of a rule, by code or by name, if any."""
         for key in (code, name):

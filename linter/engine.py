@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from functools import partial
 
-from linter.checks import CheckFunction, CommitContext, message_checks
+from linter.checks import message_checks
+from linter.checks.protocol import CheckFunction, CommitContext
 from linter.checks.rationale import assess
 from linter.checks.tickets import found_tickets
 from linter.config import Config
@@ -76,7 +77,7 @@ class Linter:
         """(name, severity) of a rule under this run's config."""
         known = self._severities.get(code)
         if known is None:
-            known = self._severities[code] = severity_of(code, self.cfg)
+            known = self._severities[code] = self.cfg.rule_severity(code)
         return known
 
     def exemptions(self, msg: Message, ctx: CommitContext) -> tuple[str, ...]:
@@ -142,14 +143,6 @@ class Linter:
                     text = str(text)
                 findings.append(Finding(code, name, severity, text, sha, subject, None, None, decision))
         return Result(findings, applied, skipped, verdicts=partial(_verdicts, msg, cfg))
-
-
-def severity_of(code: str, cfg: Config) -> tuple[str, str]:
-    """(name, severity) of a rule: the config's override, else the catalogue's default."""
-    from linter.rulebook import essentials
-
-    name, default = essentials(code)
-    return name, cfg.severity_override(code, name) or default
 
 
 def _verdicts(msg: Message, cfg: Config) -> tuple[tuple[str, ...], bool]:

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from linter import gitio
-from linter.checks import CommitContext
+from linter.checks.protocol import CommitContext
 from linter.config import Config
 from linter.engine import Linter
 from linter.errors import CtxlintError

@@ -112,3 +112,4 @@ def essentials(code: str) -> tuple[str, str]:
             break
     entry = rule(code)
     return entry.name, entry.severity
+

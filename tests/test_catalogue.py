@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_in_process
 
-from linter.checks import CommitContext, message_checks
+from linter.checks import message_checks
+from linter.checks.protocol import CommitContext
 from linter.config import Config, validate
 from linter.engine import lint
 from linter.errors import CtxlintError

@@ -13,9 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from messages import CONTEXTS, message_texts, sample_messages
 
-from linter.checks import CommitContext, message_checks
+from linter.checks import message_checks
+from linter.checks.protocol import CommitContext
 from linter.config import Config, validate
-from linter.engine import Linter, lint, severity_of
+from linter.engine import Linter, lint
 from linter.findings import Finding
 from linter.message import MAX_MESSAGE_BYTES, Message, parse
 
@@ -50,7 +51,7 @@ def reference_lint(text: str, ctx: CommitContext, cfg: Config) -> list[Finding]:
         if any(kind in entry.exempt_by for kind in applied):
             continue
         problems = list(entry.function(msg, ctx, cfg))
-        name, severity = severity_of(code, cfg)
+        name, severity = cfg.rule_severity(code)
         if severity == "off":
             continue
         findings.extend(
@@ -119,7 +120,7 @@ def test_engine_matches_the_reference_loop_on_drawn_messages(texts: list[str]) -
 def test_a_check_registered_after_the_first_lint_still_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     """A one-message `lint` builds its Linter from the checks registered at that time."""
     import linter.rulebook as rulebook
-    from linter.checks import REGISTRY, check
+    from linter.checks.protocol import REGISTRY, check
 
     cfg = Config()
     msg = "PAY-1: retry payments\n\nThe gateway drops idle connections after 30 s, charging twice.\n"
@@ -141,14 +142,14 @@ def test_a_check_registered_after_the_first_lint_still_runs(monkeypatch: pytest.
 
 
 def test_a_check_needing_an_unknown_message_attribute_is_refused() -> None:
-    from linter.checks import check
+    from linter.checks.protocol import check
 
     with pytest.raises(ValueError, match="no attribute 'trailer'"):
         check("CTX998", needs="trailer")(lambda m, c, k: [])
 
 
 def test_checks_are_asked_only_when_active_and_when_the_message_has_what_they_need() -> None:
-    from linter.checks import REGISTRY, check
+    from linter.checks.protocol import REGISTRY, check
     from linter.engine import Linter
 
     calls: list[str] = []

@@ -11,8 +11,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "linter"
@@ -104,26 +102,6 @@ def test_cycles_are_found() -> None:
     assert cycles(graph) == [["a", "b", "c"]]
 
 
-#: Where the cycle lies that is known and not yet removed (see the xfail below): the rule layer with
-#: the engine. Modules named by prefix.
-BEING_REMOVED = ("linter.checks", "linter.engine")
-
-
-def _being_removed(module: str) -> bool:
-    return any(module == name or module.startswith((name + ".", name + "_")) for name in BEING_REMOVED)
-
-
-def test_no_cycle_beyond_those_being_removed() -> None:
-    found = [component for component in cycles(import_graph()) if not all(map(_being_removed, component))]
-    assert not found, "new import cycles:\n" + "\n".join(" <-> ".join(component) for component in found)
-
-
-@pytest.mark.xfail(
-    strict=False,
-    reason="left after the engine and decision branches' merges: checks/__init__ <-> checks.* (the "
-    "package imports its rule modules, which import its `check` and CommitContext) and engine <-> "
-    "checks.decisions (severity_of). Drop this mark once they are gone",
-)
 def test_the_package_has_no_import_cycles() -> None:
     found = cycles(import_graph())
     assert not found, "import cycles:\n" + "\n".join(" <-> ".join(component) for component in found)

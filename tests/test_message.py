@@ -11,7 +11,7 @@ from conftest import Repo, git, run_ctxlint, run_in_process
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linter.checks import CommitContext
+from linter.checks.protocol import CommitContext
 from linter.config import Config
 from linter.engine import lint
 from linter.message import (

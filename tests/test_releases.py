@@ -11,7 +11,7 @@ from conftest import Repo, run_ctxlint
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linter.checks import CommitContext
+from linter.checks.protocol import CommitContext
 from linter.config import Config, validate
 from linter.engine import Linter
 from linter.message import parse

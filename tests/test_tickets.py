@@ -7,7 +7,7 @@ import time
 import pytest
 from conftest import Repo, run_ctxlint
 
-from linter.checks import CommitContext
+from linter.checks.protocol import CommitContext
 from linter.config import Config, validate
 from linter.engine import lint
 from linter.message import parse

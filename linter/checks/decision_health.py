@@ -30,9 +30,7 @@ _SUPERSEDED = frozenset({"superseded", "replaced", "deprecated", "obsolete", "re
 
 
 def _finding(code: str, cfg: Config, message: str, record: Record, line: int | None = None) -> Finding | None:
-    from linter.engine import severity_of
-
-    name, severity = severity_of(code, cfg)
+    name, severity = cfg.rule_severity(code)
     if severity == "off":
         return None
     return Finding(code, name, severity, message, path=record.path, line=line, decision=record.path)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from linter.checks import CommitContext, check
+from linter.checks.protocol import CommitContext, check
 from linter.config import Config, per_config
 from linter.message import Message
 
@@ -59,9 +59,8 @@ def timeline(revisions: Sequence[str], cfg: Config, extra: Sequence[str] = ()) -
     root = _decision_root(cfg)
     if root is None:
         return None
-    from linter.engine import severity_of
 
-    if severity_of("CTX301", cfg)[1] == "off":
+    if cfg.rule_severity("CTX301")[1] == "off":
         return None
     from linter.decisions import discover
     from linter.decisions.timeline import Timeline

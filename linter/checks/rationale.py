@@ -26,7 +26,7 @@ import re
 from collections.abc import Sequence
 from itertools import filterfalse
 
-from linter.checks import CommitContext, check
+from linter.checks.protocol import CommitContext, check
 from linter.config import Config, per_config
 from linter.message import Message
 

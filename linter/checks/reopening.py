@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterable, Sequence
 
-from linter.checks import Problem
+from linter.checks.protocol import Problem
 from linter.config import Config
 from linter.decisions import concepts
 from linter.decisions.cache import repository_index

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from linter.checks import CommitContext, check
+from linter.checks.protocol import CommitContext, check
 from linter.config import Config, per_config
 from linter.message import Message
 

@@ -73,9 +73,8 @@ def reopenings(
 ) -> list[Finding]:
     """CTX301 for the given records: each older closed decision one re-raises without superseding it."""
     from linter.checks.reopening import check_records, describe
-    from linter.engine import severity_of
 
-    name, severity = severity_of("CTX301", cfg)
+    name, severity = cfg.rule_severity("CTX301")
     if severity == "off":
         return []
     by_path = {r.path: r for r in records}

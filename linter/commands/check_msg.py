@@ -10,7 +10,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from linter import config as config_module
-from linter.checks import CommitContext
+from linter.checks.protocol import CommitContext
 from linter.engine import lint
 from linter.errors import CtxlintError
 from linter.message import (

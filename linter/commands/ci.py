@@ -173,7 +173,7 @@ def lint_pr_text(
 ) -> tuple[list[Finding], tuple[str, ...]]:
     """The PR's title and body through the same engine as a commit message (source "pr");
     `decisions`: the records closed where the PR leaves its base, less those it changes."""
-    from linter.checks import CommitContext
+    from linter.checks.protocol import CommitContext
     from linter.engine import lint
     from linter.message import parse
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from messages import sample_messages
 
-from linter.checks import CommitContext
 from linter.checks import rationale as r
+from linter.checks.protocol import CommitContext
 from linter.config import Config, validate
 from linter.engine import lint
 from linter.errors import CtxlintError

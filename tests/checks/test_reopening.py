@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from linter.checks import CommitContext
+from linter.checks.protocol import CommitContext
 from linter.checks.reopening import detect
 from linter.config import validate
 from linter.decisions.index import Index

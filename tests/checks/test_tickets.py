@@ -3,7 +3,7 @@ project keys the config names, its own patterns. How references are found is tes
 
 from __future__ import annotations
 
-from linter.checks import CommitContext
+from linter.checks.protocol import CommitContext
 from linter.config import Config, validate
 from linter.engine import lint
 from linter.message import parse

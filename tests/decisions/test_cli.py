@@ -204,7 +204,7 @@ def test_repository_index_is_none_without_records(repo: Repo) -> None:
 
 
 def test_reopens_trailer_may_name_the_record_by_path(adr_repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
-    from linter.checks import CommitContext
+    from linter.checks.protocol import CommitContext
     from linter.engine import lint
     from linter.message import parse as parse_message
 
