@@ -60,10 +60,11 @@ class Message:
         "body",
         "body_paragraphs",
         "decode_errors",
-        "memo",
         "paragraphs",
+        "rationale_verdict",
         "subject",
         "text",
+        "tickets_found",
         "trailers",
         "truncated",
     )
@@ -88,8 +89,11 @@ class Message:
         self.trailers = trailers
         self.decode_errors = decode_errors
         self.truncated = truncated
-        #: Derived values that several checks share, computed once per message.
-        self.memo: dict[str, object] = {}
+        # What several checks and the engine read, found once per message by its one owner:
+        #: The ticket references (`checks.tickets.found_tickets`); None until searched.
+        self.tickets_found: list[str] | None = None
+        #: The rationale verdict (`checks.rationale.assess`); None until judged.
+        self.rationale_verdict: tuple[str, str] | None = None
 
     def trailer_values(self, *keys: str) -> list[str]:
         """Values of the trailers whose key is one of `keys` (case-insensitive), in order."""

@@ -234,6 +234,6 @@ def test_an_exempt_commit_is_judged_only_when_its_verdicts_are_read() -> None:
     msg = parse("Bump requests from 2.31.0 to 2.32.0\n\nBumps requests (#12). Fixes a crash on empty input.\n", None)
     result = lint(msg, CommitContext("0" * 40, "dependabot[bot] <support@github.com>", 1, "history"), cfg)
     assert "bot" in result.exemptions
-    assert "rationale" not in msg.memo and "tickets" not in msg.memo
+    assert msg.rationale_verdict is None and msg.tickets_found is None
     assert result.has_rationale == (assess(msg, cfg)[0] == "ok")
     assert result.tickets == tuple(found_tickets(msg, cfg)) == ("#12",)

@@ -661,11 +661,10 @@ def judge(text: str, subject: str, min_words: int, cfg: Config) -> str | None:
 def assess(msg: Message, cfg: Config) -> tuple[str, str]:
     """("ok", where the reason is), ("weak", why the body or trailer is no reason) or ("missing",
     what the subject does instead)."""
-    cached = msg.memo.get("rationale")
-    if cached is None:
-        cached = msg.memo["rationale"] = _assess(msg, cfg)
-    assert isinstance(cached, tuple)
-    return cached
+    verdict = msg.rationale_verdict
+    if verdict is None:
+        verdict = msg.rationale_verdict = _assess(msg, cfg)
+    return verdict
 
 
 @per_config

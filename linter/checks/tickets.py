@@ -16,10 +16,10 @@ def ticket_text(msg: Message) -> str:
 
 def found_tickets(msg: Message, cfg: Config) -> list[str]:
     """The message's ticket references, found once and shared by the checks and the engine."""
-    cached = msg.memo.get("tickets")
-    if not isinstance(cached, list):
-        cached = msg.memo["tickets"] = cfg.tickets.find(ticket_text(msg))
-    return cached
+    found = msg.tickets_found
+    if found is None:
+        found = msg.tickets_found = cfg.tickets.find(ticket_text(msg))
+    return found
 
 
 @check("CTX101")
