@@ -7,18 +7,13 @@ from typing import Any
 
 import pytest
 
-from tests.audit.history import audit_report, build
+from tests.audit.history import audit_report
 from tests.conftest import Repo, run_ctxlint
 
 
 def figures(report: dict[str, Any]) -> dict[str, Any]:
     """Everything but what says how the report was made."""
     return {k: v for k, v in report.items() if k not in ("cache", "generated_at")}
-
-
-@pytest.fixture
-def history(repo: Repo) -> dict[str, str]:
-    return build(repo)
 
 
 def test_second_run_reads_only_new_commits(repo: Repo, history: dict[str, str]) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.audit.history import audit_report, build
+from tests.audit.history import audit_report
 from tests.conftest import ROOT, Repo, run_ctxlint
 
 PERIOD = ("--since", "2026-02-01", "--until", "2026-03-02")
@@ -67,11 +67,6 @@ def one_note(stderr: str, *words: str) -> None:
     lines = stderr.splitlines()
     assert len(lines) == 1, stderr
     assert lines[0].startswith("ctxlint: note: ") and all(w in lines[0] for w in words), stderr
-
-
-@pytest.fixture
-def history(repo: Repo) -> dict[str, str]:
-    return build(repo)
 
 
 # -- a read-only git directory -------------------------------------------------------------------

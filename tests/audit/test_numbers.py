@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.audit.history import TRUTH, audit_report, build
+from tests.audit.history import TRUTH, audit_report
 from tests.conftest import Repo, git, run_ctxlint
 
 
@@ -18,11 +18,6 @@ def audit_json(cwd: Path, *args: str) -> dict[str, Any]:
 
 def counts(bucket: dict[str, Any]) -> dict[str, int]:
     return {k: v for k, v in bucket.items() if k not in ("name", "percent")}
-
-
-@pytest.fixture
-def history(repo: Repo) -> dict[str, str]:
-    return build(repo)
 
 
 def test_totals_match_the_truth(repo: Repo, history: dict[str, str]) -> None:
