@@ -167,6 +167,13 @@ def audit_report(cwd: Path, *args: str) -> dict[str, Any]:
     return data
 
 
+def annotate_the_wip_commit(cwd: Path, sha: str) -> None:
+    """Record the ticket and the why the history's WIP commit lacks, as a note, with `annotate`."""
+    proc = run_ctxlint("annotate", sha, "--ticket", "OPS-9", "--why",
+                       "the retry loop hid timeouts from the on-call dashboard", cwd=cwd)
+    assert proc.returncode == 0, proc.stderr
+
+
 # -- a long history ------------------------------------------------------------------------------
 
 DAY = 86400

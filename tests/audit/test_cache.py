@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.audit.history import audit_report
-from tests.conftest import Repo, run_ctxlint
+from tests.audit.history import annotate_the_wip_commit, audit_report
+from tests.conftest import Repo
 
 
 def figures(report: dict[str, Any]) -> dict[str, Any]:
@@ -62,16 +62,7 @@ def test_config_change_invalidates(repo: Repo, history: dict[str, str]) -> None:
 
 def test_a_new_note_relints_only_that_commit(repo: Repo, history: dict[str, str]) -> None:
     assert audit_report(repo.path)["totals"]["with_both"] == 2
-    proc = run_ctxlint(
-        "annotate",
-        history["c4"],
-        "--ticket",
-        "OPS-9",
-        "--why",
-        "the retry loop hid timeouts from the on-call dashboard",
-        cwd=repo.path,
-    )
-    assert proc.returncode == 0, proc.stderr
+    annotate_the_wip_commit(repo.path, history["c4"])
     after = audit_report(repo.path)
     assert after["cache"] == {"used": True, "cached_commits": 9, "new_commits": 0, "relinted": 1}
     assert after["totals"]["with_both"] == 3

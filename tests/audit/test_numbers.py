@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.audit.history import TRUTH, audit_report
+from tests.audit.history import TRUTH, annotate_the_wip_commit, audit_report
 from tests.conftest import Repo, git, run_ctxlint
 
 
@@ -107,16 +107,7 @@ def test_notes_add_context_after_the_fact(repo: Repo, history: dict[str, str]) -
     wip = history["c4"]
     before = run_ctxlint("check-range", f"{wip}^..{wip}", cwd=repo.path)
     assert before.returncode == 1
-    proc = run_ctxlint(
-        "annotate",
-        wip,
-        "--ticket",
-        "OPS-9",
-        "--why",
-        "the retry loop hid timeouts from the on-call dashboard",
-        cwd=repo.path,
-    )
-    assert proc.returncode == 0, proc.stderr
+    annotate_the_wip_commit(repo.path, wip)
     assert repo.git("notes", "--ref", "ctxlint", "show", wip) == (
         "Refs: OPS-9\nWhy: the retry loop hid timeouts from the on-call dashboard\n"
     )
