@@ -21,3 +21,18 @@ def test_mypy_strict_passes_on_the_package() -> None:
 def test_ruff_passes_on_package_tests_and_benchmarks() -> None:
     result = run("ruff", "check", "linter", "tests", "benchmarks")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_package_folder_ships_in_the_wheel() -> None:
+    """pyproject.toml lists the packages by hand (rules/ and hooks/ are mapped into the package), so a
+    new subpackage left off the list installs from a checkout (editable) and breaks every real install
+    with ModuleNotFoundError, as `linter/audit/` once did."""
+    from linter.tomlfile import parse_toml
+
+    pyproject = parse_toml((ROOT / "pyproject.toml").read_text(encoding="utf-8"), "pyproject.toml")
+    listed = set(pyproject["tool"]["setuptools"]["packages"])  # type: ignore[index]
+    folders = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in (ROOT / "linter").rglob("__init__.py")
+    }
+    assert folders <= listed, f"missing from [tool.setuptools] packages: {sorted(folders - listed)}"
