@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+
+from linter import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse

@@ -8,11 +8,11 @@ line naming the file, the key and the problem.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
-from typing import Any, TypeVar
 
+from linter import TYPE_CHECKING
 from linter.errors import CtxlintError
+from linter.regexcache import regex
 from linter.regexguard import Regex, builtin
 from linter.releases import DEFAULT_RELEASE_PATTERN, DefaultReleaseMatcher
 from linter.tickets import TRACKERS, TicketMatcher
@@ -208,7 +208,10 @@ class Config:
         return self._matcher
 
 
-_Derived = TypeVar("_Derived")
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    _Derived = TypeVar("_Derived")
 
 
 def per_config(make: Callable[[Config], _Derived]) -> Callable[[Config], _Derived]:
@@ -296,7 +299,7 @@ def _validate_value(spec: Key, value: object, full: str, where: str) -> object:
                     )
         if full == "project-keys":
             for item in value:
-                if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", item):
+                if not regex(r"[A-Za-z][A-Za-z0-9_]*").fullmatch(item):
                     raise CtxlintError(f"{problem}: {item!r} is not a project key (letters, digits, _)")
         if spec.kind == "regex-list":
             return _compile(list(value), full, where, full.startswith("exempt."))

@@ -13,8 +13,9 @@ from linter.checks.tickets import found_tickets
 from linter.config import Config
 from linter.findings import Finding, Result
 from linter.message import Message
+from linter.regexcache import regex
 
-_REVERT = re.compile(r"^This reverts commit [0-9a-f]{7,64}\b", re.MULTILINE)
+_REVERT = regex(r"^This reverts commit [0-9a-f]{7,64}\b", re.MULTILINE)
 _FIXUP_PREFIXES = ("fixup! ", "squash! ", "amend! ")
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from linter.regexcache import regex
+
 #: Messages longer than this are checked on their first MAX_MESSAGE_BYTES bytes only, so that a
 #: pasted log file cannot make a hook (or a user-supplied pattern) run for seconds.
 MAX_MESSAGE_BYTES = 256 * 1024
@@ -15,11 +17,11 @@ MAX_MESSAGE_BYTES = 256 * 1024
 AUTO_COMMENT_CHARS = "#;@!$%^&|:"
 
 SCISSORS = "------------------------ >8 ------------------------"
-_BLANK_RUN = re.compile(r"\n{3,}")
+_BLANK_RUN = regex(r"\n{3,}")
 
 # git's trailer token (trailer.c find_separator): ASCII letters, digits and '-', no white space
 # inside, followed (maybe after spaces) by the separator.
-_TRAILER_RE = re.compile(r"([A-Za-z0-9-]+)[ \t]*:[ \t]*(.*)\Z")
+_TRAILER_RE = regex(r"([A-Za-z0-9-]+)[ \t]*:[ \t]*(.*)\Z")
 # Lines git itself writes; git matches them case-sensitively, colon and space included.
 _GIT_GENERATED_PREFIXES = ("Signed-off-by: ", "(cherry picked from commit ")
 _GIT_TEMPLATE_MARKERS = (
@@ -32,7 +34,7 @@ _GIT_TEMPLATE_MARKERS = (
 )
 
 
-_ANY_CHAR_TEMPLATE = re.compile(
+_ANY_CHAR_TEMPLATE = regex(
     r"^[^\w\s] (?:Please enter (?:the|a) commit message|" + re.escape(SCISSORS) + ")", re.MULTILINE
 )
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+
+from linter import TYPE_CHECKING
+from linter.regexcache import regex
 
 if TYPE_CHECKING:
     from typing import Any, Protocol
@@ -98,7 +100,7 @@ class _Deferred:
 
     def _get(self) -> re.Pattern[str]:
         if self._compiled is None:
-            self._compiled = re.compile(self._pattern, self._flags)
+            self._compiled = regex(self._pattern, self._flags)
         return self._compiled
 
     def search(self, text: str, /) -> re.Match[str] | None:
@@ -114,10 +116,10 @@ def builtin(pattern: str, ignore_case: bool = False, matches: Callable[[str], ob
     itself is compiled only if something else asks it."""
     flags = re.IGNORECASE if ignore_case else 0
     if matches is None:
-        return Regex(re.compile(pattern, flags), pattern, ignore_case, "re")
-    regex = Regex(_Deferred(pattern, flags), pattern, ignore_case, "re")
-    regex.matches = matches
-    return regex
+        return Regex(regex(pattern, flags), pattern, ignore_case, "re")
+    deferred = Regex(_Deferred(pattern, flags), pattern, ignore_case, "re")
+    deferred.matches = matches
+    return deferred
 
 
 #: What RE2 cannot run, as `re`'s parser names it, and how to say so to a user.

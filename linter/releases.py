@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from linter.regexcache import regex
+
 #: A version as release tools write it: 1.2, v2.0.1, 2.0-rc1, 3.1.0.dev0, 0.4dev, 3.2 RC 1, 3.8-SNAPSHOT.
 _VERSION = r"v?\d+(?:\.\d+)+(?:[-.]?[a-z]+[-.]?\d*|\s?(?:rc|alpha|beta|milestone|m)\s?\d+)?"
 #: An optional branch tag or release-type prefix: "[4.2.x] ", "chore(main): ", "(update) ".
@@ -63,7 +65,7 @@ FORMS: tuple[tuple[tuple[str, ...], str], ...] = (
 
 DEFAULT_RELEASE_PATTERN = _PREFIX + "(?:" + "|".join(form for _, form in FORMS) + ")"
 
-_DOTTED = re.compile(r"[0-9]\.[0-9]")
+_DOTTED = regex(r"[0-9]\.[0-9]")
 
 
 #: Every needle of FORMS but the dotted version, looked for once per subject.
@@ -100,7 +102,7 @@ class DefaultReleaseMatcher:
                 continue
             compiled = self._compiled[index]
             if compiled is None:
-                compiled = self._compiled[index] = re.compile(_PREFIX + "(?:" + form + ")", re.IGNORECASE)
+                compiled = self._compiled[index] = regex(_PREFIX + "(?:" + form + ")", re.IGNORECASE)
             if compiled.match(subject) is not None:
                 return True
         return False

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+
+from linter import TYPE_CHECKING
+from linter.regexcache import regex
 
 if TYPE_CHECKING:
     from linter.regexguard import Regex
@@ -17,12 +19,12 @@ NOT_PROJECT_KEYS = frozenset(
     ECMA IEEE ANSI WIN WINDOWS IBM LATIN BASE IPV X KB MB GB TB RC API SDK TODO FIXME""".split()
 )
 
-_SPACE = re.compile(r"\s")
+_SPACE = regex(r"\s")
 #: What a ticket reference other than a key holds. Written as an alternation of literals, so
 #: that `re` scans for its first characters instead of trying the pattern at every position.
-_NEEDLE = re.compile("#|!|://")
+_NEEDLE = regex("#|!|://")
 #: What every Jira/Linear key holds: the dash before a number that does not start with 0.
-_KEY_DASH = re.compile(r"-[1-9]")
+_KEY_DASH = regex(r"-[1-9]")
 
 
 def _candidate_tokens(text: str) -> list[tuple[int, int]]:
@@ -52,7 +54,7 @@ def _candidate_tokens(text: str) -> list[tuple[int, int]]:
 # letter (and looks two back) so that the regex starts with a character class, which lets `re`
 # skip to capitals instead of trying the look-behind at every position: same matches, half the time.
 _KEY = r"([A-Z](?<![A-Za-z0-9_./-][A-Z])[A-Z0-9_]{1,14})-([1-9][0-9]{0,8})(?![A-Za-z0-9_-]|\.[0-9])"
-_URL_KEY = re.compile(r"/(?:browse|issue)/([A-Za-z][A-Za-z0-9_]*)-[0-9]+")
+_URL_KEY = regex(r"/(?:browse|issue)/([A-Za-z][A-Za-z0-9_]*)-[0-9]+")
 #: Where a path reference (`group/project#1`) may start: at the first character of its run of path
 #: characters, never inside it. With `\b` there, a long token such as `a/a/a/…/a#x` was scanned to
 #: its end from each of its words, quadratic in its length; from its first character only, once.
@@ -125,7 +127,7 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
 #: What the word forms need, in lower case: the text is searched for them (in C) before the
 #: pattern runs (in `re`, at every position), which most messages never need.
 #: "PR 1326" and its relatives, in the lower-cased text: a literal start, so `re` scans in C.
-_PR_GATE = re.compile(r"prs?[ \t#:=]")
+_PR_GATE = regex(r"prs?[ \t#:=]")
 
 #: Where a ticket is written rather than mentioned: at the start of a line, after an opening
 #: bracket or a trailer key ("Refs: ", "Fixes: "), and after other references on that line.
@@ -139,7 +141,7 @@ def _regex(pattern: str) -> re.Pattern[str]:
     messages never need these patterns (a version-shaped key, a merge, a reference in words)."""
     compiled = _COMPILED.get(pattern)
     if compiled is None:
-        compiled = _COMPILED[pattern] = re.compile(pattern)
+        compiled = _COMPILED[pattern] = regex(pattern)
     return compiled
 #: How far into its line a ticket may stand and still be written as one.
 _LEAD_REACH = 80
@@ -216,7 +218,7 @@ class TicketMatcher:
         self.project_keys = frozenset(k.upper() for k in project_keys)
         self._custom = list(custom_patterns or ())
         enabled = {p for tracker in self.trackers for p in _BUILTIN.get(tracker, ())}
-        self._key_re = re.compile(_KEY) if _KEY in enabled else None
+        self._key_re = regex(_KEY) if _KEY in enabled else None
         self._word_forms = _WORDS if _WORDS in enabled else None
         self._gh_dash = _GH_DASH if _GH_DASH in enabled else None
         others: list[str] = []
@@ -230,7 +232,7 @@ class TicketMatcher:
         self._needles = sorted({n for p in others for n in _NEEDLES[p]})
         #: The needles of the patterns that are not URLs: all a token without `://` can match.
         self._plain_needles = sorted({n for p in others if not p.startswith(_URL_START) for n in _NEEDLES[p]})
-        self._any_needle = re.compile("|".join(re.escape(n) for n in self._needles)) if others else None
+        self._any_needle = regex("|".join(re.escape(n) for n in self._needles)) if others else None
         self._by_need: dict[tuple[bool, tuple[bool, ...]], re.Pattern[str] | None] = {}
 
     def _others_for(self, word: str) -> re.Pattern[str] | None:
@@ -255,7 +257,7 @@ class TicketMatcher:
             found = {n for n, here in zip(needles, present) if here}
             kept = [p for p, wanted in self._others
                     if found.intersection(wanted) and (url or not p.startswith(_URL_START))]
-            pattern = re.compile("|".join(f"(?:{p})" for p in kept)) if kept else None
+            pattern = regex("|".join(f"(?:{p})" for p in kept)) if kept else None
             self._by_need[key] = pattern
         return pattern  # type: ignore[return-value]
 
@@ -374,18 +376,17 @@ class TicketMatcher:
         if branch_pattern is not None:
             return branch_pattern.first(branch)
         if self._key_re is not None:
-            for m in re.finditer(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9_]{1,14})-([1-9][0-9]{0,8})(?![0-9])",
-                                 branch):
+            for m in regex(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9_]{1,14})-([1-9][0-9]{0,8})(?![0-9])").finditer(branch):
                 project = m.group(1)
                 if project.isupper() or project.upper() in self.project_keys:
                     if self._key_ok(project.upper()):
                         return f"{project.upper()}-{m.group(2)}"
         if "github" in self.trackers or "gitlab" in self.trackers:
-            number = re.search(r"(?:^|/)(?:issue-|gh-)?([1-9][0-9]{0,8})(?:[-_]|$)", branch, re.IGNORECASE)
+            number = regex(r"(?:^|/)(?:issue-|gh-)?([1-9][0-9]{0,8})(?:[-_]|$)", re.IGNORECASE).search(branch)
             if number:
                 return f"#{number.group(1)}"
         if "azure" in self.trackers:
-            number = re.search(r"(?:^|/)ab#?([1-9][0-9]{0,8})(?:[-_]|$)", branch, re.IGNORECASE)
+            number = regex(r"(?:^|/)ab#?([1-9][0-9]{0,8})(?:[-_]|$)", re.IGNORECASE).search(branch)
             if number:
                 return f"AB#{number.group(1)}"
         return None

@@ -8,12 +8,17 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Compiled regular expressions are cached per user (linter.regexcache): the suite keeps its own
+# cache, shared by its in-process runs and the ctxlint processes it starts, never the user's.
+os.environ.setdefault("CTXLINT_CACHE_DIR", str(Path(tempfile.mkdtemp(prefix="ctxlint-test-cache-"))))
 
 
 @pytest.fixture(autouse=True)

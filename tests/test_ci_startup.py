@@ -56,3 +56,33 @@ def test_help_still_lists_every_command(tmp_path: Path) -> None:
     assert "--deepen" in proc.stdout and "--sarif-file" in proc.stdout
     proc = run_ctxlint("bogus", cwd=tmp_path)
     assert proc.returncode == 2 and "invalid choice" in proc.stderr
+
+
+ADR = """# 1. Use PostgreSQL as the job queue
+
+Date: 2024-03-01
+
+## Status
+
+Accepted
+
+## Context
+
+Jobs were lost when the Redis queue restarted.
+
+## Decision
+
+Keep jobs in a PostgreSQL table.
+"""
+
+
+def test_the_commit_msg_hook_imports_neither_typing_nor_the_range_machinery(repo: Repo) -> None:
+    """`typing` alone was some 8% of the hook's own time (it only served type checking); a hook
+    in a repository that keeps decision records runs the reopened-topic check as well."""
+    repo.commit(GOOD.format(n=1), files={"docs/adr/0001-use-postgresql-as-the-job-queue.md": ADR})
+    message = repo.write(".git/COMMIT_EDITMSG", GOOD.format(n=2))
+    unwanted = {"typing", "linter.fanout", "linter.history", "multiprocessing", "tomllib"}
+    for run in ("first (the decision index is built)", "second (warm)"):
+        modules = imported_modules("check-msg", str(message), cwd=repo.path)
+        assert "linter.checks.reopening" in modules, run  # the decision check did run
+        assert not modules & unwanted, (run, sorted(modules & unwanted))

@@ -13,8 +13,8 @@ checked against the records in the work tree, less those it stages.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
+from linter import TYPE_CHECKING
 from linter.checks.protocol import CommitContext, check
 from linter.config import Config, per_config
 from linter.message import Message

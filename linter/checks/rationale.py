@@ -29,6 +29,7 @@ from itertools import filterfalse
 from linter.checks.protocol import CommitContext, check
 from linter.config import Config, per_config
 from linter.message import Message
+from linter.regexcache import regex
 
 #: Phrases that carry no reason of their own, as a whole rationale trailer or body paragraph.
 LOW_INFORMATION = frozenset(
@@ -76,13 +77,13 @@ class _Lazy:
     def get(self) -> re.Pattern[str]:
         compiled = self._compiled
         if compiled is None:
-            compiled = self._compiled = re.compile(self.pattern, self._flags)
+            compiled = self._compiled = regex(self.pattern, self._flags)
         return compiled
 
 
-_WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
-_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
-_REF_LINE = re.compile(r"^[ \t]*[A-Za-z][A-Za-z0-9-]*:[ \t]*(?=\S)", re.MULTILINE)
+_WORD = regex(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
+_URL = regex(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+_REF_LINE = regex(r"^[ \t]*[A-Za-z][A-Za-z0-9-]*:[ \t]*(?=\S)", re.MULTILINE)
 #: Lines that are not the author's prose: quoted or HTML lines (a bot's release notes), `*-by:`
 #: credits, svn and Gerrit ids, cherry-pick notes.
 _NOISE_LINE = _Lazy(
@@ -92,7 +93,7 @@ _NOISE_LINE = _Lazy(
 _CODE = _Lazy(r"`[^`\n]*`")
 #: Where a _NOISE_LINE may be: most texts hold none of these, and skip the regex.
 _NOISE_MARKS = ("\n<", "\n>", "-by:", "git-svn-id:", "change-id:", "(cherry picked")
-DECISION_LINK = re.compile(
+DECISION_LINK = regex(
     r"\bADR[- ]?\d+\b|(?:^|[\s(<\[/])(?:[\w.-]+/)*(?:adrs?|decisions|decision-records|architecture-decisions)"
     r"/[\w.-]+\.md\b",
     re.IGNORECASE,
@@ -438,8 +439,8 @@ _REFERENCE_WORDS = _bytes_set(
     "fixes fixed fix closes closed close resolves resolved resolve refs references for part implements related "
     "relates"
 )
-_DIGIT = re.compile(r"\d")
-_SPACES = re.compile(r"\s+")
+_DIGIT = regex(r"\d")
+_SPACES = regex(r"\s+")
 
 # --- Context sentences ----------------------------------------------------------------------------
 # A body also says why when it states the situation the change answers, in plain sentences that
@@ -489,7 +490,7 @@ _FINITE_WORDS = _bytes_set("""is are was were be been being has have had does do
     hits spikes saturates overloads locks burns eats consumes repeats triggers fires sends creates opens adds
     puts increases doubles triples halves""")
 #: Credits are no reason: "Patch by ...", "Reviewed by ...", "Thanks to ...".
-_CREDIT = re.compile(
+_CREDIT = regex(
     r"\b(?:patch|patches|contributed|submitted|reviewed|reported|authored|written|provided|sponsored|tested"
     r"|thanks|thank you|kudos) (?:by|to|from|for)\b"
 )

@@ -28,6 +28,7 @@ from linter.decisions.index import Entry, Index, Match
 from linter.decisions.links import successors
 from linter.decisions.terms import words
 from linter.message import Message
+from linter.regexcache import regex
 
 #: The default threshold (percent) on the geometric mean of coverage and subject share. Measured:
 #: 0.4% of an unrelated project's 4,869 commits hit 736 PEPs; 0.6% of a team's own 500 ordinary
@@ -151,7 +152,7 @@ def against(entry: Entry) -> bool:
     status = (entry.status or "").lower()
     if status in _AGAINST_OUTCOMES:
         return True
-    return re.search(_NEGATIVE_TITLE, entry.title, re.IGNORECASE) is not None
+    return regex(_NEGATIVE_TITLE, re.IGNORECASE).search(entry.title) is not None
 
 
 class Wording:
@@ -161,19 +162,19 @@ class Wording:
     __slots__ = ("body_changes", "carried_out", "changes", "start")
 
     def __init__(self, subject: str, body: str = "") -> None:
-        self.carried_out = re.search(_CARRIED_OUT, f"{subject}\n{body}", re.IGNORECASE) is not None
+        self.carried_out = regex(_CARRIED_OUT, re.IGNORECASE).search(f"{subject}\n{body}") is not None
         #: The subject says it changes course; or only the body does, which counts for less: a
         #: rationale often says what "no longer" applies or what was done "instead of" a detail.
         self.start = ""
-        if re.search(_LEAVE_START, subject, re.IGNORECASE):
+        if regex(_LEAVE_START, re.IGNORECASE).search(subject):
             self.start = "leave"
-        elif re.search(_ADOPT_START, subject, re.IGNORECASE) and not concepts.names_a_thing(subject):  # #11
+        elif regex(_ADOPT_START, re.IGNORECASE).search(subject) and not concepts.names_a_thing(subject):  # #11
             self.start = "adopt"
-        elif re.search(_ROUTINE_START, subject, re.IGNORECASE):
+        elif regex(_ROUTINE_START, re.IGNORECASE).search(subject):
             self.start = "routine"
         # A version number ends "Bump the driver to 3.1" too: a successor only outside routine work.
         self.changes = has_reopen_wording(subject) or (
-            self.start != "routine" and re.search(_SUCCESSOR, subject, re.IGNORECASE) is not None
+            self.start != "routine" and regex(_SUCCESSOR, re.IGNORECASE).search(subject) is not None
         )
         self.body_changes = not self.changes and has_reopen_wording(body)
 
@@ -221,7 +222,7 @@ def needed(threshold: float, factor: float) -> float:
 
 def has_reopen_wording(text: str) -> bool:
     """Whether the text says it changes course ("revisit", "switch from", "instead of")."""
-    return re.search(_REOPEN_CUES, text, re.IGNORECASE) is not None
+    return regex(_REOPEN_CUES, re.IGNORECASE).search(text) is not None
 
 
 def detect(
@@ -269,7 +270,7 @@ def best_passage(record_text: str, query: str, limit: int = 240) -> str:
     """The sentence of a record that shares the most query words: where to read the earlier why."""
     wanted = set(words(query))
     best, best_hits = "", 0
-    for sentence in re.split(_SENTENCE, record_text):
+    for sentence in regex(_SENTENCE).split(record_text):
         clean = " ".join(sentence.split())
         if len(clean) < 12 or clean.startswith("#"):
             continue
@@ -287,7 +288,7 @@ def acknowledged_refs(msg: Message, cfg: Config) -> list[str]:
     """References named by the reopen trailers (`Reopens: ADR-7`, `Refs: ADR-7, ADR-9`)."""
     refs: list[str] = []
     for value in msg.trailer_values(*cfg.strings("reopen-trailers", "decisions")):
-        refs.extend(part for part in re.split(r"[\s,;]+", value) if part)
+        refs.extend(part for part in regex(r"[\s,;]+").split(value) if part)
     return refs
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
 
+from linter import TYPE_CHECKING
 from linter import config as config_module
 from linter.checks.protocol import CommitContext
 from linter.engine import lint

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+
+from linter import TYPE_CHECKING
+from linter.regexcache import regex
 
 if TYPE_CHECKING:
     from typing import Protocol
@@ -92,7 +94,7 @@ def spelling(token: str) -> str:
     -ise/-yse verbs are folded after stemming (see `fold`)."""
     if len(token) >= 6 and token.endswith(_BRITISH_ENDINGS):
         for pattern, replacement in _BRITISH:
-            token = re.sub(pattern, replacement, token)
+            token = regex(pattern).sub(replacement, token)
     return token
 
 
@@ -120,7 +122,7 @@ def version_of(title: str) -> tuple[int, ...] | None:
     """The version a title ends with ("... 2.1", "... v2", "... version 3"), or None."""
     if not title.rstrip()[-1:].isdigit():
         return None  # most titles: no regex to compile or run on the hook's path
-    found = re.search(_VERSION, title, re.IGNORECASE)
+    found = regex(_VERSION, re.IGNORECASE).search(title)
     return tuple(int(p) for p in found.group(1).split(".")) if found else None
 
 
@@ -152,7 +154,7 @@ def name_of_compound(token: str) -> str:
     the name alone matches it; any other token unchanged. The number is dropped: a text that names
     the year names the name too, and short numbers are not terms at all."""
     if token[-1:].isdigit():
-        found = re.fullmatch(_LETTERS_DIGITS, token)
+        found = regex(_LETTERS_DIGITS).fullmatch(token)
         if found:
             return found.group(1)
     return token
@@ -168,4 +170,4 @@ _NOUN_OPENING = r"^\W*(?:\w+(?:\([^)]*\))?!?:\s*)?(?:use|support)\s+(?:of|for)\b
 
 def names_a_thing(subject: str) -> bool:
     """Whether `subject` opens with a noun phrase that merely begins like an adopting verb."""
-    return re.search(_NOUN_OPENING, subject, re.IGNORECASE) is not None
+    return regex(_NOUN_OPENING, re.IGNORECASE).search(subject) is not None

@@ -11,6 +11,7 @@ import re
 import stat
 
 from linter.config import Config, per_config
+from linter.regexcache import regex
 from linter.worktree import find_git_dir
 
 #: The folders adr-tools, log4brains and MADR use, in the order they are tried.
@@ -48,10 +49,10 @@ MAX_RECORD_BYTES = 2 * 1024 * 1024
 
 #: Folder names that say they hold decisions: `decisions`, `architecture_decision_records`,
 #: `decision-log`, `adr`, `adrs`, `adr-records`, ...
-_DECISION_FOLDER = re.compile(r"decision|^adrs?$|^adrs?[-_ ]", re.IGNORECASE)
+_DECISION_FOLDER = regex(r"decision|^adrs?$|^adrs?[-_ ]", re.IGNORECASE)
 #: Record file names that identify a decision log by themselves: `ADR001-title.md`,
 #: `adr-0001-title.md`, `0001-title.md`, `0001-title.html.md`.
-_NUMBERED_RECORD = re.compile(
+_NUMBERED_RECORD = regex(
     r"^(?:adr|dr|decision)?[-_ ]?\d{1,6}(?:[-_. ].*)?\.(?:md|markdown)$", re.IGNORECASE
 )
 #: Folders never searched: dependencies, build output, environments. Hidden folders are skipped too.

@@ -11,8 +11,8 @@ import math
 from array import array
 from bisect import bisect_left
 from collections.abc import Container, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING
 
+from linter import TYPE_CHECKING
 from linter.decisions import concepts, is_closed
 from linter.decisions.references import Referable
 from linter.decisions.terms import (

@@ -9,7 +9,8 @@ index's entries, only needs to recognise the record a link means.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+
+from linter import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from linter.decisions.index import Entry, Index

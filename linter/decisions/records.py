@@ -18,10 +18,11 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
+from linter import TYPE_CHECKING
 from linter.decisions import CLOSED_STATUSES, OPEN_STATUSES, is_closed
 from linter.decisions.references import Referable
+from linter.regexcache import regex
 
 if TYPE_CHECKING:
     from linter.config import Config
@@ -67,11 +68,11 @@ _STATUS_ALIASES = {
 }
 #: Statuses written as phrases, found before the word-by-word reading.
 _STATUS_PHRASES = (
-    (re.compile(r"\b(?:work )?in[- ]progress\b"), "in progress"),
-    (re.compile(r"\b(?:under|in|for|awaiting|ready for) review\b"), "under review"),
-    (re.compile(r"\b(?:open for|request for|requesting|call for) comments?\b"), "rfc"),
-    (re.compile(r"\b(?:under|in|open for) discussion\b"), "discussion"),
-    (re.compile(r"\bon[- ]hold\b"), "on hold"),
+    (regex(r"\b(?:work )?in[- ]progress\b"), "in progress"),
+    (regex(r"\b(?:under|in|for|awaiting|ready for) review\b"), "under review"),
+    (regex(r"\b(?:open for|request for|requesting|call for) comments?\b"), "rfc"),
+    (regex(r"\b(?:under|in|open for) discussion\b"), "discussion"),
+    (regex(r"\bon[- ]hold\b"), "on hold"),
 )
 #: Words that qualify a status without being one: "Partly superseded by ADR-7" is superseded.
 _STATUS_MODIFIERS = frozenset(
@@ -79,14 +80,14 @@ _STATUS_MODIFIERS = frozenset(
     "record adr officially formally finally provisionally mostly".split()
 )
 
-_NUMBER_IN_NAME = re.compile(r"^(?:adr|dr|pep|rfc)?[-_ ]?0*(\d{1,6})(?=[-_. ]|$)", re.IGNORECASE)
-_NUMBERED_TITLE = re.compile(
+_NUMBER_IN_NAME = regex(r"^(?:adr|dr|pep|rfc)?[-_ ]?0*(\d{1,6})(?=[-_. ]|$)", re.IGNORECASE)
+_NUMBERED_TITLE = regex(
     r"^(?:(?:adr|dr|decision)[-_ ]?)?0*(\d{1,6})\s*[.:)\-\u2013\u2014]\s*(.+)$", re.IGNORECASE
 )
-_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$")
-_H2 = re.compile(r"^#{2,6}\s+(.+?)\s*#*\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_META = re.compile(
+_H1 = regex(r"^#\s+(.+?)\s*#*\s*$")
+_H2 = regex(r"^#{2,6}\s+(.+?)\s*#*\s*$")
+_FENCE = regex(r"^\s*(```|~~~)")
+_META = regex(
     r"^\s*(?:[*+-]\s+)?(?:\*\*|__)?([A-Za-z][A-Za-z -]{1,30}?)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.*?)\s*$"
 )
 _META_KEYS = {
@@ -104,15 +105,15 @@ _META_KEYS = {
     "replaced by",
     "tags",
 }
-_SUPERSEDES = re.compile(r"\b(?:supersedes|replaces|supercedes)\b[\s:]*(.*)", re.IGNORECASE)
-_SUPERSEDED_BY = re.compile(
+_SUPERSEDES = regex(r"\b(?:supersedes|replaces|supercedes)\b[\s:]*(.*)", re.IGNORECASE)
+_SUPERSEDED_BY = regex(
     r"\b(?:superseded|superceded|superceeded|replaced)\s+by\b[\s:]*(.*)", re.IGNORECASE
 )
-_REF_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
-_REF_ID = re.compile(r"\b(?:ADR|DR|PEP)[-_ #]?0*(\d{1,6})\b", re.IGNORECASE)
-_REF_NUMBER = re.compile(r"^\s*0*(\d{1,6})\b")
-_DATE = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
-_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
+_REF_LINK = regex(r"\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
+_REF_ID = regex(r"\b(?:ADR|DR|PEP)[-_ #]?0*(\d{1,6})\b", re.IGNORECASE)
+_REF_NUMBER = regex(r"^\s*0*(\d{1,6})\b")
+_DATE = regex(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
+_WORD = regex(r"[A-Za-z][A-Za-z-]*")
 
 #: Section headings (lowercased, leading numbers dropped) and the index field they feed.
 _DECISION_HEADINGS = ("decision", "decision outcome", "outcome", "chosen option", "resolution")
@@ -318,7 +319,7 @@ def read_front_matter(lines: list[str], first_line: int = 2) -> tuple[dict[str, 
             defects.append(Defect(number, "front matter: unexpected indentation"))
             continue
         key, sep, value = line.partition(":")
-        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_ -]*", key.strip()):
+        if not sep or not regex(r"[A-Za-z_][A-Za-z0-9_ -]*").fullmatch(key.strip()):
             defects.append(Defect(number, f"front matter: expected 'key: value', got {stripped[:40]!r}"))
             current = None
             continue
@@ -400,7 +401,7 @@ def parse(path: str, data: bytes) -> Record:
             not title
             and index + 1 < len(lines)
             and lines[index + 1][:1] == "="
-            and re.fullmatch(r"=+\s*", lines[index + 1])
+            and regex(r"=+\s*").fullmatch(lines[index + 1])
             and line.strip()
         ):
             title, number = _clean_title(line)
@@ -409,7 +410,7 @@ def parse(path: str, data: bytes) -> Record:
             continue
         h2 = _H2.match(line) if first == "#" else None
         if h2:
-            heading = re.sub(r"^[\d.\s]+", "", h2.group(1)).strip().lower()
+            heading = regex(r"^[\d.\s]+").sub("", h2.group(1)).strip().lower()
             sections.append((heading, number_line, []))
             continue
         sections[-1][2].append(line)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from linter.regexcache import regex
+
 _REF_ID = r"\b(?:ADR|DR|PEP|decision)[-_ #]?0*(\d{1,6})\b"
 _NUMBER_IN_NAME = r"^(?:adr|dr|pep|rfc)?[-_ ]?0*(\d{1,6})(?=[-_. ]|$)"
 _RECORD_SUFFIXES = (".md", ".markdown")
@@ -16,10 +18,10 @@ _RECORD_SUFFIXES = (".md", ".markdown")
 
 def reference_number(ref: str) -> int | None:
     """The record number a reference names: `ADR-7`, `ADR-0007`, `7`, `0007-foo.md`, `adr/0007-x.md`."""
-    found = re.search(_REF_ID, ref, re.IGNORECASE)
+    found = regex(_REF_ID, re.IGNORECASE).search(ref)
     if found:
         return int(found.group(1))
-    found = re.match(_NUMBER_IN_NAME, ref.replace("\\", "/").rsplit("/", 1)[-1], re.IGNORECASE)
+    found = regex(_NUMBER_IN_NAME, re.IGNORECASE).match(ref.replace("\\", "/").rsplit("/", 1)[-1])
     return int(found.group(1)) if found else None
 
 
@@ -60,7 +62,7 @@ def whole_reference(text: str) -> str | None:
     """`text` when the whole of it is one reference (ADR-7, "decision 7", 7, a path), else None: a
     query such as `ctxlint why ADR-7` asks for that record, not for records about "ADR"."""
     text = text.strip()
-    if re.fullmatch(r"(?:ADR|decision)[-_ #]?0*\d{1,6}", text, re.IGNORECASE) is None and len(text.split()) != 1:
+    if regex(r"(?:ADR|decision)[-_ #]?0*\d{1,6}", re.IGNORECASE).fullmatch(text) is None and len(text.split()) != 1:
         return None
     return text
 
@@ -70,13 +72,13 @@ def mentions(text: str, path: str, number: int | None) -> bool:
     of its file name ("bosh-access-with-mtls" of `ADR041-bosh-access-with-mtls.html.md`, as in a
     diagram named after the record)."""
     if number is not None:
-        for found in re.finditer(r"\b(?:ADR|decision)[-_ #]?0*(\d{1,6})\b", text, re.IGNORECASE):
+        for found in regex(r"\b(?:ADR|decision)[-_ #]?0*(\d{1,6})\b", re.IGNORECASE).finditer(text):
             if int(found.group(1)) == number:
                 return True
     base = path.rsplit("/", 1)[-1]
     if base in text:
         return True
-    slug = re.sub(r"^(?:adr|dr|pep|rfc)?[-_ ]?\d+[-_ ]*", "", base.split(".", 1)[0], flags=re.IGNORECASE)
+    slug = regex(r"^(?:adr|dr|pep|rfc)?[-_ ]?\d+[-_ ]*", re.IGNORECASE).sub("", base.split(".", 1)[0])
     return slug.count("-") >= 2 and slug.lower() in text.lower()
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
+from linter import TYPE_CHECKING
 from linter.decisions import concepts
+from linter.regexcache import regex
 
 if TYPE_CHECKING:
     from linter.decisions.records import Record
@@ -176,9 +177,9 @@ SYNONYMS = {
     "customisation": "customization",
 }
 
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*")
+_TOKEN = regex(r"[a-z0-9][a-z0-9+#]*")
 _STEM_CACHE: dict[str, str] = {}
-_VOWEL = re.compile(r"[aeiou]|(?<=.)y")
+_VOWEL = regex(r"[aeiou]|(?<=.)y")
 _NEEDS_VOWEL = frozenset({"ing", "ings", "ed", "edly", "er", "ers", "ly"})
 _SUFFIXES = (
     ("ational", "ate"),
@@ -279,7 +280,7 @@ _STANCE_OPENING = (
 
 def topic_of_title(title: str) -> str:
     """A title without the words that only say which way it went: "Do not use HAProxy" -> "HAProxy"."""
-    rest = re.sub(_STANCE_OPENING, "", title, count=1, flags=re.IGNORECASE)
+    rest = regex(_STANCE_OPENING, re.IGNORECASE).sub("", title, count=1)
     return rest if rest.strip() else title
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+from linter.regexcache import regex
+
 # C0 controls except tab and newline, DEL, C1 controls, the bidi overrides that can make text read
 # differently from what it is ("Trojan Source"), and lone surrogates (JSON's "\ud800", or bytes
 # that are not UTF-8 in argv and the environment), which no UTF-8 output can encode.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = regex("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SURROGATE = regex("[\ud800-\udfff]")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -35,7 +37,7 @@ def clean(text: str) -> str:
     return _CONTROL.sub(_visible, text)
 
 
-_PLAIN_LINE = re.compile("[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]*")
+_PLAIN_LINE = regex("[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]*")
 
 
 def clean_line(text: str) -> str:
@@ -48,7 +50,7 @@ def clean_line(text: str) -> str:
     return clean(text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&])")
+_MD_SPECIAL = regex(r"([\\`*_{}\[\]()<>#+!|~&])")
 
 
 def markdown(text: str) -> str:
