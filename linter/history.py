@@ -5,9 +5,8 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from linter import gitio
 from linter.checks.protocol import CommitContext
@@ -16,6 +15,7 @@ from linter.engine import Linter
 from linter.errors import CtxlintError
 from linter.findings import Result
 from linter.message import MAX_MESSAGE_BYTES, parse
+from linter.regexcache import regex
 
 if TYPE_CHECKING:
     from linter.decisions.timeline import Timeline
@@ -24,7 +24,7 @@ SHALLOW_FIX = "fetch the history first (actions/checkout: `fetch-depth: 0`, or `
 
 
 #: A note line that reads as a trailer (`Refs: ABC-123`, `Why: ...`).
-_NOTE_LINE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*[ \t]*:[ \t]*\S")
+_NOTE_LINE = regex(r"^[A-Za-z0-9][A-Za-z0-9-]*[ \t]*:[ \t]*\S")
 
 
 def with_note(message: str, note: str) -> str:
@@ -99,11 +99,18 @@ def walk(revisions: Sequence[str], cfg: Config, cwd: str | None = None,
          extra: Sequence[str] = ()) -> Iterator[tuple[gitio.Commit, Result]]:
     """Every commit the revisions select, newest first, with its lint result (notes honoured)."""
     linter = Linter(cfg)
+    for commit, closed in commits(revisions, cfg, cwd, extra):
+        yield commit, lint_commit(commit, cfg, linter, closed)
+
+
+def commits(revisions: Sequence[str], cfg: Config, cwd: str | None = None,
+            extra: Sequence[str] = ()) -> Iterator[tuple[gitio.Commit, frozenset[str] | None]]:
+    """Every commit the revisions select, newest first, with the decision records closed before
+    it (None when the repository keeps none): what `lint_commit` needs besides the config."""
     timeline = decision_timeline(revisions, cfg, extra)
     try:
         for commit in gitio.iter_log(revisions, cwd, extra, notes=True):
-            closed = timeline.closed_before(commit.sha, commit.parents) if timeline is not None else None
-            yield commit, lint_commit(commit, cfg, linter, closed)
+            yield commit, timeline.closed_before(commit.sha, commit.parents) if timeline is not None else None
     finally:
         if timeline is not None:
             timeline.close()
@@ -118,7 +125,23 @@ def decision_timeline(revisions: Sequence[str], cfg: Config, extra: Sequence[str
 
 def walk_range(revisions: Sequence[str], cfg: Config, cwd: str | None = None,
                shallow: bool | None = None) -> Iterator[tuple[gitio.Commit, Result]]:
-    """`walk` over revisions a user named: a missing revision or a cut history is one clear line.
+    """`walk` over revisions a user named: a missing revision or a cut history is one clear line."""
+    return guarded(revisions, cwd, shallow, lambda: walk(revisions, cfg, cwd))
+
+
+def commits_in_range(revisions: Sequence[str], cfg: Config, cwd: str | None = None,
+                     shallow: bool | None = None) -> Iterator[tuple[gitio.Commit, frozenset[str] | None]]:
+    """`commits` over revisions a user named, with the same clear lines as `walk_range`."""
+    return guarded(revisions, cwd, shallow, lambda: commits(revisions, cfg, cwd))
+
+
+T = TypeVar("T")
+
+
+def guarded(revisions: Sequence[str], cwd: str | None, shallow: bool | None,
+            start: Callable[[], Iterator[T]]) -> Iterator[T]:
+    """The stream `start()` gives over revisions a user named, where a missing revision or a cut
+    history is one clear line.
 
     In a full clone the revisions are checked only when git log fails, to say which one is missing
     (checking first would cost a git process per revision on every run). A shallow clone is checked
@@ -130,7 +153,7 @@ def walk_range(revisions: Sequence[str], cfg: Config, cwd: str | None = None,
     if shallow:
         check_revisions(revisions, cwd)
     try:
-        yield from walk(revisions, cfg, cwd)
+        yield from start()
     except CtxlintError:
         if not shallow:
             check_revisions(revisions, cwd)  # raises the precise error when a revision is the cause

@@ -6,8 +6,6 @@ are plain tuples (`Job` out, `Outcome` back), the cheapest things to pickle.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Optional
@@ -109,11 +107,3 @@ def lint_stream(
         if pool is not None:
             pool.terminate()
             pool.join()
-
-
-def default_workers() -> int:
-    """Lint workers: one per core, at most 4; 1 (no pool) off Linux, where forking is not safe."""
-    if not sys.platform.startswith("linux"):
-        return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, 4))

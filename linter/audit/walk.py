@@ -10,11 +10,12 @@ from typing import Optional
 from linter import gitio, history
 from linter.audit.aggregate import Aggregator
 from linter.audit.cache import CacheInfo, Plan, cache_key
-from linter.audit.pool import default_workers, lint_stream
+from linter.audit.pool import lint_stream
 from linter.audit.record import Record, make_record
 from linter.codeowners import Owners
 from linter.config import Config
 from linter.errors import CtxlintError
+from linter.fanout import default_jobs
 
 Progress = Callable[[int, Optional[int]], None]
 
@@ -41,7 +42,7 @@ class Options:
         self.missing_limit = missing_limit
         self.folder_depth = max(1, folder_depth)
         self.use_cache = use_cache
-        self.workers = default_workers() if workers is None else workers
+        self.workers = default_jobs() if workers is None else workers
         self.progress = progress
         #: The repository's name in the report (default: the clone's folder name).
         self.name = name

@@ -1,11 +1,18 @@
-"""`ctxlint check-range RANGE`: lint every commit in a revision range with the configured rules."""
+"""`ctxlint check-range RANGE`: lint every commit in a revision range with the configured rules.
+
+A long range is linted in batches by this process and forked workers, one per core (at most four;
+`CTXLINT_JOBS` sets the number, 1 for none): git log is read once, here, and every output is the
+same as one process writes (linter.fanout).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from linter import config as config_module
-from linter import gitio, history
+from linter import fanout, gitio, history
+from linter.engine import Linter
 from linter.findings import Finding, exit_code
 from linter.report import outputs
 from linter.report.outcome import CommitRecord, Outcome
@@ -28,16 +35,73 @@ def collect(
     return findings, len(records)
 
 
+#: Commits per batch of a range linted in several processes (linter.fanout): a few milliseconds
+#: of work each, so that the rounds stay even and the last one leaves little idle.
+BATCH = 64
+FIRST_BATCH = 128
+
+Batch = list[tuple[gitio.Commit, "frozenset[str] | None"]]
+Linted = tuple[list[CommitRecord], list[Finding]]
+
+
 def walk(
-    revisions: list[str], cfg: config_module.Config, cwd: str | None = None, shallow: bool | None = None
+    revisions: list[str], cfg: config_module.Config, cwd: str | None = None, shallow: bool | None = None,
+    jobs: int = 1,
 ) -> tuple[list[Finding], list[CommitRecord]]:
-    """Findings and a record of every commit the range selects (newest first), in one git log pass."""
+    """Findings and a record of every commit the range selects (newest first), in one git log pass,
+    linted by `jobs` processes when the range is long (linter.fanout)."""
+    linter = Linter(cfg)
+
+    def lint(batch: Batch) -> Linted:
+        records: list[CommitRecord] = []
+        findings: list[Finding] = []
+        for commit, closed in batch:
+            result = history.lint_commit(commit, cfg, linter, closed)
+            records.append(CommitRecord(commit.sha, first_line(commit.message), result.exemptions))
+            findings.extend(result.findings)
+        return records, findings
+
     findings: list[Finding] = []
     records: list[CommitRecord] = []
-    for commit, result in history.walk_range(revisions, cfg, cwd, shallow):
-        records.append(CommitRecord(commit.sha, first_line(commit.message), result.exemptions))
-        findings.extend(result.findings)
+    batches = _batches(history.commits_in_range(revisions, cfg, cwd, shallow))
+    for part_records, part_findings in fanout.ordered_map(batches, lint, jobs, _Codec()):
+        records.extend(part_records)
+        findings.extend(part_findings)
     return findings, records
+
+
+def _batches(stream: Iterator[tuple[gitio.Commit, frozenset[str] | None]]) -> Iterator[Batch]:
+    batch: Batch = []
+    size = FIRST_BATCH
+    for item in stream:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+            size = BATCH
+    if batch:
+        yield batch
+
+
+class _Codec(fanout.Codec[Batch, Linted]):
+    """A batch and its result as plain tuples, for a worker process and back."""
+
+    def pack_batch(self, batch: Batch) -> fanout.Packed:
+        return [(c.sha, c.parents, c.author_name, c.author_email, c.timestamp, c.message, c.note, closed)
+                for c, closed in batch]
+
+    def unpack_batch(self, data: fanout.Packed) -> Batch:
+        return [(gitio.Commit(*fields), closed) for *fields, closed in data]
+
+    def pack_result(self, result: Linted) -> fanout.Packed:
+        records, findings = result
+        return ([(r.sha, r.subject, r.exemptions) for r in records],
+                [(f.code, f.name, f.severity, f.message, f.commit, f.subject, f.path, f.line, f.decision)
+                 for f in findings])
+
+    def unpack_result(self, data: fanout.Packed) -> Linted:
+        records, findings = data
+        return [CommitRecord(*r) for r in records], [Finding(*f) for f in findings]
 
 
 def first_line(text: str) -> str:
@@ -50,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     root, shallow = gitio.toplevel_and_shallow()
     cfg = config_module.load(root, args.config)
     revisions: list[str] = args.revisions
-    findings, records = walk(revisions, cfg, shallow=shallow)
+    findings, records = walk(revisions, cfg, shallow=shallow, jobs=fanout.default_jobs())
     outcome = Outcome("check-range", findings, records, root=root, config_path=cfg.source)
     outcome.extra.update(outcome.counts())
     if not records:
