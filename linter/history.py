@@ -53,7 +53,9 @@ def lint_commit(commit: gitio.Commit, cfg: Config, linter: Linter | None = None,
     """
     text = with_note(commit.message, commit.note) if commit.note else commit.message
     truncated = len(text) > MAX_MESSAGE_BYTES
-    msg = parse(text[:MAX_MESSAGE_BYTES], None, decode_errors="\ufffd" in text, truncated=truncated)
+    # isascii() reads a flag the string already holds: most messages need no scan for U+FFFD
+    msg = parse(text[:MAX_MESSAGE_BYTES], None, decode_errors=not text.isascii() and "\ufffd" in text,
+                truncated=truncated)
     # positional: this runs once per commit of a range
     ctx = CommitContext(commit.sha, commit.author, len(commit.parents), "history", commit.timestamp, decisions)
     return (linter or Linter(cfg)).lint(msg, ctx)

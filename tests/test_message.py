@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -300,3 +301,18 @@ def test_any_comment_char_is_honoured_with_a_real_git_template(repo: Repo, tmp_p
                             env={**ctxlint_env(), "GIT_EDITOR": str(script)}, check=False)
     assert result.returncode != 0
     assert "CTX201" in result.stdout + result.stderr
+
+
+def reference_clean_without_comments(text: str) -> str:
+    """clean(text, None) as written before its ASCII fast path: strip every line, then git's
+    blank-line rules."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    joined = "\n".join(line.rstrip() for line in text.split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", joined).strip("\n")
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u2028\u3000#")),
+               max_size=40))
+def test_history_cleanup_strips_line_ends_exactly_as_rstrip(text: str) -> None:
+    assert clean(text, None) == reference_clean_without_comments(text)
