@@ -25,6 +25,8 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar, cast
 
+from linter.files import read_up_to
+
 B = TypeVar("B")
 R = TypeVar("R")
 #: Data as it crosses a pipe: what `marshal` writes (tuples, lists, dicts, strings, bytes, numbers,
@@ -237,12 +239,12 @@ class _Worker:
 
         if not self.alive:
             return None
-        header = _read_exactly(self.up, _HEADER + 1)
+        header = read_up_to(self.up, _HEADER + 1)
         if len(header) < _HEADER + 1:
             self.alive = False
             return None
         size, ok = int.from_bytes(header[:_HEADER], "big"), header[_HEADER]
-        data = _read_exactly(self.up, size)
+        data = read_up_to(self.up, size)
         if not ok or len(data) < size:
             return None
         return marshal.loads(data)
@@ -278,10 +280,10 @@ def _serve(down: int, up: int, work: Callable[[B], R], codec: Codec[B, R]) -> No
         # Ctrl-C is the parent's to handle: it stops and kills its workers.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         while True:
-            header = _read_exactly(down, _HEADER)
+            header = read_up_to(down, _HEADER)
             if len(header) < _HEADER:
                 break  # the parent is done (or gone)
-            batch = codec.unpack_batch(marshal.loads(_read_exactly(down, int.from_bytes(header, "big"))))
+            batch = codec.unpack_batch(marshal.loads(read_up_to(down, int.from_bytes(header, "big"))))
             try:
                 data = marshal.dumps(codec.pack_result(work(batch)))
                 ok = b"\1"
@@ -292,17 +294,6 @@ def _serve(down: int, up: int, work: Callable[[B], R], codec: Codec[B, R]) -> No
         code = 1
     finally:
         os._exit(code)  # no atexit handlers, no cache writes, no flushing of the parent's buffers
-
-
-def _read_exactly(fd: int, size: int) -> bytes:
-    chunks: list[bytes] = []
-    while size > 0:
-        chunk = os.read(fd, min(size, 1 << 20))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size -= len(chunk)
-    return b"".join(chunks)
 
 
 def _write_all(fd: int, data: bytes) -> None:

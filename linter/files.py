@@ -68,20 +68,24 @@ def read_regular_file(path: str, limit: int) -> bytes:
         reason = problem(*_mode_and_size(os.fstat(fd)), limit)
         if reason:
             raise Unreadable(path, reason)
-        chunks: list[bytes] = []
-        left = limit + 1  # one byte more than the cap tells a file that grew since the stat
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
+        data = read_up_to(fd, limit + 1)  # one byte more than the cap tells a file that grew since the stat
     finally:
         os.close(fd)
-    data = b"".join(chunks)
     if len(data) > limit:
         raise Unreadable(path, f"larger than {_size(limit)}")
     return data
+
+
+def read_up_to(fd: int, size: int) -> bytes:
+    """Up to `size` bytes from `fd`, fewer only at its end (a pipe hands them over in pieces)."""
+    chunks: list[bytes] = []
+    while size > 0:
+        chunk = os.read(fd, min(size, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
 
 
 def _mode_and_size(st: os.stat_result) -> tuple[int, int]:
