@@ -68,7 +68,8 @@ _PREFIX = r"^\W*(?:\w+(?:\([^)]*\))?!?:\s*)?"
 _LEAVE_START = (
     _PREFIX + r"(?:(?:remov|delet|deprecat|retir|disabl|replac|revert)(?:e|es|ed|ing)?|drop(?:s|ped|ping)?|"
     r"abandon(?:s|ed|ing)?|ditch(?:es|ed|ing)?|sunset(?:s|ting)?|phas(?:e|es|ed|ing) out|"
-    r"(?:stop|stops|stopped|stopping) (?:using|with)|(?:do not|don't|never|no longer) (?:use|adopt|run|rely)|"
+    r"(?:stop|stops|stopped|stopping) (?:using|with|[a-z]+ing\b)|"
+    r"(?:do not|don't|never|no longer) (?:use|adopt|run|rely)|"
     r"get(?:ting)? rid of|(?:mov|migrat|switch)(?:e|es|ed|ing)? (?:away )?(?:from|off)|"
     r"(?:go|going|goes|went) back|back out|rip(?:s|ped|ping)? out|no more)\b"
 )
@@ -145,6 +146,23 @@ def strength(match: Match) -> float:
     return float((match.coverage * match.subject_share) ** 0.5)
 
 
+#: The record that starts a decision log by deciding to keep one: adr-tools' "Record architecture
+#: decisions", MADR's "Use Markdown Architectural Decision Records", "Use ADRs", "Keep a decision log".
+_KEEPS_THE_LOG = (
+    r"^\W*(?:\d+[.:)]\s*)?(?:record(?:ing)?|document(?:ing)?|keep(?:ing)?|use|using|adopt|write|writing)\s+"
+    r"(?:the\s+|our\s+|an?\s+)?"
+    r"(?:markdown\s+|lightweight\s+|any\s+)?(?:architectur(?:e|al)\s+|design\s+|technical\s+)?"
+    r"(?:decisions?(?:\s+(?:records?|logs?))?|adrs?|madr)\W*$"
+)
+
+
+def keeps_the_log(entry: Entry) -> bool:
+    """Whether the record is the log's own first decision: to keep decision records at all. Every
+    text about the records (adding one, pointing to them) carries it out; only leaving the
+    practice re-raises it."""
+    return regex(_KEEPS_THE_LOG, re.IGNORECASE).search(entry.title) is not None
+
+
 def against(entry: Entry) -> bool:
     """Whether the record's outcome is "not this": rejected, deprecated, withdrawn, or a decision
     titled in the negative ("Do not adopt X"). A negative title on a rejected record restates the
@@ -178,11 +196,15 @@ class Wording:
         )
         self.body_changes = not self.changes and has_reopen_wording(body)
 
-    def factor(self, stands_against: bool) -> float | None:
-        """The bar relative to the threshold for a record standing for or against its topic;
-        None when the text says it carries a decision out."""
+    def factor(self, stands_against: bool, keeps_log: bool = False) -> float | None:
+        """The bar relative to the threshold for a record standing for or against its topic (or,
+        `keeps_log`, for the decision to keep decision records); None when the text says it
+        carries a decision out."""
         if self.carried_out:
             return None
+        if keeps_log and not stands_against:
+            # Texts about the records use the practice; only changing course or leaving it counts.
+            return CUED if self.changes else 1.0 if self.start == "leave" else NEVER
         if stands_against:
             # Proposing what was rejected is the reopening; removing it goes with the decision.
             if self.start == "adopt":
@@ -210,7 +232,8 @@ class Wording:
 def bar(subject: str, body: str, threshold: float, entry: Entry | None = None) -> float | None:
     """The strength a match with `entry` needs for this text, or None when the text carries a
     decision out. Without an entry, the bar for an accepted decision."""
-    factor = Wording(subject, body).factor(entry is not None and against(entry))
+    factor = Wording(subject, body).factor(entry is not None and against(entry),
+                                           entry is not None and keeps_the_log(entry))
     return None if factor is None else needed(threshold, factor)
 
 
@@ -252,7 +275,7 @@ def detect(
             continue  # below the lowest bar any wording sets: no need to read the wording
         if wording is None:
             wording = Wording(subject, body)
-        factor = wording.factor(against(match.entry))
+        factor = wording.factor(against(match.entry), keeps_the_log(match.entry))
         if factor is None:
             return []
         if value < needed(threshold, factor):

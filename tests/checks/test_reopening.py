@@ -396,3 +396,61 @@ def test_audit_counts_a_reopening_only_against_decisions_made_before_it(repo: Re
     repo.commit(reopening, date="2026-02-10T12:00:00")
     result = run_ctxlint("audit", "--format", "json", "--no-cache", cwd=repo.path)
     assert json.loads(result.stdout)["by_rule"].get("CTX301") == 1
+
+
+KEEP_THE_LOG = """# 1. Record architecture decisions
+
+Date: 2024-01-10
+
+## Status
+
+Accepted
+
+## Context
+
+We need to record the architectural decisions made on this project, so that a new engineer can
+find out why the system is the way it is.
+
+## Decision
+
+We will use Architecture Decision Records, as described by Michael Nygard, kept in docs/adr.
+
+## Consequences
+
+Every significant decision gets a record; see the decision records for the reasons.
+"""
+
+
+@pytest.fixture
+def log_index() -> Index:
+    records = {**RECORDS, "docs/adr/0000-record-architecture-decisions.md": KEEP_THE_LOG}
+    return Index.from_records(parse(path, text.encode()) for path, text in records.items())
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Point maintainers at the project's own decision records\n\nThe README named the layout but not "
+        "where the reasons for it are kept; the architecture decision records in docs/adr answer that.",
+        "Record the architecture decision to use a message queue\n\nThe decision records were missing it.",
+        "Link the architecture decision records from the contributing guide",
+    ],
+)
+def test_texts_about_the_decision_records_carry_out_the_decision_to_keep_them(
+    log_index: Index, message: str
+) -> None:
+    """adr-tools and MADR start every log with the decision to keep one: writing, linking or
+    pointing to the records uses that practice, it does not re-raise it."""
+    assert "ADR-0" not in flagged(log_index, message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Stop recording architecture decisions\n\nNobody reads the decision records; the wiki has replaced them.",
+        "Replace architecture decision records with RFCs in the wiki\n\nRecording decisions in the repo "
+        "went stale.",
+    ],
+)
+def test_leaving_the_practice_of_recording_decisions_still_re_raises_it(log_index: Index, message: str) -> None:
+    assert "ADR-0" in flagged(log_index, message)
