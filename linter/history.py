@@ -5,8 +5,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Optional
 
 from linter import gitio
 from linter.checks.protocol import CommitContext
@@ -125,25 +125,9 @@ def decision_timeline(revisions: Sequence[str], cfg: Config, extra: Sequence[str
     return timeline(revisions, cfg, extra)
 
 
-def walk_range(revisions: Sequence[str], cfg: Config, cwd: str | None = None,
-               shallow: bool | None = None) -> Iterator[tuple[gitio.Commit, Result]]:
-    """`walk` over revisions a user named: a missing revision or a cut history is one clear line."""
-    return guarded(revisions, cwd, shallow, lambda: walk(revisions, cfg, cwd))
-
-
 def commits_in_range(revisions: Sequence[str], cfg: Config, cwd: str | None = None,
                      shallow: bool | None = None) -> Iterator[tuple[gitio.Commit, frozenset[str] | None]]:
-    """`commits` over revisions a user named, with the same clear lines as `walk_range`."""
-    return guarded(revisions, cwd, shallow, lambda: commits(revisions, cfg, cwd))
-
-
-T = TypeVar("T")
-
-
-def guarded(revisions: Sequence[str], cwd: str | None, shallow: bool | None,
-            start: Callable[[], Iterator[T]]) -> Iterator[T]:
-    """The stream `start()` gives over revisions a user named, where a missing revision or a cut
-    history is one clear line.
+    """`commits` over revisions a user named: a missing revision or a cut history is one clear line.
 
     In a full clone the revisions are checked only when git log fails, to say which one is missing
     (checking first would cost a git process per revision on every run). A shallow clone is checked
@@ -155,8 +139,25 @@ def guarded(revisions: Sequence[str], cwd: str | None, shallow: bool | None,
     if shallow:
         check_revisions(revisions, cwd)
     try:
-        yield from start()
+        yield from commits(revisions, cfg, cwd)
     except CtxlintError:
         if not shallow:
             check_revisions(revisions, cwd)  # raises the precise error when a revision is the cause
         raise
+
+
+#: A commit on its way to another process (a range's or an audit's worker): (sha, parents, author
+#: name, author email, timestamp, message, note, the decision records closed before it or None).
+Job = tuple[str, tuple[str, ...], str, str, int, str, str, Optional[frozenset[str]]]
+
+
+def to_job(commit: gitio.Commit, closed: frozenset[str] | None) -> Job:
+    """The commit and what it can re-raise as plain data, the cheapest kind to send."""
+    return (commit.sha, commit.parents, commit.author_name, commit.author_email, commit.timestamp, commit.message,
+            commit.note, closed)
+
+
+def from_job(job: Job) -> tuple[gitio.Commit, frozenset[str] | None]:
+    """The commit and the records closed before it, back from `to_job`'s data."""
+    sha, parents, name, email, timestamp, message, note, closed = job
+    return gitio.Commit(sha, parents, name, email, timestamp, message, note), closed

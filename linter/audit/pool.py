@@ -8,19 +8,16 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from linter import gitio, history
 from linter.audit.record import Outcome
 from linter.config import Config
 from linter.engine import Linter
+from linter.history import Job
 
 if TYPE_CHECKING:
     from linter.decisions.timeline import Timeline
-
-#: A commit on its way to a worker: (sha, parents, author name, author email, timestamp, message,
-#: note, the decision records closed before it or None when unknown).
-Job = tuple[str, tuple[str, ...], str, str, int, str, str, Optional[frozenset[str]]]
 
 #: One commit of the stream, with its changed files and its lint outcome.
 Linted = tuple[gitio.Commit, list[gitio.FileStat], Outcome]
@@ -33,8 +30,8 @@ def _lint_jobs(jobs: list[Job]) -> list[Outcome]:
     assert _WORKER is not None
     cfg, linter = _WORKER
     out: list[Outcome] = []
-    for sha, parents, name, email, timestamp, message, note, closed in jobs:
-        commit = gitio.Commit(sha, parents, name, email, timestamp, message, note)
+    for job in jobs:
+        commit, closed = history.from_job(job)
         result = history.lint_commit(commit, cfg, linter, closed)
         out.append(
             (
@@ -49,17 +46,8 @@ def _lint_jobs(jobs: list[Job]) -> list[Outcome]:
 
 
 def _job(commit: gitio.Commit, timeline: Timeline | None = None) -> Job:
-    return (
-        commit.sha,
-        commit.parents,
-        commit.author_name,
-        commit.author_email,
-        commit.timestamp,
-        commit.message,
-        commit.note,
-        # in stream order, here: which records each commit could re-raise follows from its child's
-        timeline.closed_before(commit.sha, commit.parents) if timeline is not None else None,
-    )
+    # in stream order, here: which records each commit could re-raise follows from its child's
+    return history.to_job(commit, timeline.closed_before(commit.sha, commit.parents) if timeline is not None else None)
 
 
 def lint_stream(

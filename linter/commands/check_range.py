@@ -87,11 +87,10 @@ class _Codec(fanout.Codec[Batch, Linted]):
     """A batch and its result as plain tuples, for a worker process and back."""
 
     def pack_batch(self, batch: Batch) -> fanout.Packed:
-        return [(c.sha, c.parents, c.author_name, c.author_email, c.timestamp, c.message, c.note, closed)
-                for c, closed in batch]
+        return [history.to_job(commit, closed) for commit, closed in batch]
 
     def unpack_batch(self, data: fanout.Packed) -> Batch:
-        return [(gitio.Commit(*fields), closed) for *fields, closed in data]
+        return [history.from_job(job) for job in data]
 
     def pack_result(self, result: Linted) -> fanout.Packed:
         records, findings = result
