@@ -113,6 +113,26 @@ def run_ctxlint(*args: str, cwd: Path | str, input: str | None = None,
     )
 
 
+_LIST_MODULES = """
+import sys
+from linter.cli import main
+code = main(sys.argv[1:])
+sys.stdout.flush()
+print("MODULES", " ".join(sorted(sys.modules)))
+"""
+
+
+def loaded_modules(*args: str, cwd: Path | str, env: dict[str, str] | None = None) -> tuple[str, set[str]]:
+    """(stdout, modules loaded) once a real process has run `ctxlint args` to its end: for tests
+    of what a command imports (the hook's path, one command's start-up)."""
+    full_env = dict(os.environ if env is None else env, PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "-c", _LIST_MODULES, *args], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, check=False)
+    output, listed, modules = proc.stdout.rpartition("MODULES ")
+    assert listed, f"the run ended before listing its modules: {proc.stderr[-2000:]}"
+    return output, set(modules.split())
+
+
 @pytest.fixture
 def ctxlint() -> object:
     return run_ctxlint

@@ -3,32 +3,17 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from ci_support import GOOD, clean_env
-from conftest import ROOT, Repo, run_ctxlint
+from conftest import Repo, loaded_modules, run_ctxlint
 
 from linter.cli import COMMANDS, _chosen_command
-
-SCRIPT = """
-import sys
-from linter.cli import main
-code = main(sys.argv[1:])
-sys.stdout.flush()
-print("MODULES", " ".join(sorted(sys.modules)))
-"""
 
 
 def imported_modules(*args: str, cwd: Path) -> set[str]:
     """The modules loaded once a real run of `ctxlint args` has finished."""
-    env = dict(clean_env(), PYTHONPATH=str(ROOT))
-    proc = subprocess.run(
-        [sys.executable, "-c", SCRIPT, *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
-    )
-    line = next(x for x in proc.stdout.splitlines() if x.startswith("MODULES "))
-    return set(line.split()[1:])
+    return loaded_modules(*args, cwd=cwd, env=clean_env())[1]
 
 
 def test_check_range_does_not_import_the_other_commands(repo: Repo) -> None:

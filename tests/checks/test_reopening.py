@@ -15,7 +15,7 @@ from linter.decisions.records import parse
 from linter.engine import lint
 from linter.message import parse as parse_message
 from linter.rulebook import rule
-from tests.conftest import Repo, run_ctxlint
+from tests.conftest import Repo, loaded_modules, run_ctxlint
 
 QUEUE = """# 1. Use PostgreSQL as the job queue
 
@@ -92,9 +92,13 @@ RECORDS = {
 }
 
 
+def index_of(records: dict[str, str]) -> Index:
+    return Index.from_records(parse(path, text.encode()) for path, text in records.items())
+
+
 @pytest.fixture
 def index() -> Index:
-    return Index.from_records(parse(path, text.encode()) for path, text in RECORDS.items())
+    return index_of(RECORDS)
 
 
 def flagged(index: Index, message: str) -> list[str]:
@@ -227,57 +231,21 @@ def test_severity_can_be_raised_to_error(repo: Repo) -> None:
 
 def test_repository_without_records_never_loads_the_decision_machinery(repo: Repo) -> None:
     repo.commit("Start\n\nWhy: the project needs a first commit.\n")
-    msg = repo.write(
-        "MSG", "Switch the job queue from PostgreSQL to Redis\n\nBecause it is faster.\n\nRefs: OPS-1\n"
-    )
-    code = (
-        "import sys, runpy; sys.argv=['ctxlint','check-msg','MSG']\n"
-        "from linter.cli import main\nrc = main(['check-msg', 'MSG'])\n"
-        "print(sorted(m for m in sys.modules if m.startswith('linter.decisions')))\n"
-    )
-    import subprocess
-    import sys as _sys
-
-    from tests.conftest import ROOT
-
-    proc = subprocess.run(
-        [_sys.executable, "-c", code],
-        cwd=repo.path,
-        capture_output=True,
-        text=True,
-        env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
-        check=False,
-    )
-    assert proc.stdout.strip().splitlines()[-1] == "['linter.decisions', 'linter.decisions.discover']"
+    repo.write("MSG", "Switch the job queue from PostgreSQL to Redis\n\nBecause it is faster.\n\nRefs: OPS-1\n")
+    _, modules = loaded_modules("check-msg", "MSG", cwd=repo.path)
+    assert sorted(m for m in modules if m.startswith("linter.decisions")) == [
+        "linter.decisions", "linter.decisions.discover"]
     assert not (repo.path / ".git" / "ctxlint").exists()
-    del msg
 
 
 def test_hook_path_with_records_stays_off_rich_and_gitpython(repo: Repo) -> None:
-    import os
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
     write_records(repo)
     repo.write(
         "MSG", "Switch the job queue from PostgreSQL to Redis\n\nThe primary is overloaded.\n\nRefs: OPS-1\n"
     )
-    code = (
-        "import sys\nfrom linter.cli import main\nrc = main(['check-msg', 'MSG'])\n"
-        "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'git')))\n"
-    )
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=repo.path,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        check=False,
-    )
-    assert "CTX301" in proc.stdout
-    assert proc.stdout.strip().splitlines()[-1] == "LOADED []"
+    output, modules = loaded_modules("check-msg", "MSG", cwd=repo.path)
+    assert "CTX301" in output
+    assert sorted(m for m in modules if m.split(".")[0] in ("rich", "git")) == []
 
 
 def test_worktree_git_file_is_followed_for_the_cache(repo: Repo) -> None:
@@ -423,8 +391,7 @@ Every significant decision gets a record; see the decision records for the reaso
 
 @pytest.fixture
 def log_index() -> Index:
-    records = {**RECORDS, "docs/adr/0000-record-architecture-decisions.md": KEEP_THE_LOG}
-    return Index.from_records(parse(path, text.encode()) for path, text in records.items())
+    return index_of({**RECORDS, "docs/adr/0000-record-architecture-decisions.md": KEEP_THE_LOG})
 
 
 @pytest.mark.parametrize(
