@@ -99,54 +99,26 @@ def check(records: Sequence[Record], cfg: Config, today: datetime.date | None = 
 
 def _links(record: Record, records: Sequence[Record], cfg: Config) -> list[Finding | None]:
     out: list[Finding | None] = []
+
+    def flag(rule: str, text: str) -> None:
+        out.append(_finding(rule, cfg, text, record, record.status_line))
+
     for ref in record.supersedes:
         target = resolve(records, record, ref)
         if target is None or target is record:
-            out.append(
-                _finding(
-                    BROKEN_LINK,
-                    cfg,
-                    f"{record.id} supersedes {ref!r}, which is not a record here",
-                    record,
-                    record.status_line,
-                )
-            )
+            flag(BROKEN_LINK, f"{record.id} supersedes {ref!r}, which is not a record here")
         elif not any(record.refers_to(r, target.path, link=True) for r in target.superseded_by) and (
             target.status not in _SUPERSEDED
         ):
-            out.append(
-                _finding(
-                    ONE_WAY_LINK,
-                    cfg,
-                    f"{record.id} supersedes {target.id}, but {target.path} "
-                    f"does not say it is superseded by {record.id}",
-                    record,
-                    record.status_line,
-                )
-            )
+            flag(ONE_WAY_LINK, f"{record.id} supersedes {target.id}, but {target.path} "
+                               f"does not say it is superseded by {record.id}")
     for ref in record.superseded_by:
         target = resolve(records, record, ref)
         if target is None or target is record:
-            out.append(
-                _finding(
-                    BROKEN_LINK,
-                    cfg,
-                    f"{record.id} is superseded by {ref!r}, which is not a record here",
-                    record,
-                    record.status_line,
-                )
-            )
+            flag(BROKEN_LINK, f"{record.id} is superseded by {ref!r}, which is not a record here")
         elif not any(record.refers_to(r, target.path, link=True) for r in target.supersedes):
-            out.append(
-                _finding(
-                    ONE_WAY_LINK,
-                    cfg,
-                    f"{record.id} says it is superseded by {target.id}, but "
-                    f"{target.path} does not say it supersedes {record.id}",
-                    record,
-                    record.status_line,
-                )
-            )
+            flag(ONE_WAY_LINK, f"{record.id} says it is superseded by {target.id}, but "
+                               f"{target.path} does not say it supersedes {record.id}")
     return out
 
 
