@@ -5,6 +5,20 @@ from __future__ import annotations
 import os
 
 
+def read(path: str) -> object:
+    """What `write_atomically` wrote at `path`, or None when there is nothing usable there (no
+    file, an unreadable or corrupt one): a cache is rebuilt, never a reason to fail."""
+    import marshal
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        # marshal.loads on the whole buffer: marshal.load on a file reads it in tiny pieces.
+        return marshal.loads(data)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
 def write_atomically(path: str, data: object) -> None:
     """Write `data` (marshal) through a temp file in the same folder and os.replace it: readers see
     the old file or the new one, whole. A read-only or full .git leaves the cache as it was."""

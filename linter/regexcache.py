@@ -21,9 +21,14 @@ import os
 import re
 import sys
 
-#: (pattern, flags) -> (flags of the compiled pattern, program as 4-byte words, groups - 1,
-#: group index, index group), as read from the file and added this run.
-_programs: dict[tuple[str, int], tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]] | None = None
+from linter import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    #: A compiled program as `_sre.compile` takes it: (flags of the compiled pattern, program as
+    #: 4-byte words, groups - 1, group index, index group).
+    Program = tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]
+#: (pattern, flags) -> its program, as read from the file and added this run.
+_programs: dict[tuple[str, int], Program] | None = None
 _added = False
 #: Where this process read the programs, and writes them back (fixed at the first read).
 _path: str | None = None
@@ -117,18 +122,12 @@ def _build_tag() -> str:
     return f"{zlib.crc32(sys.version.encode()):08x}"
 
 
-def _load() -> dict[tuple[str, int], tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]]:
+def _load() -> dict[tuple[str, int], Program]:
     global _path
-    import marshal
+    from linter.cachefile import read
 
     path = _path = _cache_file()
-    if path is None:
-        return {}
-    try:
-        with open(path, "rb") as handle:
-            data = marshal.loads(handle.read())
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
+    data = read(path) if path is not None else None
     return data if type(data) is dict else {}
 
 

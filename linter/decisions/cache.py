@@ -12,12 +12,11 @@ hooks running at once never see half a file:
 
 from __future__ import annotations
 
-import marshal
 import os
 import sys
 from collections.abc import Sequence
 
-from linter.cachefile import write_atomically
+from linter.cachefile import read, write_atomically
 from linter.config import Config
 from linter.decisions.index import Entry, Index
 from linter.decisions.terms import analyse
@@ -39,16 +38,6 @@ def cache_dir(root: str) -> str | None:
 def _tag(key: str) -> str:
     # marshal's format may change between Python versions: a cache is only read by the one that wrote it.
     return f"{FORMAT}:{sys.version_info[0]}.{sys.version_info[1]}:{key}"
-
-
-def _read(path: str) -> object:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-        # marshal.loads on the whole buffer: marshal.load on a file reads it in tiny pieces.
-        return marshal.loads(data)
-    except (OSError, EOFError, ValueError, TypeError):
-        return None
 
 
 def _stamp(root: str, paths: Sequence[str]) -> dict[str, tuple[int, int]]:
@@ -74,7 +63,7 @@ def load(root: str, paths: Sequence[str], key: str = "", stamps: dict[str, tuple
     tag = _tag(key)
     index_path = os.path.join(folder, _INDEX_FILE) if folder else None
     if index_path:
-        cached = _read(index_path)
+        cached = read(index_path)
         if isinstance(cached, dict) and cached.get("tag") == tag:
             files = cached.get("files")
             if (
@@ -97,7 +86,7 @@ def rebuild(root: str, paths: Sequence[str], stamps: dict[str, tuple[int, int]] 
     terms_path = os.path.join(folder, _TERMS_FILE) if folder else None
     known: dict[str, object] = {}
     if terms_path:
-        cached = _read(terms_path)
+        cached = read(terms_path)
         if isinstance(cached, dict) and cached.get("tag") == _tag("") and isinstance(cached.get("by_digest"), dict):
             known = cached["by_digest"]
     analysed: list[tuple[Entry, dict[str, float], dict[str, float], int]] = []

@@ -108,14 +108,13 @@ def search(root: str) -> list[str]:
     listing decided it: a folder created or renamed anywhere in the searched levels changes its
     parent's time, so a warm lookup costs one `stat` per searched folder and no listing.
     """
-    import marshal
+    from linter.cachefile import read
 
     gdir = find_git_dir(root)
     cache = os.path.join(gdir, "ctxlint", _CACHE_FILE) if gdir else None
     if cache is not None:
         try:
-            with open(cache, "rb") as handle:
-                data = marshal.loads(handle.read())
+            data = read(cache)
             if isinstance(data, dict) and data.get("tag") == _CACHE_TAG and data.get("root") == root:
                 stamps, found = data.get("stamps"), data.get("found")
                 if isinstance(stamps, dict) and isinstance(found, list) and _unchanged(root, stamps):

@@ -19,7 +19,6 @@ never wrong.
 
 from __future__ import annotations
 
-import marshal
 import os
 from collections.abc import Callable, Iterable, Sequence
 
@@ -266,11 +265,9 @@ class Timeline:
         path = self._cache_path()
         if path is None:
             return
-        try:
-            with open(path, "rb") as handle:
-                data = marshal.loads(handle.read())
-        except (OSError, EOFError, ValueError, TypeError):
-            return
+        from linter.cachefile import read
+
+        data = read(path)
         if isinstance(data, dict) and data.get("tag") == _STATUS_TAG and isinstance(data.get("by_blob"), dict):
             self._statuses = {
                 str(k): v for k, v in data["by_blob"].items() if v is None or isinstance(v, str)
