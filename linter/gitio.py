@@ -301,6 +301,13 @@ _NOTES_ARGS = ("--no-notes", f"--notes={NOTES_REF}")
 _MISSING_NOTES_WARNING = f"warning: notes ref {NOTES_REF} is invalid"
 
 
+def refuse_options(revisions: Sequence[str]) -> None:
+    """Fail with one line when a range a user named is an option (`--all`, `-n5`)."""
+    for spec in revisions:
+        if spec.startswith("-"):
+            raise CtxlintError(f"{spec!r} is not a revision range (options go before the range)")
+
+
 def _revision_tail(rev_args: Sequence[str]) -> list[str]:
     """The revision arguments for `git log`, refusing anything that could be read as an option.
 
@@ -316,13 +323,29 @@ def _revision_tail(rev_args: Sequence[str]) -> list[str]:
     return list(rev_args) if options else ["--end-of-options", *rev_args]
 
 
+#: Bytes a log pipe holds (Linux lets a process ask for up to /proc/sys/fs/pipe-max-size, 1 MiB by
+#: default): some 2,000 commits, which git writes while Python is busy with something else, such as
+#: importing the rules while a range's log starts (the default 64 KiB holds a hundred or so).
+_LOG_PIPE_BYTES = 1 << 20
+#: fcntl's F_SETPIPE_SZ (Linux); named here since `fcntl` spells it only from Python 3.10.
+_F_SETPIPE_SZ = 1031
+
+
 def _open_log(args: list[str], cwd: str | None) -> subprocess.Popen[bytes]:
     try:
-        return subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except FileNotFoundError:
         raise CtxlintError("git is not installed or not on PATH") from None
     except NotADirectoryError:
         raise CtxlintError(f"{cwd}: not a directory") from None
+    assert proc.stdout is not None
+    try:
+        import fcntl
+
+        fcntl.fcntl(proc.stdout.fileno(), _F_SETPIPE_SZ, _LOG_PIPE_BYTES)
+    except (ImportError, OSError):
+        pass  # not Linux, or over the user's pipe quota: the default pipe works, only in smaller steps
+    return proc
 
 
 def _close_log(proc: subprocess.Popen[bytes]) -> None:
@@ -346,33 +369,66 @@ def _end_log(proc: subprocess.Popen[bytes], completed: bool) -> None:
         proc.communicate()
 
 
-def iter_log(rev_args: Sequence[str], cwd: str | None = None, extra: Sequence[str] = (),
-             chunk_size: int = 1 << 16, notes: bool = False) -> Iterator[Commit]:
-    """Stream commits from one `git log -z` process; memory stays flat however long the history.
+class LogStream:
+    """One running `git log -z` whose commits are read once, in order (see `open_log`).
 
-    With `notes`, each commit's ctxlint note comes in the same stream (`%N`), not one process each.
+    Iterate it to read the commits (git's failure is raised at the end, as one line), or
+    `discard` it unread: git is stopped and reaped either way.
+    """
+
+    __slots__ = ("_notes", "_proc")
+
+    def __init__(self, proc: subprocess.Popen[bytes], notes: bool) -> None:
+        self._proc: subprocess.Popen[bytes] | None = proc
+        self._notes = notes
+
+    def __iter__(self) -> Iterator[Commit]:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            raise ValueError("a log stream is read once")
+        assert proc.stdout is not None
+        stdout = proc.stdout
+        width = len(_LOG_FIELDS) + self._notes
+
+        def chunks() -> Iterator[bytes]:
+            while True:
+                chunk = stdout.read(1 << 16)
+                if not chunk:
+                    return
+                yield chunk
+
+        completed = False
+        try:
+            yield from map(_commit, split_fields(chunks(), width))
+            completed = True
+        finally:
+            _end_log(proc, completed)
+
+    def discard(self) -> None:
+        """Stop git without reading (what it wrote is dropped); a stream being read is left alone."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            _end_log(proc, completed=False)
+
+
+def open_log(rev_args: Sequence[str], cwd: str | None = None, extra: Sequence[str] = (),
+             notes: bool = False) -> LogStream:
+    """Start `git log -z` over the revisions; its commits stream when the result is iterated.
+
+    Started early, git runs on another core while this process does other work: a range's log is
+    started before the rules are imported. With `notes`, each commit's ctxlint note comes in the
+    same stream (`%N`), not one process each.
     """
     fmt = LOG_FORMAT.replace("%B", "%N%x00%B") if notes else LOG_FORMAT
     args = ["git", "log", "-z", f"--format={fmt}", *(_NOTES_ARGS if notes else ()), *extra,
             *_revision_tail(rev_args)]
-    proc = _open_log(args, cwd)
-    assert proc.stdout is not None and proc.stderr is not None
-    stdout = proc.stdout
-    width = len(_LOG_FIELDS) + notes
+    return LogStream(_open_log(args, cwd), notes)
 
-    def chunks() -> Iterator[bytes]:
-        while True:
-            chunk = stdout.read(chunk_size)
-            if not chunk:
-                return
-            yield chunk
 
-    completed = False
-    try:
-        yield from map(_commit, split_fields(chunks(), width))
-        completed = True
-    finally:
-        _end_log(proc, completed)
+def iter_log(rev_args: Sequence[str], cwd: str | None = None, extra: Sequence[str] = (),
+             notes: bool = False) -> Iterator[Commit]:
+    """Stream commits from one `git log -z` process; memory stays flat however long the history."""
+    yield from open_log(rev_args, cwd, extra, notes)
 
 
 def split_fields(chunks: Iterable[bytes], width: int) -> Iterator[list[str]]:

@@ -61,12 +61,6 @@ def lint_commit(commit: gitio.Commit, cfg: Config, linter: Linter | None = None,
     return (linter or Linter(cfg)).lint(msg, ctx)
 
 
-def _refuse_options(revisions: Sequence[str]) -> None:
-    for spec in revisions:
-        if spec.startswith("-"):
-            raise CtxlintError(f"{spec!r} is not a revision range (options go before the range)")
-
-
 def any_commit(cwd: str | None) -> bool:
     """Whether any branch or tag has a commit (HEAD may be an unborn branch beside them)."""
     return bool(gitio.try_run(["rev-list", "-n1", "--all"], cwd))
@@ -74,7 +68,7 @@ def any_commit(cwd: str | None) -> bool:
 
 def check_revisions(revisions: Sequence[str], cwd: str | None = None) -> None:
     """Fail with one line (and the fix) when a revision named in a range is not in this clone."""
-    _refuse_options(revisions)
+    gitio.refuse_options(revisions)
     for spec in revisions:
         ends = spec.replace("...", "..").split("..") if ".." in spec else [spec]
         for end in ends:
@@ -106,12 +100,14 @@ def walk(revisions: Sequence[str], cfg: Config, cwd: str | None = None,
 
 
 def commits(revisions: Sequence[str], cfg: Config, cwd: str | None = None,
-            extra: Sequence[str] = ()) -> Iterator[tuple[gitio.Commit, frozenset[str] | None]]:
+            extra: Sequence[str] = (), log: gitio.LogStream | None = None,
+            ) -> Iterator[tuple[gitio.Commit, frozenset[str] | None]]:
     """Every commit the revisions select, newest first, with the decision records closed before
-    it (None when the repository keeps none): what `lint_commit` needs besides the config."""
+    it (None when the repository keeps none): what `lint_commit` needs besides the config.
+    `log` is that log already started (`gitio.open_log` with the same revisions, notes and no `extra`)."""
     timeline = decision_timeline(revisions, cfg, extra)
     try:
-        for commit in gitio.iter_log(revisions, cwd, extra, notes=True):
+        for commit in log if log is not None else gitio.iter_log(revisions, cwd, extra, notes=True):
             yield commit, timeline.closed_before(commit.sha, commit.parents) if timeline is not None else None
     finally:
         if timeline is not None:
@@ -126,24 +122,32 @@ def decision_timeline(revisions: Sequence[str], cfg: Config, extra: Sequence[str
 
 
 def commits_in_range(revisions: Sequence[str], cfg: Config, cwd: str | None = None,
-                     shallow: bool | None = None) -> Iterator[tuple[gitio.Commit, frozenset[str] | None]]:
+                     shallow: bool | None = None,
+                     log: gitio.LogStream | None = None) -> Iterator[tuple[gitio.Commit, frozenset[str] | None]]:
     """`commits` over revisions a user named: a missing revision or a cut history is one clear line.
 
     In a full clone the revisions are checked only when git log fails, to say which one is missing
     (checking first would cost a git process per revision on every run). A shallow clone is checked
-    first: there git log would walk past a missing merge base down to the shallow boundary.
+    first: there git log would walk past a missing merge base down to the shallow boundary, so a
+    `log` started early (`start_range_log`) is discarded there and started again once the check passed.
     """
-    _refuse_options(revisions)
+    gitio.refuse_options(revisions)
     if shallow is None:
         shallow = gitio.is_shallow(cwd)
     if shallow:
+        if log is not None:
+            log.discard()
+            log = None
         check_revisions(revisions, cwd)
     try:
-        yield from commits(revisions, cfg, cwd)
+        yield from commits(revisions, cfg, cwd, log=log)
     except CtxlintError:
         if not shallow:
             check_revisions(revisions, cwd)  # raises the precise error when a revision is the cause
         raise
+    finally:
+        if log is not None:
+            log.discard()  # a walk stopped early or failed before reading: git stops too
 
 
 #: A commit on its way to another process (a range's or an audit's worker): (sha, parents, author

@@ -15,7 +15,7 @@ import pytest
 from ci_support import GOOD, clean_env, github_env, github_pr_event, gitlab_env
 from conftest import ROOT, Repo
 
-import linter.commands.check_range
+import linter.range_lint
 from linter.cli import main
 from linter.report import github
 from linter.report.outcome import Outcome
@@ -55,7 +55,7 @@ def test_an_unexpected_exception_exits_3_in_one_line(
 ) -> None:
     repo.commit(GOOD.format(n=1))
     monkeypatch.chdir(repo.path)
-    monkeypatch.setattr(linter.commands.check_range, "walk", _crash)
+    monkeypatch.setattr(linter.range_lint, "walk", _crash)
     monkeypatch.delenv("CTXLINT_DEBUG", raising=False)
     assert main(["check-range", "HEAD"]) == 3
     err = capsys.readouterr().err

@@ -1,21 +1,13 @@
 """`ctxlint check-range RANGE`: lint every commit in a revision range with the configured rules.
 
-A long range is linted in batches by this process and forked workers, one per core (at most four;
-`CTXLINT_JOBS` sets the number, 1 for none): git log is read once, here, and every output is the
-same as one process writes (linter.fanout).
+The range's git log starts first, before the rules are imported and the config is read: git then
+writes the first thousands of commits on another core meanwhile (linter.range_lint reads it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
-
-from linter import config as config_module
-from linter import fanout, gitio, history
-from linter.engine import Linter
-from linter.findings import Finding, exit_code
+from linter import TYPE_CHECKING, gitio
 from linter.report import outputs
-from linter.report.outcome import CommitRecord, Outcome
 
 if TYPE_CHECKING:
     import argparse
@@ -27,93 +19,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     outputs.add_arguments(parser)
 
 
-def collect(
-    revisions: list[str], cfg: config_module.Config, cwd: str | None = None
-) -> tuple[list[Finding], int]:
-    """(findings, number of commits checked) for the range."""
-    findings, records = walk(revisions, cfg, cwd)
-    return findings, len(records)
-
-
-#: Commits per batch of a range linted in several processes (linter.fanout): a few milliseconds
-#: of work each, so that the rounds stay even and the last one leaves little idle.
-BATCH = 64
-FIRST_BATCH = 128
-
-Batch = list[tuple[gitio.Commit, "frozenset[str] | None"]]
-Linted = tuple[list[CommitRecord], list[Finding]]
-
-
-def walk(
-    revisions: list[str], cfg: config_module.Config, cwd: str | None = None, shallow: bool | None = None,
-    jobs: int = 1,
-) -> tuple[list[Finding], list[CommitRecord]]:
-    """Findings and a record of every commit the range selects (newest first), in one git log pass,
-    linted by `jobs` processes when the range is long (linter.fanout)."""
-    linter = Linter(cfg)
-
-    def lint(batch: Batch) -> Linted:
-        records: list[CommitRecord] = []
-        findings: list[Finding] = []
-        for commit, closed in batch:
-            result = history.lint_commit(commit, cfg, linter, closed)
-            records.append(CommitRecord(commit.sha, first_line(commit.message), result.exemptions))
-            findings.extend(result.findings)
-        return records, findings
-
-    findings: list[Finding] = []
-    records: list[CommitRecord] = []
-    batches = _batches(history.commits_in_range(revisions, cfg, cwd, shallow))
-    for part_records, part_findings in fanout.ordered_map(batches, lint, jobs, _Codec()):
-        records.extend(part_records)
-        findings.extend(part_findings)
-    return findings, records
-
-
-def _batches(stream: Iterator[tuple[gitio.Commit, frozenset[str] | None]]) -> Iterator[Batch]:
-    batch: Batch = []
-    size = FIRST_BATCH
-    for item in stream:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-            size = BATCH
-    if batch:
-        yield batch
-
-
-class _Codec(fanout.Codec[Batch, Linted]):
-    """A batch and its result as plain tuples, for a worker process and back."""
-
-    def pack_batch(self, batch: Batch) -> fanout.Packed:
-        return [history.to_job(commit, closed) for commit, closed in batch]
-
-    def unpack_batch(self, data: fanout.Packed) -> Batch:
-        return [history.from_job(job) for job in data]
-
-    def pack_result(self, result: Linted) -> fanout.Packed:
-        records, findings = result
-        return ([(r.sha, r.subject, r.exemptions) for r in records],
-                [(f.code, f.name, f.severity, f.message, f.commit, f.subject, f.path, f.line, f.decision)
-                 for f in findings])
-
-    def unpack_result(self, data: fanout.Packed) -> Linted:
-        records, findings = data
-        return [CommitRecord(*r) for r in records], [Finding(*f) for f in findings]
-
-
-def first_line(text: str) -> str:
-    """The text up to its first line break, without copying the rest (messages can be long)."""
-    end = text.find("\n")
-    return text if end < 0 else text[:end]
-
-
 def run(args: argparse.Namespace) -> int:
-    root, shallow = gitio.toplevel_and_shallow()
-    cfg = config_module.load(root, args.config)
     revisions: list[str] = args.revisions
-    findings, records = walk(revisions, cfg, shallow=shallow, jobs=fanout.default_jobs())
+    gitio.refuse_options(revisions)
+    log = gitio.open_log(revisions, notes=True)
+    try:
+        from linter import config, fanout, range_lint
+        from linter.findings import exit_code
+        from linter.report.outcome import Outcome
+
+        root, shallow = gitio.toplevel_and_shallow()
+        cfg = config.load(root, args.config)
+        findings, records = range_lint.walk(revisions, cfg, shallow=shallow, jobs=fanout.default_jobs(), log=log)
+    finally:
+        log.discard()  # not read when the repository, the config or a revision failed first
     outcome = Outcome("check-range", findings, records, root=root, config_path=cfg.source)
     outcome.extra.update(outcome.counts())
     if not records:

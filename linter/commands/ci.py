@@ -188,8 +188,8 @@ def run(args: argparse.Namespace) -> int:
     from linter import ci as ci_module
     from linter import config as config_module
     from linter import gitio, history
-    from linter.commands.check_range import first_line
     from linter.findings import exit_code
+    from linter.range_lint import first_line
     from linter.report.outcome import CommitRecord, Outcome
 
     root = gitio.toplevel()

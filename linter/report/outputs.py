@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, TextIO
 
+from linter import TYPE_CHECKING
 from linter.errors import CtxlintError
 from linter.report import registry
 
 if TYPE_CHECKING:
     import argparse
+    from typing import TextIO
 
     from linter.report.outcome import Outcome
 

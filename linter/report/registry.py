@@ -12,7 +12,7 @@ Two families, for two kinds of input:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from linter import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable
