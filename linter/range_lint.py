@@ -6,20 +6,13 @@ process gives.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from linter import fanout, gitio, history
 from linter.config import Config
 from linter.engine import Linter
 from linter.findings import Finding
-from linter.report.outcome import CommitRecord
-
-
-def collect(revisions: list[str], cfg: Config, cwd: str | None = None) -> tuple[list[Finding], int]:
-    """(findings, number of commits checked) for the range."""
-    findings, records = walk(revisions, cfg, cwd)
-    return findings, len(records)
-
+from linter.report.outcome import CommitRecord, Drawn
 
 #: Commits per batch of a range linted in several processes (linter.fanout): a few milliseconds
 #: of work each, so that the rounds stay even and the last one leaves little idle.
@@ -27,16 +20,24 @@ BATCH = 64
 FIRST_BATCH = 128
 
 Batch = list[tuple[gitio.Commit, "frozenset[str] | None"]]
-Linted = tuple[list[CommitRecord], list[Finding]]
+#: A batch's result: its commits' records and its findings, or with a drawer the findings drawn
+#: (a str) and how many errors and warnings they hold.
+Linted = tuple[list[CommitRecord], "list[Finding] | str", int, int]
+Drawer = Callable[[list[Finding]], str]
 
 
 def walk(
     revisions: list[str], cfg: Config, cwd: str | None = None, shallow: bool | None = None,
-    jobs: int = 1, log: gitio.LogStream | None = None,
-) -> tuple[list[Finding], list[CommitRecord]]:
+    jobs: int = 1, log: gitio.LogStream | None = None, draw: Drawer | None = None,
+) -> tuple[list[Finding], list[CommitRecord], Drawn | None]:
     """Findings and a record of every commit the range selects (newest first), in one git log pass,
     linted by `jobs` processes when the range is long (linter.fanout). `log` is the range's log if
-    it was started already (history.commits_in_range)."""
+    it was started already (history.commits_in_range).
+
+    With `draw` (report.outputs.piece_drawer), each batch's findings are drawn by the process that
+    found them, and come back as text (the Drawn listing) instead of Finding objects: the drawing
+    is shared between the processes, and what crosses the pipes is one string per batch.
+    """
     linter = Linter(cfg)
 
     def lint(batch: Batch) -> Linted:
@@ -46,15 +47,26 @@ def walk(
             result = history.lint_commit(commit, cfg, linter, closed)
             records.append(CommitRecord(commit.sha, first_line(commit.message), result.exemptions))
             findings.extend(result.findings)
-        return records, findings
+        if draw is None:
+            return records, findings, 0, 0
+        errors = sum(f.severity == "error" for f in findings)
+        warnings = sum(f.severity == "warning" for f in findings)
+        return records, draw(findings), errors, warnings
 
     findings: list[Finding] = []
     records: list[CommitRecord] = []
+    pieces: list[str] = []
+    errors = warnings = 0
     batches = _batches(history.commits_in_range(revisions, cfg, cwd, shallow, log))
-    for part_records, part_findings in fanout.ordered_map(batches, lint, jobs, _Codec()):
+    for part_records, part, part_errors, part_warnings in fanout.ordered_map(batches, lint, jobs, _Codec()):
         records.extend(part_records)
-        findings.extend(part_findings)
-    return findings, records
+        if isinstance(part, str):
+            pieces.append(part)
+            errors += part_errors
+            warnings += part_warnings
+        else:
+            findings.extend(part)
+    return findings, records, Drawn(pieces, errors, warnings) if draw is not None else None
 
 
 def _batches(stream: Iterator[tuple[gitio.Commit, frozenset[str] | None]]) -> Iterator[Batch]:
@@ -80,14 +92,17 @@ class _Codec(fanout.Codec[Batch, Linted]):
         return [history.from_job(job) for job in data]
 
     def pack_result(self, result: Linted) -> fanout.Packed:
-        records, findings = result
-        return ([(r.sha, r.subject, r.exemptions) for r in records],
-                [(f.code, f.name, f.severity, f.message, f.commit, f.subject, f.path, f.line, f.decision)
-                 for f in findings])
+        records, part, errors, warnings = result
+        packed = part if isinstance(part, str) else [
+            (f.code, f.name, f.severity, f.message, f.commit, f.subject, f.path, f.line, f.decision) for f in part
+        ]
+        return [(r.sha, r.subject, r.exemptions) for r in records], packed, errors, warnings
 
     def unpack_result(self, data: fanout.Packed) -> Linted:
-        records, findings = data
-        return [CommitRecord(*r) for r in records], [Finding(*f) for f in findings]
+        records, part, errors, warnings = data
+        if not isinstance(part, str):
+            part = [Finding(*f) for f in part]
+        return [CommitRecord(*r) for r in records], part, errors, warnings
 
 
 def first_line(text: str) -> str:

@@ -321,3 +321,43 @@ def test_json_report_writes_what_json_dumps_with_indent_writes(findings: list[Fi
     data: dict[str, object] = {"findings": [f.to_dict() for f in findings]}
     data.update(extra or {})
     assert json_report.render(findings, extra) == json.dumps(data, indent=2, ensure_ascii=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_finding_values(), max_size=8), st.lists(st.integers(0, 8), max_size=4),
+       st.one_of(st.none(), st.dictionaries(st.sampled_from(["checked", "exempt", "commits"]), st.integers(0, 99))))
+def test_json_drawn_in_pieces_is_what_json_dumps_writes(findings: list[Finding], cuts: list[int],
+                                                         extra: dict[str, object] | None) -> None:
+    """A range's workers draw their batches' findings (`draw`); the report put together from the
+    pieces, empty ones included, is still json.dumps's text, wherever the batches were cut."""
+    from linter.report import json_report
+
+    bounds = [0, *sorted(min(cut, len(findings)) for cut in cuts), len(findings)]
+    pieces = [json_report.draw(findings[a:b]) for a, b in zip(bounds, bounds[1:])]
+    data: dict[str, object] = {"findings": [f.to_dict() for f in findings]}
+    data.update(extra or {})
+    expected = json.dumps(data, indent=2, ensure_ascii=False)
+    assert json_report.assemble(pieces, extra) == expected
+    assert "".join(json_report.parts(pieces, extra)) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a" * 40, "b" * 40, "a" * 10 + "c" * 30]), _finding_values()),
+                max_size=8),
+       st.integers(0, 8))
+def test_text_drawn_in_pieces_is_the_text_drawn_at_once(placed: list[tuple[str, Finding]], cut: int) -> None:
+    """Cut between two commits, the plain listing's pieces join into the listing drawn whole."""
+    import io
+
+    from linter.report import text
+
+    findings = []
+    for commit, finding in placed:
+        finding.commit, finding.subject, finding.path, finding.line = commit, "Fix it", None, None
+        findings.append(finding)
+    findings.sort(key=lambda f: f.commit or "")  # a commit's findings come in a row, as the engine gives them
+    while 0 < cut < len(findings) and findings[cut - 1].commit == findings[cut].commit:
+        cut += 1
+    whole = io.StringIO()
+    text._plain(findings, whole, None)
+    assert text.draw_plain(findings[:cut]) + text.draw_plain(findings[cut:]) == whole.getvalue()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -165,16 +166,26 @@ def fast_import(repo: Path, messages: list[str]) -> None:
     subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=repo, check=True)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "github"])
-def test_check_range_writes_the_same_bytes_in_one_process_or_several(tmp_path: Path, fmt: str) -> None:
-    repo = Repo(tmp_path / "repo")
+def range_repo(path: Path) -> Repo:
+    """900 commits of generated messages, with a decision record added half-way and re-raised at
+    commit 700, and some subjects that are not plain ASCII (accents, an escape, bad UTF-8)."""
+    repo = Repo(path)
     subprocess.run(["git", "init", "-q", "-b", "main", str(repo.path)], check=True)
     messages = generated_messages()
     messages = (messages * (900 // len(messages) + 1))[:900]
     # re-raising the decision record from the second half on: the timeline must follow each commit
     messages[700] = "Move the job queue back to Redis\n\nPostgres polling is slow; Redis was faster.\n"
+    messages[10] = "Répare l\u2019import des factures\n"
+    messages[300] = "Colour \x1b[31mthe [bold]log[/bold] red\n"
+    messages[500] = "Read the \udcff\udcfe header\n"  # bytes that are not UTF-8, as git stores them
     fast_import(repo.path, messages)
+    return repo
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "github"])
+def test_check_range_writes_the_same_bytes_in_one_process_or_several(tmp_path: Path, fmt: str) -> None:
+    repo = range_repo(tmp_path / "repo")
     outputs = {}
     for jobs in ("1", "2", "3"):
         result = run_ctxlint("check-range", "--format", fmt, "main", cwd=repo.path, env={"CTXLINT_JOBS": jobs})
@@ -182,3 +193,23 @@ def test_check_range_writes_the_same_bytes_in_one_process_or_several(tmp_path: P
     assert outputs["1"][0] == 1
     assert outputs["2"] == outputs["1"]
     assert outputs["3"] == outputs["1"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_findings_drawn_in_pieces_read_as_the_listing_drawn_whole(tmp_path: Path, fmt: str, jobs: str) -> None:
+    """Text and JSON on stdout alone are drawn batch by batch where the commits are linted; a side
+    file makes the run keep its findings and draw them at once, as every other format does."""
+    repo = range_repo(tmp_path / "repo")
+    pieces = run_ctxlint("check-range", "--format", fmt, "main", cwd=repo.path, env={"CTXLINT_JOBS": jobs})
+    side = tmp_path / "side.json"
+    whole = run_ctxlint("check-range", "--format", fmt, "--json-file", str(side), "main", cwd=repo.path,
+                        env={"CTXLINT_JOBS": jobs})
+    assert pieces.returncode == whole.returncode == 1
+    assert pieces.stderr == whole.stderr
+    assert pieces.stdout == whole.stdout
+    assert "Répare l\u2019import" in pieces.stdout and "\x1b" not in pieces.stdout
+    if fmt == "json":
+        assert side.read_text(encoding="utf-8") == whole.stdout
+        assert pieces.stdout == json.dumps(json.loads(pieces.stdout), indent=2, ensure_ascii=False) + "\n"

@@ -25,17 +25,17 @@ def run(args: argparse.Namespace) -> int:
     log = gitio.open_log(revisions, notes=True)
     try:
         from linter import config, fanout, range_lint
-        from linter.findings import exit_code
         from linter.report.outcome import Outcome
 
         root, shallow = gitio.toplevel_and_shallow()
         cfg = config.load(root, args.config)
-        findings, records = range_lint.walk(revisions, cfg, shallow=shallow, jobs=fanout.default_jobs(), log=log)
+        findings, records, drawn = range_lint.walk(revisions, cfg, shallow=shallow, jobs=fanout.default_jobs(),
+                                                   log=log, draw=outputs.piece_drawer(args))
     finally:
         log.discard()  # not read when the repository, the config or a revision failed first
-    outcome = Outcome("check-range", findings, records, root=root, config_path=cfg.source)
+    outcome = Outcome("check-range", findings, records, root=root, config_path=cfg.source, drawn=drawn)
     outcome.extra.update(outcome.counts())
     if not records:
         outcome.notes.append(f"no commits in {' '.join(revisions)}: nothing was checked")
     outputs.emit(outcome, args)
-    return exit_code(findings)
+    return 1 if outcome.errors else 0  # as findings.exit_code: any error finding

@@ -87,11 +87,31 @@ def render(findings: list[Finding], extra: dict[str, object] | None = None) -> s
         data: dict[str, object] = {"findings": [f.to_dict() for f in findings]}
         data.update(extra or {})
         return json.dumps(data, indent=2, ensure_ascii=False)
+    return assemble([draw(findings)], extra)
+
+
+def draw(findings: list[Finding]) -> str:
+    """The findings as they stand in the report's list, each followed by a comma. Drawn in parts
+    (a range's batches of commits) and joined, they are the same text as drawn at once."""
+    return "".join(_findings(findings))
+
+
+def assemble(pieces: list[str], extra: dict[str, object] | None = None) -> str:
+    """The report around its findings drawn in pieces (`draw`), as `render` writes it (`extra`
+    holds no "findings" of its own)."""
+    return "".join(parts(pieces, extra))  # joined once: the report can run to megabytes
+
+
+def parts(pieces: list[str], extra: dict[str, object] | None = None) -> list[str]:
+    """`assemble`'s text in parts, to be written one after the other without joining them."""
+    last = len(pieces) - 1
+    while last >= 0 and not pieces[last]:
+        last -= 1
+    if last < 0:
+        return [render([], extra)]
     rest = json.dumps(extra or {}, indent=2, ensure_ascii=False)
-    pieces = _findings(findings)
-    pieces[-1] = pieces[-1][:-2]  # the last finding takes no comma
-    pieces.append("\n  ]\n}" if rest == "{}" else "\n  ]," + rest[1:])
-    return '{\n  "findings": [\n' + "".join(pieces)
+    tail = "\n  ]\n}" if rest == "{}" else "\n  ]," + rest[1:]
+    return ['{\n  "findings": [\n', *pieces[:last], pieces[last][:-2], tail]  # the last finding takes no comma
 
 
 def write(findings: list[Finding], stream: TextIO, extra: dict[str, object] | None = None) -> None:

@@ -32,6 +32,19 @@ class CommitRecord:
         return f"CommitRecord({self.sha[:12]} {self.subject!r})"
 
 
+class Drawn:
+    """A run's findings drawn already, in one stdout format: the pieces of the listing in order
+    (each drawn by the process that linted its commits: linter.range_lint), and how many errors
+    and warnings they hold. An Outcome that carries one holds no Finding objects."""
+
+    __slots__ = ("errors", "pieces", "warnings")
+
+    def __init__(self, pieces: list[str], errors: int, warnings: int) -> None:
+        self.pieces = pieces
+        self.errors = errors
+        self.warnings = warnings
+
+
 class Outcome:
     """Findings plus the context that reporters need to place them.
 
@@ -43,6 +56,7 @@ class Outcome:
         "command",
         "commits",
         "config_path",
+        "drawn",
         "extra",
         "findings",
         "notes",
@@ -69,6 +83,7 @@ class Outcome:
         pr_number: int | None = None,
         pr_exemptions: tuple[str, ...] = (),
         extra: dict[str, object] | None = None,
+        drawn: Drawn | None = None,
     ) -> None:
         self.command = command
         self.findings = findings
@@ -82,13 +97,19 @@ class Outcome:
         self.pr_number = pr_number
         self.pr_exemptions = pr_exemptions
         self.extra = extra if extra is not None else {}
+        #: The findings drawn already (then `findings` is empty): see Drawn.
+        self.drawn = drawn
 
     @property
     def errors(self) -> int:
+        if self.drawn is not None:
+            return self.drawn.errors
         return sum(f.severity == "error" for f in self.findings)
 
     @property
     def warnings(self) -> int:
+        if self.drawn is not None:
+            return self.drawn.warnings
         return sum(f.severity == "warning" for f in self.findings)
 
     def target(self, finding: Finding) -> str:

@@ -15,8 +15,10 @@ from linter.report import registry
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
     from typing import TextIO
 
+    from linter.findings import Finding
     from linter.report.outcome import Outcome
 
 
@@ -39,6 +41,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="append a Markdown summary to FILE (default on GitHub Actions: $GITHUB_STEP_SUMMARY; "
         "'' to turn it off)",
     )
+
+
+def piece_drawer(args: argparse.Namespace) -> Callable[[list[Finding]], str] | None:
+    """How to draw a run's findings in pieces, where they are found (Outcome.drawn), when stdout is
+    all the run writes and its format puts pieces together unchanged; else None."""
+    drawer = registry.PIECEWISE.get(args.format)
+    if drawer is None or summary_path(getattr(args, "summary_file", None)):
+        return None
+    if any(getattr(args, _dest(option), None) for option, _ in registry.SIDE_FILES.values()):
+        return None
+    if args.format == "text":
+        from linter.report import text
+
+        if text.use_colour(sys.stdout):
+            return None  # rich draws for a terminal, the whole listing at once
+    return drawer
 
 
 def emit(outcome: Outcome, args: argparse.Namespace, stream: TextIO | None = None, err: TextIO | None = None) -> None:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any, TextIO
 
+    from linter.findings import Finding
     from linter.report.outcome import Outcome
 
 
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 def _json(outcome: Outcome) -> str:
     from linter.report import json_report
 
+    if outcome.drawn is not None:
+        return json_report.assemble(outcome.drawn.pieces, outcome.extra)
     return json_report.render(outcome.findings, outcome.extra)
 
 
@@ -73,6 +76,38 @@ LOGS: dict[str, Callable[[Outcome, TextIO, TextIO], None]] = {
     "text": _text,
     "github": _github,
 }
+def _json_piece(findings: list[Finding]) -> str:
+    from linter.report import json_report
+    from linter.report.safety import scrub
+
+    return scrub(json_report.draw(findings))
+
+
+def _json_parts(outcome: Outcome) -> list[str]:
+    from linter.report import json_report
+
+    assert outcome.drawn is not None
+    return json_report.parts(outcome.drawn.pieces, outcome.extra)
+
+
+def _text_piece(findings: list[Finding]) -> str:
+    from linter.report import text
+
+    return text.draw_plain(findings)
+
+
+#: Formats whose findings can be drawn in pieces, by the processes that found them, and put
+#: together unchanged (Outcome.drawn): name -> drawer of one piece, ready to write (a document's
+#: pieces are scrubbed as `render` scrubs it whole). Text only when it is plain.
+PIECEWISE: dict[str, Callable[[list[Finding]], str]] = {
+    "json": _json_piece,
+    "text": _text_piece,
+}
+#: The documents among them: name -> the document of a drawn Outcome in parts, written one after
+#: the other (joining megabytes only to write them costs a copy, and a scan to scrub them).
+DRAWN_DOCUMENTS: dict[str, Callable[[Outcome], list[str]]] = {
+    "json": _json_parts,
+}
 #: Every lint format, in the order `--format` lists them.
 FORMATS = ("text", "json", "github", "gitlab", "sarif", "junit")
 #: The documents that can also go to a file beside what stdout shows: format -> (option, help),
@@ -99,7 +134,13 @@ def write(fmt: str, outcome: Outcome, stream: TextIO, err: TextIO) -> None:
     if draw is not None:
         draw(outcome, stream, err)
         return
-    stream.write(render(fmt, outcome) + "\n")
+    drawn = DRAWN_DOCUMENTS.get(fmt) if outcome.drawn is not None else None
+    if drawn is not None:
+        for part in drawn(outcome):
+            stream.write(part)
+        stream.write("\n")
+    else:
+        stream.write(render(fmt, outcome) + "\n")
     if outcome.notes:
         from linter.report.safety import clean_line
 

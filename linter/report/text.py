@@ -14,6 +14,8 @@ from linter.findings import Finding
 from linter.report.safety import clean_line
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from linter.report.outcome import Outcome
 
 _MARK = {"error": "error  ", "warning": "warning"}
@@ -42,25 +44,35 @@ def _location(f: Finding) -> str:
 
 
 def _plain(findings: list[Finding], stream: TextIO, header: str | None) -> None:
-    # Written in chunks of joined lines: a range can hold tens of thousands of findings.
-    out: list[str] = []
     if header:
-        out.append(header + "\n")
-    last = None
+        stream.write(header + "\n")
+    for chunk in _plain_chunks(findings):
+        stream.write(chunk)
+
+
+def draw_plain(findings: list[Finding]) -> str:
+    """The findings' lines as plain text writes them. Drawn in parts (a range's batches of
+    commits) and joined, they are the same text as drawn at once: each commit starts a part's
+    lines, and a commit's findings are all in one part."""
+    return "".join(_plain_chunks(findings))
+
+
+def _plain_chunks(findings: list[Finding]) -> Iterator[str]:
+    """The lines in chunks of joined lines: a range can hold tens of thousands of findings."""
+    out: list[str] = []
     # A range's findings repeat: the same few rule texts, several findings per commit in a row.
-    # Each distinct place and text is cleaned once.
+    # Each distinct place and text is cleaned once; a new place (commit, file) gets its line.
     place: tuple[object, ...] | None = None
     where = ""
-    lines: dict[tuple[str, str, str, bool], str] = {}
+    lines: dict[tuple[str, str, str, str, bool], str] = {}
     for f in findings:
         here = (f.commit, f.subject, f.path, f.line)
         if here != place:
             place = here
             where = _location(f)
-            if where and where != last:
+            if where:
                 out.append(f"{where}\n")
-                last = where
-        key = (f.severity, f.code, f.message, bool(where))
+        key = (f.severity, f.code, f.name, f.message, bool(where))
         line = lines.get(key)
         if line is None:
             indent = "  " if where else ""
@@ -68,9 +80,9 @@ def _plain(findings: list[Finding], stream: TextIO, header: str | None) -> None:
             line = lines[key] = f"{indent}{mark} {f.code} {f.name}: {clean_line(f.message)}\n"
         out.append(line)
         if len(out) >= _CHUNK:
-            stream.write("".join(out))
+            yield "".join(out)
             out.clear()
-    stream.write("".join(out))
+    yield "".join(out)
 
 
 def _rich(findings: list[Finding], stream: TextIO, header: str | None) -> None:
@@ -80,12 +92,13 @@ def _rich(findings: list[Finding], stream: TextIO, header: str | None) -> None:
     console = Console(file=stream, highlight=False, soft_wrap=True)
     if header:
         console.print(Text(header, style="bold"))
-    last = None
+    place: tuple[object, ...] | None = None
     for f in findings:
+        here = (f.commit, f.subject, f.path, f.line)
         where = _location(f)
-        if where and where != last:
+        if where and here != place:
             console.print(Text(where, style="cyan"))
-            last = where
+        place = here
         line = Text("  " if where else "")
         line.append(_MARK.get(f.severity, f.severity), style="bold red" if f.severity == "error" else "yellow")
         line.append(" ")
@@ -119,7 +132,11 @@ def write_listing(outcome: Outcome, stream: TextIO, findings: list[Finding] | No
 
 def write_outcome(outcome: Outcome, stream: TextIO, err: TextIO) -> None:
     """`--format text` of a run: the findings on `stream`; notes and the tally on `err`."""
-    write_listing(outcome, stream)
+    if outcome.drawn is not None:  # drawn already (draw_plain), by the processes that linted
+        for piece in outcome.drawn.pieces:
+            stream.write(piece)
+    else:
+        write_listing(outcome, stream)
     for note in outcome.notes:
         err.write(f"ctxlint: note: {clean_line(note)}\n")
     err.write(outcome.headline() + "\n")

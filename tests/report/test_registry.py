@@ -121,3 +121,36 @@ def test_the_audit_writes_to_a_file_what_it_prints(repo: Repo, tmp_path: Path, f
     assert (printed.returncode, written.returncode, written.stdout) == (0, 0, "")
     assert _steady(printed.stdout) == _steady(target.read_text(encoding="utf-8"))
     assert len(printed.stdout) > 200  # a report, not an empty page
+
+
+def _options(*argv: str) -> argparse.Namespace:
+    from linter.report import outputs
+
+    parser = argparse.ArgumentParser()
+    outputs.add_arguments(parser)
+    return parser.parse_args(list(argv))
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "drawn"),
+    [
+        (["--format", "json"], {}, True),
+        (["--format", "text"], {}, True),
+        (["--format", "text"], {"FORCE_COLOR": "1"}, False),  # rich draws for a terminal, at once
+        (["--format", "json", "--sarif-file", "x.sarif"], {}, False),  # the side file needs the findings
+        (["--format", "json", "--summary-file", "s.md"], {}, False),
+        (["--format", "text"], {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": "s.md"}, False),
+        (["--format", "sarif"], {}, False),
+        (["--format", "github"], {}, False),
+    ],
+)
+def test_findings_are_drawn_in_pieces_only_when_stdout_is_all_a_run_writes(
+    argv: list[str], env: dict[str, str], drawn: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from linter.report import outputs
+
+    for name in ("FORCE_COLOR", "NO_COLOR", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert (outputs.piece_drawer(_options(*argv)) is not None) is drawn
