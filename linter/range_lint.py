@@ -21,9 +21,9 @@ FIRST_BATCH = 128
 
 Batch = list[tuple[gitio.Commit, "frozenset[str] | None"]]
 #: A batch's result: its commits' records and its findings, or with a drawer the findings drawn
-#: (a str) and how many errors and warnings they hold.
-Linted = tuple[list[CommitRecord], "list[Finding] | str", int, int]
-Drawer = Callable[[list[Finding]], str]
+#: (text, or its UTF-8 bytes) and how many errors and warnings they hold.
+Linted = tuple[list[CommitRecord], "list[Finding] | str | bytes", int, int]
+Drawer = Callable[[list[Finding]], "str | bytes"]
 
 
 def walk(
@@ -35,8 +35,8 @@ def walk(
     it was started already (history.commits_in_range).
 
     With `draw` (report.outputs.piece_drawer), each batch's findings are drawn by the process that
-    found them, and come back as text (the Drawn listing) instead of Finding objects: the drawing
-    is shared between the processes, and what crosses the pipes is one string per batch.
+    found them, and come back drawn (the Drawn listing) instead of Finding objects: the drawing is
+    shared between the processes, and what crosses the pipes is one string of bytes per batch.
     """
     linter = Linter(cfg)
 
@@ -55,12 +55,12 @@ def walk(
 
     findings: list[Finding] = []
     records: list[CommitRecord] = []
-    pieces: list[str] = []
+    pieces: list[str | bytes] = []
     errors = warnings = 0
     batches = _batches(history.commits_in_range(revisions, cfg, cwd, shallow, log))
     for part_records, part, part_errors, part_warnings in fanout.ordered_map(batches, lint, jobs, _Codec()):
         records.extend(part_records)
-        if isinstance(part, str):
+        if isinstance(part, (str, bytes)):
             pieces.append(part)
             errors += part_errors
             warnings += part_warnings
@@ -93,14 +93,14 @@ class _Codec(fanout.Codec[Batch, Linted]):
 
     def pack_result(self, result: Linted) -> fanout.Packed:
         records, part, errors, warnings = result
-        packed = part if isinstance(part, str) else [
+        packed = part if isinstance(part, (str, bytes)) else [
             (f.code, f.name, f.severity, f.message, f.commit, f.subject, f.path, f.line, f.decision) for f in part
         ]
         return [(r.sha, r.subject, r.exemptions) for r in records], packed, errors, warnings
 
     def unpack_result(self, data: fanout.Packed) -> Linted:
         records, part, errors, warnings = data
-        if not isinstance(part, str):
+        if not isinstance(part, (str, bytes)):
             part = [Finding(*f) for f in part]
         return [CommitRecord(*r) for r in records], part, errors, warnings
 

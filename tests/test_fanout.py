@@ -6,11 +6,12 @@ import json
 import os
 import signal
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Repo, run_ctxlint
+from conftest import ROOT, Repo, run_ctxlint
 
 from linter import fanout
 from tests.messages import generated_messages
@@ -197,19 +198,24 @@ def test_check_range_writes_the_same_bytes_in_one_process_or_several(tmp_path: P
 
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["text", "json"])
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_findings_drawn_in_pieces_read_as_the_listing_drawn_whole(tmp_path: Path, fmt: str, jobs: str) -> None:
-    """Text and JSON on stdout alone are drawn batch by batch where the commits are linted; a side
-    file makes the run keep its findings and draw them at once, as every other format does."""
+@pytest.mark.parametrize(("jobs", "encoding"), [("1", "utf-8"), ("2", "utf-8"), ("2", "utf-16")])
+def test_findings_drawn_in_pieces_read_as_the_listing_drawn_whole(tmp_path: Path, fmt: str, jobs: str,
+                                                                  encoding: str) -> None:
+    """Text and JSON on stdout alone are drawn batch by batch where the commits are linted (as
+    UTF-8 bytes when stdout writes UTF-8, as text otherwise); a side file makes the run keep its
+    findings and draw them at once, as every other format does."""
     repo = range_repo(tmp_path / "repo")
-    pieces = run_ctxlint("check-range", "--format", fmt, "main", cwd=repo.path, env={"CTXLINT_JOBS": jobs})
     side = tmp_path / "side.json"
-    whole = run_ctxlint("check-range", "--format", fmt, "--json-file", str(side), "main", cwd=repo.path,
-                        env={"CTXLINT_JOBS": jobs})
+    env = dict(os.environ, PYTHONPATH=str(ROOT), CTXLINT_JOBS=jobs, PYTHONIOENCODING=encoding)
+    command = [sys.executable, "-m", "linter", "check-range", "--format", fmt, "main"]
+    pieces = subprocess.run(command, cwd=repo.path, env=env, capture_output=True, check=False)
+    whole = subprocess.run([*command[:-1], "--json-file", str(side), "main"], cwd=repo.path, env=env,
+                           capture_output=True, check=False)
     assert pieces.returncode == whole.returncode == 1
     assert pieces.stderr == whole.stderr
     assert pieces.stdout == whole.stdout
-    assert "Répare l\u2019import" in pieces.stdout and "\x1b" not in pieces.stdout
+    listing = pieces.stdout.decode(encoding)
+    assert "Répare l\u2019import" in listing and "\x1b" not in listing
     if fmt == "json":
-        assert side.read_text(encoding="utf-8") == whole.stdout
-        assert pieces.stdout == json.dumps(json.loads(pieces.stdout), indent=2, ensure_ascii=False) + "\n"
+        assert side.read_text(encoding="utf-8") == listing
+        assert listing == json.dumps(json.loads(listing), indent=2, ensure_ascii=False) + "\n"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from json.encoder import encode_basestring
-from typing import TextIO
+from typing import TextIO, cast
 
 from linter.findings import Finding
 
@@ -99,11 +100,12 @@ def draw(findings: list[Finding]) -> str:
 def assemble(pieces: list[str], extra: dict[str, object] | None = None) -> str:
     """The report around its findings drawn in pieces (`draw`), as `render` writes it (`extra`
     holds no "findings" of its own)."""
-    return "".join(parts(pieces, extra))  # joined once: the report can run to megabytes
+    return "".join(cast("list[str]", parts(pieces, extra)))  # joined once: it can run to megabytes
 
 
-def parts(pieces: list[str], extra: dict[str, object] | None = None) -> list[str]:
-    """`assemble`'s text in parts, to be written one after the other without joining them."""
+def parts(pieces: Sequence[str | bytes], extra: dict[str, object] | None = None) -> list[str | bytes]:
+    """`assemble`'s text in parts, to be written one after the other without joining them; the
+    pieces may be UTF-8 bytes (report.outcome.Drawn), the other parts are text."""
     last = len(pieces) - 1
     while last >= 0 and not pieces[last]:
         last -= 1

@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import os
 
+from linter import TYPE_CHECKING
 from linter.findings import Finding
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import TextIO
 
 #: Files a physical location may point at when a finding has no file of its own (it is about a
 #: commit message): the config file first, since that is where the policy lives.
@@ -35,14 +40,36 @@ class CommitRecord:
 class Drawn:
     """A run's findings drawn already, in one stdout format: the pieces of the listing in order
     (each drawn by the process that linted its commits: linter.range_lint), and how many errors
-    and warnings they hold. An Outcome that carries one holds no Finding objects."""
+    and warnings they hold. An Outcome that carries one holds no Finding objects.
+
+    A piece is text, or that text encoded as UTF-8 when stdout writes UTF-8 to a binary buffer
+    (report.outputs.piece_drawer): then neither the pipe from a worker nor stdout re-encodes it.
+    """
 
     __slots__ = ("errors", "pieces", "warnings")
 
-    def __init__(self, pieces: list[str], errors: int, warnings: int) -> None:
+    def __init__(self, pieces: list[str | bytes], errors: int, warnings: int) -> None:
         self.pieces = pieces
         self.errors = errors
         self.warnings = warnings
+
+    def texts(self) -> list[str]:
+        """The pieces as text."""
+        return [piece if isinstance(piece, str) else piece.decode("utf-8") for piece in self.pieces]
+
+
+def write_parts(stream: TextIO, parts: Iterable[str | bytes]) -> None:
+    """Write text, and text drawn as UTF-8 bytes, in order: the bytes go to the stream's binary
+    buffer when it has one (after what the stream holds), else they are decoded and written."""
+    buffer = getattr(stream, "buffer", None)
+    for part in parts:
+        if isinstance(part, str):
+            stream.write(part)
+        elif buffer is None:
+            stream.write(part.decode("utf-8"))
+        else:
+            stream.flush()
+            buffer.write(part)
 
 
 class Outcome:

@@ -43,11 +43,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def piece_drawer(args: argparse.Namespace) -> Callable[[list[Finding]], str] | None:
+def piece_drawer(args: argparse.Namespace) -> Callable[[list[Finding]], str | bytes] | None:
     """How to draw a run's findings in pieces, where they are found (Outcome.drawn), when stdout is
-    all the run writes and its format puts pieces together unchanged; else None."""
-    drawer = registry.PIECEWISE.get(args.format)
-    if drawer is None or summary_path(getattr(args, "summary_file", None)):
+    all the run writes and its format puts pieces together unchanged; else None. The pieces are
+    UTF-8 bytes when stdout writes UTF-8 to a binary buffer: what stdout would write for the text."""
+    draw = registry.PIECEWISE.get(args.format)
+    if draw is None or summary_path(getattr(args, "summary_file", None)):
         return None
     if any(getattr(args, _dest(option), None) for option, _ in registry.SIDE_FILES.values()):
         return None
@@ -56,7 +57,28 @@ def piece_drawer(args: argparse.Namespace) -> Callable[[list[Finding]], str] | N
 
         if text.use_colour(sys.stdout):
             return None  # rich draws for a terminal, the whole listing at once
-    return drawer
+    if not _writes_utf8_bytes(sys.stdout):
+        return draw
+    text_drawer = draw
+
+    def encoded(findings: list[Finding]) -> str | bytes:
+        # a drawn piece holds no lone surrogate (scrubbed, or shown as \\udcff): it encodes
+        return text_drawer(findings).encode("utf-8")
+
+    return encoded
+
+
+def _writes_utf8_bytes(stream: TextIO) -> bool:
+    """Whether the stream writes its text as UTF-8 to a binary buffer, with no newline translation."""
+    import codecs
+
+    encoding = getattr(stream, "encoding", None)
+    if getattr(stream, "buffer", None) is None or not isinstance(encoding, str) or os.linesep != "\n":
+        return False
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def emit(outcome: Outcome, args: argparse.Namespace, stream: TextIO | None = None, err: TextIO | None = None) -> None:

@@ -29,7 +29,7 @@ def _json(outcome: Outcome) -> str:
     from linter.report import json_report
 
     if outcome.drawn is not None:
-        return json_report.assemble(outcome.drawn.pieces, outcome.extra)
+        return json_report.assemble(outcome.drawn.texts(), outcome.extra)
     return json_report.render(outcome.findings, outcome.extra)
 
 
@@ -83,7 +83,7 @@ def _json_piece(findings: list[Finding]) -> str:
     return scrub(json_report.draw(findings))
 
 
-def _json_parts(outcome: Outcome) -> list[str]:
+def _json_parts(outcome: Outcome) -> list[str | bytes]:
     from linter.report import json_report
 
     assert outcome.drawn is not None
@@ -105,7 +105,7 @@ PIECEWISE: dict[str, Callable[[list[Finding]], str]] = {
 }
 #: The documents among them: name -> the document of a drawn Outcome in parts, written one after
 #: the other (joining megabytes only to write them costs a copy, and a scan to scrub them).
-DRAWN_DOCUMENTS: dict[str, Callable[[Outcome], list[str]]] = {
+DRAWN_DOCUMENTS: dict[str, Callable[[Outcome], list[str | bytes]]] = {
     "json": _json_parts,
 }
 #: Every lint format, in the order `--format` lists them.
@@ -136,8 +136,9 @@ def write(fmt: str, outcome: Outcome, stream: TextIO, err: TextIO) -> None:
         return
     drawn = DRAWN_DOCUMENTS.get(fmt) if outcome.drawn is not None else None
     if drawn is not None:
-        for part in drawn(outcome):
-            stream.write(part)
+        from linter.report.outcome import write_parts
+
+        write_parts(stream, drawn(outcome))
         stream.write("\n")
     else:
         stream.write(render(fmt, outcome) + "\n")

@@ -133,8 +133,9 @@ def write_listing(outcome: Outcome, stream: TextIO, findings: list[Finding] | No
 def write_outcome(outcome: Outcome, stream: TextIO, err: TextIO) -> None:
     """`--format text` of a run: the findings on `stream`; notes and the tally on `err`."""
     if outcome.drawn is not None:  # drawn already (draw_plain), by the processes that linted
-        for piece in outcome.drawn.pieces:
-            stream.write(piece)
+        from linter.report.outcome import write_parts
+
+        write_parts(stream, outcome.drawn.pieces)
     else:
         write_listing(outcome, stream)
     for note in outcome.notes:
