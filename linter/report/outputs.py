@@ -46,7 +46,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def piece_drawer(args: argparse.Namespace) -> Callable[[list[Finding]], str | bytes] | None:
     """How to draw a run's findings in pieces, where they are found (Outcome.drawn), when stdout is
     all the run writes and its format puts pieces together unchanged; else None. The pieces are
-    UTF-8 bytes when stdout writes UTF-8 to a binary buffer: what stdout would write for the text."""
+    UTF-8 bytes when stdout writes UTF-8 to a binary buffer: what stdout would write for the text.
+    Either way a piece is scrubbed (safety.scrub) as a whole document would be."""
     draw = registry.PIECEWISE.get(args.format)
     if draw is None or summary_path(getattr(args, "summary_file", None)):
         return None
@@ -57,13 +58,22 @@ def piece_drawer(args: argparse.Namespace) -> Callable[[list[Finding]], str | by
 
         if text.use_colour(sys.stdout):
             return None  # rich draws for a terminal, the whole listing at once
-    if not _writes_utf8_bytes(sys.stdout):
-        return draw
+    from linter.report.safety import scrub
+
     text_drawer = draw
+    if not _writes_utf8_bytes(sys.stdout):
+
+        def scrubbed(findings: list[Finding]) -> str | bytes:
+            return scrub(text_drawer(findings))
+
+        return scrubbed
 
     def encoded(findings: list[Finding]) -> str | bytes:
-        # a drawn piece holds no lone surrogate (scrubbed, or shown as \\udcff): it encodes
-        return text_drawer(findings).encode("utf-8")
+        text = text_drawer(findings)
+        try:
+            return text.encode("utf-8")  # the encoder finds a lone surrogate too: no scan before it
+        except UnicodeEncodeError:
+            return scrub(text).encode("utf-8")
 
     return encoded
 

@@ -78,9 +78,8 @@ LOGS: dict[str, Callable[[Outcome, TextIO, TextIO], None]] = {
 }
 def _json_piece(findings: list[Finding]) -> str:
     from linter.report import json_report
-    from linter.report.safety import scrub
 
-    return scrub(json_report.draw(findings))
+    return json_report.draw(findings)
 
 
 def _json_parts(outcome: Outcome) -> list[str | bytes]:
@@ -97,8 +96,8 @@ def _text_piece(findings: list[Finding]) -> str:
 
 
 #: Formats whose findings can be drawn in pieces, by the processes that found them, and put
-#: together unchanged (Outcome.drawn): name -> drawer of one piece, ready to write (a document's
-#: pieces are scrubbed as `render` scrubs it whole). Text only when it is plain.
+#: together unchanged (Outcome.drawn): name -> drawer of one piece (outputs.piece_drawer makes it
+#: ready to write, scrubbed as `render` scrubs a document whole). Text only when it is plain.
 PIECEWISE: dict[str, Callable[[list[Finding]], str]] = {
     "json": _json_piece,
     "text": _text_piece,

@@ -154,3 +154,19 @@ def test_findings_are_drawn_in_pieces_only_when_stdout_is_all_a_run_writes(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert (outputs.piece_drawer(_options(*argv)) is not None) is drawn
+
+
+@pytest.mark.parametrize(("encoding", "expected"), [("utf-8", "a\ufffdb\n".encode()), ("utf-16", "a\ufffdb\n")])
+def test_a_drawn_piece_is_scrubbed_as_a_whole_document_is(
+    encoding: str, expected: str | bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lone surrogate (no UTF-8 output can hold one) becomes U+FFFD in a piece drawn as bytes for
+    a UTF-8 stdout, and in one drawn as text for any other."""
+    import io
+
+    from linter.report import outputs
+
+    monkeypatch.setitem(registry.PIECEWISE, "json", lambda findings: "a\udcffb\n")
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding=encoding))
+    drawer = outputs.piece_drawer(_options("--format", "json"))
+    assert drawer is not None and drawer([]) == expected
