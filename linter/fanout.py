@@ -11,6 +11,8 @@ function runs on the same batches, and the results come out as a single process 
 - Batches and results cross the pipes as `marshal` data: plain tuples, strings and numbers, the
   cheapest encoding there is. `marshal` keeps shared objects shared within one batch (the same
   rule text for thousands of commits crosses once).
+- When the stream ends, the parent takes back the batches a worker still holds, newest first, rather
+  than wait idle for them; a worker with a batch taken back is stopped, not waited for.
 - A worker that fails (an internal error, a signal) costs nothing but time: the parent runs that
   batch itself, and meets the same error, if any, in its own words. A parent that stops (an
   error, Ctrl-C, a closed output) kills and reaps its workers.
@@ -106,7 +108,7 @@ def ordered_map(
         completed = True
     finally:
         for worker in workers:
-            worker.stop(completed)
+            worker.stop(completed and not worker.taken_back)
 
 
 def _schedule(second: B, stream: Iterator[B], work: Callable[[B], R], codec: Codec[B, R],
@@ -153,8 +155,19 @@ def _schedule(second: B, stream: Iterator[B], work: Callable[[B], R], codec: Cod
             upcoming += 1
         index += 1
         pending = next(stream, None)
+    # The stream is done and the workers still hold up to IN_FLIGHT batches each. Rather than wait
+    # idle, this process takes back the newest batch of the fullest queue, one at a time: the
+    # worker reaches it last, and its result for it, if it gets that far, is never read (the
+    # worker is stopped, not waited for).
     while any(w.queue for w in workers):
-        exchange(wait=True)
+        exchange(wait=False)
+        fullest = max(workers, key=lambda w: len(w.queue))
+        if len(fullest.queue) > 1:
+            index = fullest.queue.pop()
+            fullest.taken_back = True
+            done[index] = work(sent.pop(index))
+        elif any(w.queue for w in workers):
+            exchange(wait=True)
         while upcoming in done:
             yield done.pop(upcoming)
             upcoming += 1
@@ -173,7 +186,7 @@ class _Worker:
     blocked on a full pipe to a worker blocked on a full pipe back would wait forever.
     """
 
-    __slots__ = ("alive", "down", "outbox", "pid", "queue", "up")
+    __slots__ = ("alive", "down", "outbox", "pid", "queue", "taken_back", "up")
 
     def __init__(self, pid: int, down: int, up: int) -> None:
         from collections import deque
@@ -185,6 +198,8 @@ class _Worker:
         #: the indexes of the batches sent and not yet answered, oldest first
         self.queue: deque[int] = deque()
         self.outbox = bytearray()
+        #: whether the parent took back a batch it had sent (the worker may still be on it)
+        self.taken_back = False
 
     def fileno(self) -> int:
         """The pipe its results come on (for select)."""

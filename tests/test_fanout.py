@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,6 +61,31 @@ def time_limit() -> Iterator[None]:
 def test_results_come_in_stream_order_for_any_number_of_processes(jobs: int, count: int) -> None:
     expected = [describe(b) for b in batches(count)]
     assert list(fanout.ordered_map(batches(count), describe, jobs, Plain())) == expected
+    assert no_children_left()
+
+
+def slow_in_a_worker(batch: list[int]) -> list[str]:
+    if os.getpid() != PARENT:
+        time.sleep(0.2)
+    return [f"{n}:{'parent' if os.getpid() == PARENT else 'worker'}" for n in batch]
+
+
+def trickle(count: int) -> Iterator[list[int]]:
+    for batch in batches(count):
+        time.sleep(0.01)
+        yield batch
+
+
+def test_at_the_end_this_process_takes_back_what_a_worker_still_holds() -> None:
+    """The slow worker gets batches 1-4 and this process the rest; when the stream ends, this
+    process takes back 4, 3 and 2 rather than wait for them, and stops the worker once batch 1 is
+    back. Same results, in order."""
+    start = time.perf_counter()
+    results = list(fanout.ordered_map(trickle(12), slow_in_a_worker, 2, Plain()))
+    elapsed = time.perf_counter() - start
+    assert [r.split(":")[0] for part in results for r in part] == [str(n) for n in range(36)]
+    assert [part[0].split(":")[1] for part in results] == ["parent", "worker"] + ["parent"] * 10
+    assert elapsed < 0.6  # waiting for all four would take 0.8 s
     assert no_children_left()
 
 
