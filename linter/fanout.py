@@ -50,7 +50,9 @@ class Codec(Generic[B, R]):
     def pack_result(self, result: R) -> Packed:
         return result
 
-    def unpack_result(self, data: Packed) -> R:
+    def unpack_result(self, data: Packed, batch: B) -> R:
+        """The result, from what the worker packed and the batch it was given (kept here: what
+        the result would repeat of the batch need not cross the pipe)."""
         return cast("R", data)
 
 
@@ -138,7 +140,7 @@ def _schedule(second: B, stream: Iterator[B], work: Callable[[B], R], codec: Cod
             index = worker.queue.popleft()
             batch = sent.pop(index)
             data = worker.receive()
-            done[index] = codec.unpack_result(data) if data is not None else work(batch)
+            done[index] = codec.unpack_result(data, batch) if data is not None else work(batch)
 
     index = 1
     pending: B | None = second

@@ -45,7 +45,7 @@ def walk(
         findings: list[Finding] = []
         for commit, closed in batch:
             result = history.lint_commit(commit, cfg, linter, closed)
-            records.append(CommitRecord(commit.sha, first_line(commit.message), result.exemptions))
+            records.append(_record(commit, result.exemptions))
             findings.extend(result.findings)
         if draw is None:
             return records, findings, 0, 0
@@ -96,13 +96,20 @@ class _Codec(fanout.Codec[Batch, Linted]):
         packed = part if isinstance(part, (str, bytes)) else [
             (f.code, f.name, f.severity, f.message, f.commit, f.subject, f.path, f.line, f.decision) for f in part
         ]
-        return [(r.sha, r.subject, r.exemptions) for r in records], packed, errors, warnings
+        # a record's commit and subject are the batch's, which the parent keeps: only the
+        # exemptions cross
+        return [r.exemptions for r in records], packed, errors, warnings
 
-    def unpack_result(self, data: fanout.Packed) -> Linted:
-        records, part, errors, warnings = data
+    def unpack_result(self, data: fanout.Packed, batch: Batch) -> Linted:
+        exemptions, part, errors, warnings = data
         if not isinstance(part, (str, bytes)):
             part = [Finding(*f) for f in part]
-        return [CommitRecord(*r) for r in records], part, errors, warnings
+        records = [_record(commit, applied) for (commit, _), applied in zip(batch, exemptions)]
+        return records, part, errors, warnings
+
+
+def _record(commit: gitio.Commit, exemptions: tuple[str, ...]) -> CommitRecord:
+    return CommitRecord(commit.sha, first_line(commit.message), exemptions)
 
 
 def first_line(text: str) -> str:
