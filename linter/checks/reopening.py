@@ -85,7 +85,7 @@ _ADOPT_START = (
 _ROUTINE_START = (
     _PREFIX + r"(?:fix(?:es|ed|ing)?|bump(?:s|ed|ing)?|updat(?:e|es|ed|ing)|upgrad(?:e|es|ed|ing)|"
     r"refactor(?:s|ed|ing)?|improv(?:e|es|ed|ing)|document(?:s|ed)?|test(?:s|ed)?|"
-    r"clarif(?:y|ies|ied)|explain(?:s|ed)?|describ(?:e|es|ed)|mention(?:s|ed)?|tid(?:y|ies|ied)|"
+    r"clarif(?:y|ies|ied)|explain(?:s|ed)?|describ(?:e|es|ed)|mention(?:s|ed)?|say(?:s)?|tell(?:s)?|tid(?:y|ies|ied)|"
     r"clean(?:s|ed)?(?: up)?|renam(?:e|es|ed)|simplif(?:y|ies|ied)|inlin(?:e|es|ed)|in-line|"
     r"format(?:s|ted)?|sort(?:s|ed)?|make|makes|ensur(?:e|es|ed)|handl(?:e|es|ed)|correct(?:s|ed)?|"
     r"tweak(?:s|ed)?|adjust(?:s|ed)?|log(?:s|ged)?|reword(?:s|ed)?|link(?:s|ed)?|typo|"

@@ -183,6 +183,17 @@ def test_nouns_that_begin_like_routine_verbs_are_not_routine_work() -> None:
     assert Wording("Documented the queue").start == "routine"
 
 
+@pytest.mark.parametrize("verb", ["Say", "Tell operators", "Explain"])
+def test_saying_in_the_docs_what_a_decision_does_is_routine_work(verb: str) -> None:
+    """Documenting a decision carries it out, even when the body says what it chose "rather than"
+    what; the same text without the documenting verb reads as raising the topic again."""
+    index = index_of({"docs/adr/0001-queue.md": QUEUE})
+    body = ("\n\nOperators ask why background jobs queue in PostgreSQL rather than Redis, and the answer "
+            "is in the decision.")
+    assert flagged(index, f"{verb} in the docs why the job queue is PostgreSQL{body}") == []
+    assert flagged(index, f"Why the job queue is PostgreSQL{body}") == ["docs/adr/0001-queue.md"]
+
+
 def test_a_versioned_successor_reraises_its_predecessor() -> None:
     index = index_of({"docs/adr/0017-cell-capacity-assignment.md": CAPACITY, "docs/adr/0001-queue.md": QUEUE})
     assert flagged(index, "Cell capacity assignment 2") == ["docs/adr/0017-cell-capacity-assignment.md"]
