@@ -105,4 +105,10 @@ class Result:
 
 def exit_code(findings: list[Finding]) -> int:
     """0 when clean or warnings only, 1 when any finding is an error."""
-    return 1 if any(f.severity == "error" for f in findings) else 0
+    return exit_code_of(any(f.severity == "error" for f in findings))
+
+
+def exit_code_of(errors: int | bool) -> int:
+    """`exit_code` from the number of error findings (a range drawn where it was linted keeps the
+    count, not the findings: report.outcome.Drawn)."""
+    return 1 if errors else 0

@@ -25,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
     log = gitio.open_log(revisions, notes=True)
     try:
         from linter import config, fanout, range_lint
+        from linter.findings import exit_code_of
         from linter.report.outcome import Outcome
 
         root, shallow = gitio.toplevel_and_shallow()
@@ -38,4 +39,4 @@ def run(args: argparse.Namespace) -> int:
     if not records:
         outcome.notes.append(f"no commits in {' '.join(revisions)}: nothing was checked")
     outputs.emit(outcome, args)
-    return 1 if outcome.errors else 0  # as findings.exit_code: any error finding
+    return exit_code_of(outcome.errors)
