@@ -45,7 +45,7 @@ def walk(
         findings: list[Finding] = []
         for commit, closed in batch:
             result = history.lint_commit(commit, cfg, linter, closed)
-            records.append(_record(commit, result.exemptions))
+            records.append(CommitRecord(commit.sha, first_line(commit.message), result.exemptions))
             findings.extend(result.findings)
         if draw is None:
             return records, findings, 0, 0

@@ -205,7 +205,7 @@ def _outside(spans: list[tuple[int, int]], hidden: list[tuple[int, int]]) -> lis
 class TicketMatcher:
     """Finds ticket references in text, per the configured trackers, keys and patterns."""
 
-    __slots__ = ("_any_needle", "_by_need", "_custom", "_gh_dash", "_key_re", "_needles", "_others",
+    __slots__ = ("_by_need", "_custom", "_gh_dash", "_key_re", "_needles", "_others",
                  "_plain_needles", "_word_forms", "project_keys", "trackers")
 
     def __init__(
@@ -232,25 +232,19 @@ class TicketMatcher:
         self._needles = sorted({n for p in others for n in _NEEDLES[p]})
         #: The needles of the patterns that are not URLs: all a token without `://` can match.
         self._plain_needles = sorted({n for p in others if not p.startswith(_URL_START) for n in _NEEDLES[p]})
-        self._any_needle = regex("|".join(re.escape(n) for n in self._needles)) if others else None
         self._by_need: dict[tuple[bool, tuple[bool, ...]], re.Pattern[str] | None] = {}
 
     def _others_for(self, word: str) -> re.Pattern[str] | None:
         """The combined pattern of the alternatives that can match in `word`, kept in their
         original order so that the leftmost-first choice among them is unchanged."""
         url = "://" in word
-        if not url:
-            # The usual token, `(#123)`: URL patterns start with `https?://` and cannot match it,
-            # so only the few needles of the other patterns need looking for.
-            needles = self._plain_needles
-            present = tuple(map(word.__contains__, needles))  # the loop in C: a token per reference
-            if True not in present:
-                return None
-        elif self._any_needle is None or self._any_needle.search(word) is None:
-            return None  # a plain URL: one scan says no pattern can match
-        else:
-            needles = self._needles
-            present = tuple(map(word.__contains__, needles))
+        # The usual token, `(#123)`: URL patterns start with `https?://` and cannot match it, so
+        # only the few needles of the other patterns need looking for. A URL is looked at for all
+        # of them: a dozen substring searches in C, half the time of one regex scan for any.
+        needles = self._needles if url else self._plain_needles
+        present = tuple(map(word.__contains__, needles))  # the loop in C: a token per reference
+        if True not in present:
+            return None  # no pattern can match here: the usual case, and every plain URL's
         key = (url, present)
         pattern = self._by_need.get(key, False)
         if pattern is False:
