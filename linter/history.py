@@ -129,7 +129,7 @@ def commits_in_range(revisions: Sequence[str], cfg: Config, cwd: str | None = No
     In a full clone the revisions are checked only when git log fails, to say which one is missing
     (checking first would cost a git process per revision on every run). A shallow clone is checked
     first: there git log would walk past a missing merge base down to the shallow boundary, so a
-    `log` started early (`start_range_log`) is discarded there and started again once the check passed.
+    `log` started early (`gitio.open_log`) is discarded there and started again once the check passed.
     """
     gitio.refuse_options(revisions)
     if shallow is None:
