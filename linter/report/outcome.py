@@ -53,10 +53,6 @@ class Drawn:
         self.errors = errors
         self.warnings = warnings
 
-    def texts(self) -> list[str]:
-        """The pieces as text."""
-        return [piece if isinstance(piece, str) else piece.decode("utf-8") for piece in self.pieces]
-
 
 def write_parts(stream: TextIO, parts: Iterable[str | bytes]) -> None:
     """Write text, and text drawn as UTF-8 bytes, in order: the bytes go to the stream's binary

@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 def _json(outcome: Outcome) -> str:
     from linter.report import json_report
 
-    if outcome.drawn is not None:
-        return json_report.assemble(outcome.drawn.texts(), outcome.extra)
     return json_report.render(outcome.findings, outcome.extra)
 
 
@@ -121,9 +119,12 @@ SIDE_FILES: dict[str, tuple[str, str]] = {
 
 def render(fmt: str, outcome: Outcome) -> str:
     """A document format as a string, always encodable as UTF-8: lone surrogates from any input
-    are replaced."""
+    are replaced. An outcome whose findings were drawn already (Outcome.drawn) holds none to render:
+    outputs.piece_drawer draws only when no document is rendered, so one here is a bug."""
     from linter.report.safety import scrub
 
+    if outcome.drawn is not None:
+        raise ValueError(f"{fmt}: the findings were drawn for stdout already; a {fmt} document needs them")
     return scrub(DOCUMENTS[fmt](outcome))
 
 

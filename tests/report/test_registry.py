@@ -170,3 +170,13 @@ def test_a_drawn_piece_is_scrubbed_as_a_whole_document_is(
     monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding=encoding))
     drawer = outputs.piece_drawer(_options("--format", "json"))
     assert drawer is not None and drawer([]) == expected
+
+
+def test_a_document_is_never_rendered_from_findings_drawn_for_stdout() -> None:
+    """A drawn outcome holds no Finding objects: rendering it whole would write a report without
+    findings, so it is refused rather than written."""
+    from linter.report.outcome import Drawn
+
+    outcome = Outcome("check-range", [], [CommitRecord("a" * 40, "Fix it")], drawn=Drawn([b"x"], 1, 0))
+    with pytest.raises(ValueError, match="drawn for stdout already"):
+        registry.render("sarif", outcome)
