@@ -108,7 +108,17 @@ def _fast_check_msg(argv: Sequence[str]) -> int | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `ctxlint` console script."""
+    """Entry point of the `ctxlint` console script and `python -m linter`: run the command named
+    in `argv` (default: the process's own arguments) and return its exit code. As the process's
+    own entry (no `argv`), the process ends here, without the interpreter's teardown (`_leave`)."""
+    code = run(argv)
+    if argv is None:
+        _leave(code)
+    return code
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the command named in `argv` (default: the process's arguments); its exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     from linter.errors import CtxlintError
 
@@ -149,6 +159,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         return INTERNAL_ERROR
     finally:
         _report_skipped()
+
+
+def _leave(code: int) -> None:
+    """End the process with `code` now, skipping the interpreter's teardown.
+
+    The teardown frees every object one by one and runs a last full garbage collection: some
+    9 ms after a 10,000-commit range, all of it serial, for memory the kernel takes back at once
+    anyway. What it does that matters is done here: the exit handlers run (one saves the regex
+    cache) and stdout and stderr are flushed; a failure to write the output is one line and exit 2,
+    as anywhere else. Where that cannot be done as Python itself would (no `atexit._run_exitfuncs`,
+    another thread still running), the process ends the usual way.
+    """
+    import atexit
+    import os
+
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
+    threading = sys.modules.get("threading")
+    if run_exit_handlers is None or (threading is not None and any(
+            not thread.daemon for thread in threading.enumerate() if thread is not threading.main_thread())):
+        raise SystemExit(code)
+    run_exit_handlers()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except BrokenPipeError:
+            pass  # the reader stopped early (`| head`): not an error
+        except OSError as exc:
+            if stream is sys.stdout and sys.stderr is not None:
+                sys.stderr.write(f"ctxlint: cannot write the output: {exc.strerror or exc}\n")
+                code = 2
+        except ValueError:  # closed
+            pass
+    try:
+        if sys.stderr is not None:
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    os._exit(code)
 
 
 def _out_of_room(exc: OSError) -> bool:

@@ -205,6 +205,35 @@ def test_python_dash_m_and_console_script_agree(repo: Repo) -> None:
     assert (a.returncode, a.stdout) == (b.returncode, b.stdout)
 
 
+def test_a_process_leaves_with_its_output_written_and_its_exit_handlers_run(repo: Repo, tmp_path: Path) -> None:
+    # The process ends without the interpreter's teardown (cli._leave): what the teardown would do
+    # that matters must still happen. A long JSON report fills many buffers, and the regex cache
+    # is written by an exit handler.
+    for n in range(40):
+        repo.commit(f"fix {n}\n")
+    cache = tmp_path / "cache"
+    proc = run_ctxlint("check-range", "HEAD", "--format", "json", cwd=repo.path,
+                       env={"CTXLINT_CACHE_DIR": str(cache)})
+    assert proc.returncode == 1, proc.stderr
+    findings = json.loads(proc.stdout)["findings"]
+    assert {f["commit"] for f in findings} == set(git(repo.path, "rev-list", "HEAD").split())
+    assert list(cache.glob("regex-*.marshal")), "the exit handler that saves the regex cache did not run"
+
+
+def test_a_thread_still_running_at_the_end_is_waited_for(repo: Repo) -> None:
+    # A non-daemon thread would be joined by the interpreter's exit; ending the process at once
+    # would cut it off, so the usual exit is taken then.
+    code = ("import sys, threading, time\n"
+            "from linter.cli import main\n"
+            "threading.Thread(target=lambda: (time.sleep(0.3), print('thread done', flush=True))).start()\n"
+            "sys.argv = ['ctxlint', 'rules']\n"
+            "main()\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=repo.path, capture_output=True, text=True,
+                          env={**_env(), "PYTHONPATH": str(ROOT)}, check=False, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.rstrip().endswith("thread done")
+
+
 FORBIDDEN_ON_HOT_PATH = ("rich", "git", "argparse", "tomllib", "tomli", "json", "dataclasses")
 
 
