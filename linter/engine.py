@@ -43,6 +43,7 @@ class Linter:
         "_runnable",
         "_severities",
         "_skip_key",
+        "_unexempt",
         "cfg",
     )
 
@@ -73,6 +74,8 @@ class Linter:
         #: such pairs (most commits: none), so the exemption tests run once per pair, not per check
         #: of every commit.
         self._runnable: dict[tuple[tuple[str, ...], bool], list[tuple[str, CheckFunction, str | None]]] = {}
+        #: the checks of a commit nothing exempts (most commits), without the lookup
+        self._unexempt = self._runnable_for((), False)
 
     def severity(self, code: str) -> tuple[str, str]:
         """(name, severity) of a rule under this run's config."""
@@ -128,14 +131,16 @@ class Linter:
         findings: list[Finding] = []
         subject = msg.subject or None
         sha = ctx.sha
-        runnable = self._runnable.get((applied, bool(skipped)))
+        # most commits: nothing exempts them, and their checks need no lookup
+        runnable = self._unexempt if not applied else self._runnable.get((applied, bool(skipped)))
         if runnable is None:
             runnable = self._runnable_for(applied, bool(skipped))
+        severities = self._severities
         for code, function, needs in runnable:
             if needs is not None and not getattr(msg, needs):
                 continue
             for text in function(msg, ctx, cfg):
-                name, severity = self.severity(code)
+                name, severity = severities.get(code) or self.severity(code)
                 if severity == "off":
                     break
                 decision = None
@@ -143,7 +148,7 @@ class Linter:
                     decision = getattr(text, "decision", None)
                     text = str(text)
                 findings.append(Finding(code, name, severity, text, sha, subject, None, None, decision))
-        return Result(findings, applied, skipped, verdicts=partial(_verdicts, msg, cfg))
+        return Result(findings, applied, skipped, partial(_verdicts, msg, cfg))
 
 
 def _verdicts(msg: Message, cfg: Config) -> tuple[tuple[str, ...], bool]:

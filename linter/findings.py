@@ -67,17 +67,15 @@ class Result:
         findings: list[Finding],
         exemptions: tuple[str, ...] = (),
         skip_reason: str | None = None,
-        tickets: tuple[str, ...] = (),
-        has_rationale: bool = False,
         verdicts: Callable[[], tuple[tuple[str, ...], bool]] | None = None,
     ) -> None:
         self.findings = findings
         self.exemptions = exemptions
         self.skip_reason = skip_reason
-        self._tickets = tickets
-        self._has_rationale = has_rationale
-        #: When given, what gives (tickets, has_rationale) on first read, instead of the values:
-        #: check-range reads neither, and an exempt commit (a bot's long notes) would pay for both.
+        self._tickets: tuple[str, ...] = ()
+        self._has_rationale = False
+        #: What gives (tickets, has_rationale) on first read: check-range reads neither, and an
+        #: exempt commit (a bot's long notes) would pay for both.
         self._verdicts = verdicts
 
     def _judge(self) -> None:

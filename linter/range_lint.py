@@ -49,9 +49,8 @@ def walk(
             findings.extend(result.findings)
         if draw is None:
             return records, findings, 0, 0
-        errors = sum(f.severity == "error" for f in findings)
-        warnings = sum(f.severity == "warning" for f in findings)
-        return records, draw(findings), errors, warnings
+        severities = [f.severity for f in findings]
+        return records, draw(findings), severities.count("error"), severities.count("warning")
 
     findings: list[Finding] = []
     records: list[CommitRecord] = []
