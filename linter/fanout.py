@@ -27,7 +27,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar, cast
 
-from linter.files import read_up_to
+from linter.files import read_up_to, widen_pipe
 
 B = TypeVar("B")
 R = TypeVar("R")
@@ -214,6 +214,11 @@ class _Worker:
     def start(cls, work: Callable[[B], R], codec: Codec[B, R]) -> _Worker:
         down_read, down_write = os.pipe()
         up_read, up_write = os.pipe()
+        # Wide enough for every batch and result in flight: a worker whose result does not fit
+        # waits, blocked, until the parent is done with a batch of its own (with JSON findings, some
+        # 40 KB a batch, that was 12-15 ms of a 10,000-commit range's worker time).
+        widen_pipe(down_write)
+        widen_pipe(up_write)
         pid = os.fork()
         if pid == 0:  # the child: never returns
             # Every other descriptor is the parent's to close: held here too, the pipes of a

@@ -88,6 +88,25 @@ def read_up_to(fd: int, size: int) -> bytes:
     return b"".join(chunks)
 
 
+#: fcntl's F_SETPIPE_SZ (Linux); named here since `fcntl` spells it only from Python 3.10.
+_F_SETPIPE_SZ = 1031
+#: What `widen_pipe` asks for: /proc/sys/fs/pipe-max-size, the most an unprivileged process may
+#: ask, is 1 MiB by default.
+PIPE_BYTES = 1 << 20
+
+
+def widen_pipe(fd: int, size: int = PIPE_BYTES) -> None:
+    """Let the pipe of `fd` hold `size` bytes (the default holds 64 KiB), so that its writer runs
+    on while its reader is busy with something else. Where that cannot be done (not Linux, over
+    the user's pipe quota) the pipe works as it is, only in smaller steps."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, _F_SETPIPE_SZ, size)
+    except (ImportError, OSError):
+        pass
+
+
 def _mode_and_size(st: os.stat_result) -> tuple[int, int]:
     return st.st_mode, st.st_size
 

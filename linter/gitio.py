@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from linter.errors import CtxlintError
+from linter.files import widen_pipe
 
 #: Variables git exports to hooks; they would point a git call at the wrong repository.
 _REPO_ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_PREFIX",
@@ -323,14 +324,6 @@ def _revision_tail(rev_args: Sequence[str]) -> list[str]:
     return list(rev_args) if options else ["--end-of-options", *rev_args]
 
 
-#: Bytes a log pipe holds (Linux lets a process ask for up to /proc/sys/fs/pipe-max-size, 1 MiB by
-#: default): some 2,000 commits, which git writes while Python is busy with something else, such as
-#: importing the rules while a range's log starts (the default 64 KiB holds a hundred or so).
-_LOG_PIPE_BYTES = 1 << 20
-#: fcntl's F_SETPIPE_SZ (Linux); named here since `fcntl` spells it only from Python 3.10.
-_F_SETPIPE_SZ = 1031
-
-
 def _open_log(args: list[str], cwd: str | None) -> subprocess.Popen[bytes]:
     try:
         proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -339,12 +332,9 @@ def _open_log(args: list[str], cwd: str | None) -> subprocess.Popen[bytes]:
     except NotADirectoryError:
         raise CtxlintError(f"{cwd}: not a directory") from None
     assert proc.stdout is not None
-    try:
-        import fcntl
-
-        fcntl.fcntl(proc.stdout.fileno(), _F_SETPIPE_SZ, _LOG_PIPE_BYTES)
-    except (ImportError, OSError):
-        pass  # not Linux, or over the user's pipe quota: the default pipe works, only in smaller steps
+    # 1 MiB holds some 2,000 commits, which git writes while Python is busy with something else,
+    # such as importing the rules while a range's log starts (64 KiB holds a hundred or so).
+    widen_pipe(proc.stdout.fileno())
     return proc
 
 

@@ -146,6 +146,25 @@ def test_batches_and_results_larger_than_a_pipe_do_not_deadlock() -> None:
     assert list(fanout.ordered_map(iter(source), work, 3, Strings())) == [work(b) for b in source]
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe sizes are Linux's")
+def test_a_workers_pipes_hold_the_batches_and_results_in_flight() -> None:
+    """A worker whose result does not fit in its pipe waits until this process is done with a
+    batch of its own; the pipes are widened so that it never does (files.widen_pipe)."""
+    import fcntl
+
+    from linter import files
+
+    if int(Path("/proc/sys/fs/pipe-max-size").read_text()) < files.PIPE_BYTES:
+        pytest.skip("this machine caps pipes below 1 MiB")
+    worker = fanout._Worker.start(describe, Plain())
+    try:
+        sizes = [fcntl.fcntl(fd, 1032) for fd in (worker.down, worker.up)]  # F_GETPIPE_SZ
+    finally:
+        worker.stop(True)
+    assert sizes == [files.PIPE_BYTES, files.PIPE_BYTES]
+    assert no_children_left()
+
+
 def test_jobs_follow_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CTXLINT_JOBS", "1")
     assert fanout.default_jobs() == 1
