@@ -6,6 +6,8 @@ import json
 import os
 import threading
 
+import pytest
+
 from linter.decisions import cache as index_cache
 from tests.checks.test_reopening import RECORDS
 from tests.conftest import Repo
@@ -101,3 +103,24 @@ def test_a_renamed_copy_gets_its_own_number(adr_repo: Repo) -> None:
     adr_repo.write("docs/adr/0007-deploy-with-blue-green-releases.md", text)
     ids = sorted(e.id for e in index_cache.load(root, paths(adr_repo), "docs/adr").entries)
     assert ids == ["ADR-1", "ADR-2", "ADR-3", "ADR-4", "ADR-7"]
+
+
+def test_a_run_finds_the_records_once_and_the_next_run_sees_them_changed(adr_repo: Repo,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A history walk asks for the index for every commit it checks: within one run (one config)
+    # the folders are found and the records stat-ed once; a new run reads them as they are then.
+    from linter import config
+    from linter.decisions import discover
+
+    calls = []
+    real = discover.record_stamps
+    monkeypatch.setattr(discover, "record_stamps", lambda *a: calls.append(a) or real(*a))
+    root = str(adr_repo.path)
+    cfg = config.load(root, None)
+    first = [index_cache.repository_index(root, cfg) for _ in range(50)]
+    assert len(calls) == 1 and all(index is first[0] for index in first)
+    assert first[0] is not None and len(first[0].entries) == 4
+    adr_repo.write("docs/adr/0005-use-feature-flags.md", "# 5. Use feature flags\n\n## Status\n\nAccepted\n")
+    assert len(index_cache.repository_index(root, cfg).entries) == 4  # the run reads what was there
+    later = index_cache.repository_index(root, config.load(root, None))
+    assert len(calls) == 2 and sorted(e.id for e in later.entries) == ["ADR-1", "ADR-2", "ADR-3", "ADR-4", "ADR-5"]
