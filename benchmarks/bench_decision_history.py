@@ -11,8 +11,12 @@ WITHOUT configuration (the folder must be found by itself): `check-range --forma
 Every CTX301 flag is then checked against git itself, one question per flag (this script may be
 slow; ctxlint may not): the record must exist at the commit's first parent, with a closed status
 there, and the commit must not touch it. A flag that fails is a time-travel flag. Targets: at most
-1% of non-merge commits flagged, zero time-travel flags, and check-range within 5x a bare
-`git log` over the same history (best of N runs each, wall and CPU).
+1% of non-merge commits flagged and zero time-travel flags.
+
+check-range is also timed (best of N runs, wall and CPU) with CTX301 on and off, beside a bare
+`git log`: what the decision check costs over a whole history. This is a report, not a target:
+over 1,417 commits git log takes some 10 ms, less than Python's own start, so the 5x range target
+is judged where start-up is a small part, by bench_range.py over 10,000 commits.
 """
 
 from __future__ import annotations
@@ -33,7 +37,6 @@ from linter.decisions import is_closed  # noqa: E402
 from linter.decisions.records import parse  # noqa: E402
 
 TARGET_SHARE = 1.0
-TARGET_RATIO = 5.0
 
 
 def corpus() -> Path:
