@@ -26,7 +26,7 @@ from linter.decisions import concepts
 from linter.decisions.cache import repository_index
 from linter.decisions.index import Entry, Index, Match
 from linter.decisions.links import successors
-from linter.decisions.terms import words
+from linter.decisions.terms import MAX_WORDS, query_weights, words
 from linter.message import Message
 from linter.regexcache import regex
 
@@ -263,6 +263,8 @@ def detect(
     references (ADR-7, paths, relative to the record at `holder` if any) the text declares it
     reopens or supersedes.
     """
+    if threshold > 0 and not could_reraise(index, subject, body):
+        return []
     acks = [a for a in acknowledged if a.strip()]
     found: list[Reopening] = []
     text = f"{subject}\n{body}"
@@ -287,6 +289,29 @@ def detect(
     # the v2.0 that a text names outright.
     found.sort(key=lambda r: -r.strength)
     return found[:MAX_REPORTED]
+
+
+def could_reraise(index: Index, subject: str, body: str = "") -> bool:
+    """Whether any record could reach a `strength` above 0 for this text: its subject must name one
+    of the record's title or key terms, and the text must hold two of its title words (or the one
+    word of a one-word title). Most texts name no record at all, and answering that costs a tenth of
+    the ranked search (some 15 us against 190 us a commit over 52 records), which a range runs for
+    every commit. A text it rules out gets no match above 0 from the search, so nothing changes but
+    the time; a threshold of 0, which a match of strength 0 passes, always searches."""
+    subject_words = words(subject)
+    named = index.named_by(subject_words)
+    if not named:
+        return False
+    if index.pairs_in_terms(named):
+        query_terms = set(query_weights(subject, body, index.generic))
+    else:  # the query's terms but its word pairs, which no title or key term of these records can be
+        query_terms = set(subject_words[:MAX_WORDS])
+        query_terms.update(words(body)[:MAX_WORDS])
+    for doc in named:
+        hits = index.title_coverage(doc, query_terms)[1]
+        if hits >= MIN_TITLE_HITS or (hits == 1 and index.title_size(doc) == 1):
+            return True
+    return False
 
 
 def best_passage(record_text: str, query: str, limit: int = 240) -> str:

@@ -241,7 +241,8 @@ class Postings:
 class Index:
     """Postings of term -> (record numbers, impacts), with each record's Entry."""
 
-    __slots__ = ("_weights", "docs", "entries", "generic", "impacts", "keys", "postings", "stamps", "titles")
+    __slots__ = ("_joined", "_naming", "_weights", "docs", "entries", "generic", "impacts", "keys", "postings",
+                 "stamps", "titles")
 
     def __init__(
         self,
@@ -266,6 +267,10 @@ class Index:
         #: GENERIC_WORDS as index terms, kept in the cache: analysing them costs a hook a few ms.
         self.generic = generic if generic is not None else generic_terms()
         self._weights: dict[int, tuple[list[tuple[str, float]], list[tuple[str, float]]]] = {}
+        #: title or key term -> the records that hold it (`named_by`), built on first use
+        self._naming: dict[str, list[int]] | None = None
+        #: the records with a title or key term that holds "_", as a query's word pairs do (`a_b`)
+        self._joined: frozenset[int] = frozenset()
         #: term -> (idf, offset, count) into the flat `docs` / `impacts` arrays.
         self.postings = postings
         self.docs = docs
@@ -474,6 +479,35 @@ class Index:
                 keys.append((term, (raw[0] if raw is not None else 1.0) * KEY_WEIGHT))
             known = self._weights[doc] = (title, keys)
         return known
+
+    def named_by(self, terms: Iterable[str]) -> set[int]:
+        """The records whose title or key terms include one of `terms`: those a text whose subject
+        holds `terms` names (`Match.subject_named`)."""
+        naming = self._naming
+        if naming is None:
+            naming = {}
+            joined = set()
+            for doc, (title, keys) in enumerate(zip(self.titles, self.keys)):
+                for term in set(title.split()) | set(keys.split()):
+                    naming.setdefault(term, []).append(doc)
+                    if "_" in term:
+                        joined.add(doc)
+            self._naming, self._joined = naming, frozenset(joined)
+        found: set[int] = set()
+        for term in terms:
+            docs = naming.get(term)
+            if docs is not None:
+                found.update(docs)
+        return found
+
+    def pairs_in_terms(self, docs: set[int]) -> bool:
+        """Whether a title or key term of one of `docs` holds "_" (after `named_by`): only such a term
+        can equal a pair of query words (`a_b`, terms.with_bigrams)."""
+        return not self._joined.isdisjoint(docs)
+
+    def title_size(self, doc: int) -> int:
+        """How many title terms record `doc` has (`Match.title_size`)."""
+        return len(self._title_weights(doc)[0])
 
     def title_coverage(self, doc: int, query_terms: set[str], with_keys: bool = True) -> tuple[float, int]:
         """The idf-weighted share of record `doc`'s title words that occur in the query, and their number.

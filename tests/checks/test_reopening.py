@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from linter.checks.protocol import CommitContext
-from linter.checks.reopening import detect
+from linter.checks.reopening import could_reraise, detect, strength
 from linter.config import validate
 from linter.decisions.index import Index
 from linter.decisions.records import parse
@@ -421,3 +423,54 @@ def test_texts_about_the_decision_records_carry_out_the_decision_to_keep_them(
 )
 def test_leaving_the_practice_of_recording_decisions_still_re_raises_it(log_index: Index, message: str) -> None:
     assert "ADR-0" in flagged(log_index, message)
+
+
+#: Words of the four records' titles and topics, for texts that come near them in every way.
+_NEAR_WORDS = ("job", "jobs", "queue", "PostgreSQL", "Redis", "blue-green", "releases", "release", "rolling",
+               "GraphQL", "public", "API", "REST", "logs", "Loki", "Elasticsearch", "deploy", "move", "use",
+               "the", "for", "to", "with", "from", "Replace", "Switch", "Reconsider", "updates", "worker")
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(subject=st.lists(st.sampled_from(_NEAR_WORDS), min_size=1, max_size=8).map(" ".join),
+       body=st.lists(st.sampled_from(_NEAR_WORDS), max_size=20).map(" ".join))
+def test_a_text_the_quick_test_rules_out_gets_no_match_above_zero(index: Index, subject: str, body: str) -> None:
+    """`could_reraise` answers most texts before the ranked search: whatever it rules out must be
+    a text every record of which the search gives a strength of 0, so detect is unchanged."""
+    if could_reraise(index, subject, body):
+        return
+    assert [m.entry.id for m in index.search(subject, body, limit=len(index.entries)) if strength(m) > 0] == []
+    assert detect(index, subject, body, threshold=0.01) == []
+
+
+def test_the_quick_test_keeps_every_text_that_is_flagged_and_rules_out_unrelated_work(index: Index) -> None:
+    from tests.messages import generated_messages
+
+    for message in ("Switch the job queue from PostgreSQL to Redis\n\nThe jobs table polling loads the primary.",
+                    "Reconsider GraphQL for the public API\n\nThree partners asked again this quarter."):
+        msg = parse_message(message)
+        assert could_reraise(index, msg.subject, "\n\n".join(msg.body_paragraphs))
+    ruled_out = 0
+    for message in generated_messages():
+        msg = parse_message(message)
+        body = "\n\n".join(msg.body_paragraphs)
+        if not could_reraise(index, msg.subject, body):
+            ruled_out += 1
+            assert not any(strength(m) > 0 for m in index.search(msg.subject, body, limit=len(index.entries)))
+    assert ruled_out > len(generated_messages()) // 2  # the point of it: most work names no record
+
+
+def test_a_title_term_that_a_word_pair_matches_is_asked_with_the_pairs() -> None:
+    # Titles and key terms are single words when the index builds them, but an index may hold a
+    # pair (`job_queu`, as a query's words "job queue" make): then the quick test asks with the
+    # query's pairs too, as the search does. Here the subject names the record by "postgresql", and
+    # its second title hit is the pair: asked without pairs, the text would be ruled out.
+    index = index_of(RECORDS)
+    index.titles[0] = "job_queu postgresql"
+    subject, body = "Move the postgresql job queue to Redis", "Polling loads the primary database."
+    assert index.pairs_in_terms(index.named_by(["postgresql"]))
+    assert max(strength(m) for m in index.search(subject, body, limit=len(index.entries))) > 0
+    assert could_reraise(index, subject, body)
+    for subject, body in (("Move the postgresql job table to Redis", ""), ("Tune the postgresql settings", "")):
+        strongest = max(strength(m) for m in index.search(subject, body, limit=len(index.entries)))
+        assert could_reraise(index, subject, body) or strongest == 0
