@@ -11,6 +11,11 @@ some 20% slower, is shown beside it). Target: check-range within 5x of the floor
 with text output and with `--format json` (about 88% of these commits have findings, so the report
 itself is a real cost: some 14,500 findings).
 
+The same history is also built with a real team's 52 decision records (adr-paas) added by its
+first commit, and timed with text output: every commit is then checked for a re-raised decision
+(CTX301) too. That row is reported beside the floor, not judged: the target is for the history
+without records.
+
 ctxlint runs as users run it: the `ctxlint` console script of a regular install of this checkout
 (benchmarks/installed.py, shared with the hook benchmark). The same command from this checkout's
 own interpreter is shown too; in an editable development venv it carries the editable finder's
@@ -37,8 +42,16 @@ TARGET_RATIO = 5.0
 
 
 def corpus_file() -> Path:
-    base = Path(os.environ.get("CTXLINT_CORPORA", ROOT.parent / "shared" / "corpora"))
-    return base / "commit-messages.txt"
+    return _corpora() / "commit-messages.txt"
+
+
+def _corpora() -> Path:
+    return Path(os.environ.get("CTXLINT_CORPORA", ROOT.parent / "shared" / "corpora"))
+
+
+def records_folder() -> Path:
+    """A real team's 52 decision records (adr-paas), for the run over a history that keeps them."""
+    return _corpora() / "decisions" / "adr-paas" / "decisions"
 
 
 def load_messages() -> list[str]:
@@ -49,8 +62,10 @@ def load_messages() -> list[str]:
         return [json.loads(line)["message"] for line in handle if line.strip()]
 
 
-def build_repo(path: Path, count: int) -> None:
-    """One fast-import stream: `count` commits on main, every 500th a merge of a side commit."""
+def build_repo(path: Path, count: int, records: Path | None = None) -> None:
+    """One fast-import stream: `count` commits on main, every 500th a merge of a side commit; with
+    `records`, the first commit adds those decision records under docs/adr/, so that every later
+    commit is checked against all of them (CTX301)."""
     messages = load_messages()
     if path.exists():
         shutil.rmtree(path)
@@ -86,6 +101,10 @@ def build_repo(path: Path, count: int) -> None:
             chunks.append(b"merge :%d\n" % side)
         content = b"%d\n" % i
         chunks.append(b"M 644 inline counter.txt\ndata %d\n%s\n" % (len(content), content))
+        if i == 0 and records is not None:
+            for record in sorted(records.glob("*.md")):
+                data = record.read_bytes()
+                chunks.append(b"M 644 inline docs/adr/%s\ndata %d\n%s\n" % (record.name.encode(), len(data), data))
         last_main = mark
     subprocess.run(["git", "fast-import", "--quiet"], cwd=path, input=b"".join(chunks), check=True, env=env)
     subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=path, check=True, env=env)
@@ -122,11 +141,11 @@ def _checkout_env() -> dict[str, str]:
     return env
 
 
-def ensure_repo(count: int) -> Path:
-    path = Path(f"/tmp/ctxlint-bench-range-{count}")
+def ensure_repo(count: int, records: Path | None = None) -> Path:
+    path = Path(f"/tmp/ctxlint-bench-range-{count}{'-records' if records is not None else ''}")
     marker = path / ".git" / "ctxlint-bench-ok"
     if not marker.exists():
-        build_repo(path, count)
+        build_repo(path, count, records)
         marker.write_text("ok\n")
     return path
 
@@ -193,6 +212,7 @@ def main() -> int:
     runs = args.runs or (3 if args.quick else 21)
     build_start = time.perf_counter()
     repo = ensure_repo(count)
+    with_records = ensure_repo(count, records_folder()) if records_folder().is_dir() else None
     build_time = time.perf_counter() - build_start
     total = count_commits(repo)
     ctxlint = str(ensure_venv().parent / "ctxlint")
@@ -206,6 +226,8 @@ def main() -> int:
             "sarif": ([ctxlint, "check-range", "--format", "sarif", "main"], env),
             "startup": ([ctxlint, "--version"], env),
             "checkout": ([sys.executable, "-m", "linter", "check-range", "main"], checkout),
+            **({"records": ([ctxlint, "-C", str(with_records), "check-range", "main"], env)}
+               if with_records is not None else {}),
         },
         repo,
         runs,
@@ -222,6 +244,8 @@ def main() -> int:
         ("ctxlint --version (start-up only)", startup),
         ("python -m linter check-range (this checkout)", times["checkout"]),
     ]
+    if "records" in times:
+        rows.append(("the same history with 52 decision records (text)", times["records"]))
     if per_gitlint is not None:
         estimate = per_gitlint * total
         rows.append((f"gitlint --commits (est. from {args.gitlint_sample} commits)", (estimate, estimate)))
@@ -243,6 +267,12 @@ def main() -> int:
         f"round by round (each run against the floor's in the same round, median): text {paired['text']:.1f}x, "
         f"json {paired['json']:.1f}x"
     )
+    if "records" in times:
+        print(
+            f"with 52 decision records (adr-paas) in docs/adr/, every commit is also checked for a re-raised "
+            f"decision (CTX301): {times['records'][0] / git_log[0]:.1f}x the floor, round by round "
+            f"{paired['records']:.1f}x (reported; the target below is judged without records)"
+        )
     verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
     print(
         f"target: check-range wall time (text and json) <= {TARGET_RATIO:.0f}x the bare git log floor: "
