@@ -153,8 +153,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:  # the one place that turns a bug into exit 3
         if isinstance(exc, OSError) and _out_of_room(exc):  # a full disk is the machine's state, not a bug
-            sys.stderr.write(f"ctxlint: cannot write the output: {exc.strerror}\n")
-            return 2
+            return _cannot_write(exc)
         _tell_ci(parsed, _internal_error(exc))
         return INTERNAL_ERROR
     finally:
@@ -180,6 +179,7 @@ def _leave(code: int) -> None:
             not thread.daemon for thread in threading.enumerate() if thread is not threading.main_thread())):
         raise SystemExit(code)
     run_exit_handlers()
+    # stdout first: what its failure says on stderr is flushed with stderr, next
     for stream in (sys.stdout, sys.stderr):
         try:
             if stream is not None:
@@ -188,16 +188,16 @@ def _leave(code: int) -> None:
             pass  # the reader stopped early (`| head`): not an error
         except OSError as exc:
             if stream is sys.stdout and sys.stderr is not None:
-                sys.stderr.write(f"ctxlint: cannot write the output: {exc.strerror or exc}\n")
-                code = 2
+                code = _cannot_write(exc)
         except ValueError:  # closed
             pass
-    try:
-        if sys.stderr is not None:
-            sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
     os._exit(code)
+
+
+def _cannot_write(exc: OSError) -> int:
+    """Say on one line that the output could not be written (a full disk, a closed terminal): exit 2."""
+    sys.stderr.write(f"ctxlint: cannot write the output: {exc.strerror or exc}\n")
+    return 2
 
 
 def _out_of_room(exc: OSError) -> bool:
