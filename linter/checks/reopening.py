@@ -294,10 +294,11 @@ def detect(
 def could_reraise(index: Index, subject: str, body: str = "") -> bool:
     """Whether any record could reach a `strength` above 0 for this text: its subject must name one
     of the record's title or key terms, and the text must hold two of its title words (or the one
-    word of a one-word title). Most texts name no record at all, and answering that costs a thirtieth
-    of the ranked search (some 6 us against 190 us a commit over 52 records), which a range would
-    otherwise run for every commit. A text it rules out gets no match above 0 from the search, so nothing changes but
-    the time; a threshold of 0, which a match of strength 0 passes, always searches."""
+    word of a one-word title). Most texts name no record at all, and answering that costs a
+    thirtieth of the ranked search (some 6 us against 190 us a commit over 52 records), which a
+    range would otherwise run for every commit. A text it rules out gets no match above 0 from the
+    search, so nothing changes but the time; a threshold of 0, which a match of strength 0 passes,
+    always searches."""
     subject_words = words(subject)
     named = index.named_by(subject_words)
     if not named:

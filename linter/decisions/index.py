@@ -241,7 +241,7 @@ class Postings:
 class Index:
     """Postings of term -> (record numbers, impacts), with each record's Entry."""
 
-    __slots__ = ("_joined", "_naming", "_weights", "docs", "entries", "generic", "impacts", "keys", "postings",
+    __slots__ = ("_naming", "_weights", "docs", "entries", "generic", "impacts", "keys", "postings",
                  "stamps", "titles")
 
     def __init__(
@@ -267,10 +267,9 @@ class Index:
         #: GENERIC_WORDS as index terms, kept in the cache: analysing them costs a hook a few ms.
         self.generic = generic if generic is not None else generic_terms()
         self._weights: dict[int, tuple[list[tuple[str, float]], list[tuple[str, float]]]] = {}
-        #: title or key term -> the records that hold it (`named_by`), built on first use
-        self._naming: dict[str, list[int]] | None = None
-        #: the records with a title or key term that holds "_", as a query's word pairs do (`a_b`)
-        self._joined: frozenset[int] = frozenset()
+        #: (title or key term -> the records that hold it, the records with such a term that holds
+        #: "_" as a query's word pairs do), built on first use (`_naming_map`)
+        self._naming: tuple[dict[str, list[int]], frozenset[int]] | None = None
         #: term -> (idf, offset, count) into the flat `docs` / `impacts` arrays.
         self.postings = postings
         self.docs = docs
@@ -483,16 +482,7 @@ class Index:
     def named_by(self, terms: Iterable[str]) -> set[int]:
         """The records whose title or key terms include one of `terms`: those a text whose subject
         holds `terms` names (`Match.subject_named`)."""
-        naming = self._naming
-        if naming is None:
-            naming = {}
-            joined = set()
-            for doc, (title, keys) in enumerate(zip(self.titles, self.keys)):
-                for term in set(title.split()) | set(keys.split()):
-                    naming.setdefault(term, []).append(doc)
-                    if "_" in term:
-                        joined.add(doc)
-            self._naming, self._joined = naming, frozenset(joined)
+        naming = self._naming_map()[0]
         found: set[int] = set()
         for term in terms:
             docs = naming.get(term)
@@ -501,9 +491,22 @@ class Index:
         return found
 
     def pairs_in_terms(self, docs: set[int]) -> bool:
-        """Whether a title or key term of one of `docs` holds "_" (after `named_by`): only such a term
-        can equal a pair of query words (`a_b`, terms.with_bigrams)."""
-        return not self._joined.isdisjoint(docs)
+        """Whether a title or key term of one of `docs` holds "_": only such a term can equal a pair
+        of query words (`a_b`, terms.with_bigrams)."""
+        return not self._naming_map()[1].isdisjoint(docs)
+
+    def _naming_map(self) -> tuple[dict[str, list[int]], frozenset[int]]:
+        naming = self._naming
+        if naming is None:
+            by_term: dict[str, list[int]] = {}
+            joined = set()
+            for doc, (title, keys) in enumerate(zip(self.titles, self.keys)):
+                for term in set(title.split()) | set(keys.split()):
+                    by_term.setdefault(term, []).append(doc)
+                    if "_" in term:
+                        joined.add(doc)
+            naming = self._naming = (by_term, frozenset(joined))
+        return naming
 
     def title_size(self, doc: int) -> int:
         """How many title terms record `doc` has (`Match.title_size`)."""

@@ -467,6 +467,7 @@ def test_a_title_term_that_a_word_pair_matches_is_asked_with_the_pairs() -> None
     # its second title hit is the pair: asked without pairs, the text would be ruled out.
     index = index_of(RECORDS)
     index.titles[0] = "job_queu postgresql"
+    assert index.pairs_in_terms({0}) and not index.pairs_in_terms({1, 2, 3})  # asked first, or after named_by
     subject, body = "Move the postgresql job queue to Redis", "Polling loads the primary database."
     assert index.pairs_in_terms(index.named_by(["postgresql"]))
     assert max(strength(m) for m in index.search(subject, body, limit=len(index.entries))) > 0
