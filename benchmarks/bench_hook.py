@@ -11,7 +11,6 @@ interleaved so that machine noise hits every tool alike; the median is reported.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
@@ -20,12 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from installed import ROOT, ensure_venv, run_env
+from installed import ADR_RECORDS, CORPORA, ensure_venv, run_env
 
 ANCHORS = ["gitlint", "commit-check", "conventional-pre-commit"]
-CORPORA = Path(os.environ.get("CTXLINT_CORPORA", ROOT.parent / "shared" / "corpora"))
-#: A real decision log (52 records) for the second scenario: a repository that keeps ADRs.
-ADR_CORPUS = CORPORA / "decisions" / "adr-paas" / "decisions"
 #: A hundred long records (the first PEPs) for the third: the largest log #11 budgets the hook for.
 PEP_CORPUS = CORPORA / "decisions" / "peps" / "decisions"
 
@@ -85,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         times = measure(table, rounds, work)
         cold = measure_cold(table["ctxlint check-msg"], work, max(5, rounds // 4))
         logs = {}
-        for label, source, count in (("52-record decision log (adr-paas)", ADR_CORPUS, 52),
+        for label, source, count in (("52-record decision log (adr-paas)", ADR_RECORDS, 52),
                                      ("100-record decision log (the first 100 PEPs)", PEP_CORPUS, 100)):
             logs[label] = measure_with_decisions(python, msg, Path(tempfile.mkdtemp(prefix="ctxlint-bench-hook-")),
                                                  rounds, source, count)

@@ -36,22 +36,13 @@ import sys
 import time
 from pathlib import Path
 
-from installed import ROOT, VENV, ensure_venv, run_env
+from installed import ADR_RECORDS, CORPORA, ROOT, VENV, ensure_venv, run_env
 
 TARGET_RATIO = 5.0
 
 
 def corpus_file() -> Path:
-    return _corpora() / "commit-messages.txt"
-
-
-def _corpora() -> Path:
-    return Path(os.environ.get("CTXLINT_CORPORA", ROOT.parent / "shared" / "corpora"))
-
-
-def records_folder() -> Path:
-    """A real team's 52 decision records (adr-paas), for the run over a history that keeps them."""
-    return _corpora() / "decisions" / "adr-paas" / "decisions"
+    return CORPORA / "commit-messages.txt"
 
 
 def load_messages() -> list[str]:
@@ -212,7 +203,7 @@ def main() -> int:
     runs = args.runs or (3 if args.quick else 21)
     build_start = time.perf_counter()
     repo = ensure_repo(count)
-    with_records = ensure_repo(count, records_folder()) if records_folder().is_dir() else None
+    with_records = ensure_repo(count, ADR_RECORDS) if ADR_RECORDS.is_dir() else None
     build_time = time.perf_counter() - build_start
     total = count_commits(repo)
     ctxlint = str(ensure_venv().parent / "ctxlint")

@@ -14,6 +14,11 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The shared corpora: $CTXLINT_CORPORA, else ../shared/corpora beside the checkout.
+CORPORA = Path(os.environ.get("CTXLINT_CORPORA", ROOT.parent / "shared" / "corpora"))
+#: A real team's decision log (52 records, adr-paas): the hook's and the range's scenario of a
+#: repository that keeps ADRs.
+ADR_RECORDS = CORPORA / "decisions" / "adr-paas" / "decisions"
 VENV = Path(os.environ.get("CTXLINT_BENCH_VENV", Path(tempfile.gettempdir()) / "ctxlint-bench-venv"))
 
 
