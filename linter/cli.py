@@ -13,6 +13,7 @@ from linter import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
+    from typing import TextIO
 
 #: subcommand -> (module under linter.commands, one-line help). Modules load only when chosen,
 #: so the commit hook never pays for the audit's or the reporters' imports.
@@ -122,6 +123,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     from linter.errors import CtxlintError
 
+    if sys.stdout is None:  # started with stdout closed (`>&-`): Python gives no stream at all
+        sys.stdout = _closed_output()
     parsed: argparse.Namespace | None = None  # the options, once parsed: the error handler reads --format
     try:
         fast = _fast_check_msg(args_list)
@@ -152,7 +155,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # the one place that turns a bug into exit 3
-        if isinstance(exc, OSError) and _out_of_room(exc):  # a full disk is the machine's state, not a bug
+        # a full disk or a closed stdout is the machine's state, not a bug
+        if isinstance(exc, _OutputClosed) or (isinstance(exc, OSError) and _out_of_room(exc)):
             return _cannot_write(exc)
         _tell_ci(parsed, _internal_error(exc))
         return INTERNAL_ERROR
@@ -192,6 +196,29 @@ def _leave(code: int) -> None:
         except ValueError:  # closed
             pass
     os._exit(code)
+
+
+class _OutputClosed(OSError):
+    """A write to a standard output the process was started without."""
+
+
+def _closed_output() -> TextIO:
+    """What stdout is when the process was started with it closed: a run that writes nothing there
+    (a passing commit-msg hook) runs as usual; its first write raises _OutputClosed, which the run
+    reports on one line with exit 2."""
+    import errno
+    import io
+
+    class Closed(io.BufferedIOBase):
+        name = "<stdout>"
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, data: bytes, /) -> int:  # type: ignore[override]  # raises on any buffer
+            raise _OutputClosed(errno.EBADF, "standard output is closed")
+
+    return io.TextIOWrapper(Closed(), encoding="utf-8", write_through=True)
 
 
 def _cannot_write(exc: OSError) -> int:

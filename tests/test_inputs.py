@@ -118,6 +118,21 @@ def test_a_full_disk_under_stdout_is_one_line_and_exit_2(repo: Repo) -> None:
         assert (proc.returncode, proc.stderr) == (2, "ctxlint: cannot write the output: No space left on device\n")
 
 
+def test_a_closed_stdout_is_one_line_and_exit_2_and_a_silent_run_passes(repo: Repo) -> None:
+    # Started with stdout closed (`>&-`), Python has no sys.stdout at all: a run that writes there
+    # says so on one line with exit 2 (it was an internal error, exit 3); a passing commit-msg hook,
+    # which writes nothing there, passes.
+    repo.commit(GOOD.format(n=1))
+    message = repo.write("msg", GOOD.format(n=2))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for args, expected in ((["rules"], 2), (["check-range", "HEAD", "--format", "json"], 2),
+                           (["check-msg", str(message)], 0)):
+        proc = subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "linter", *args],
+                              cwd=repo.path, stderr=subprocess.PIPE, text=True, env=env, timeout=HANG, check=False)
+        said = "ctxlint: cannot write the output: standard output is closed\n" if expected else ""
+        assert (proc.returncode, proc.stderr) == (expected, said), args
+
+
 # -- config files ----------------------------------------------------------------------------------
 
 
