@@ -12,7 +12,7 @@ checked against the records in the work tree, less those it stages.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from linter import TYPE_CHECKING
 from linter.checks.protocol import CommitContext, check
@@ -98,25 +98,48 @@ def closed_between(base: str, head: str, cfg: Config) -> frozenset[str] | None:
     return closed - frozenset(changed) if closed is not None else None
 
 
+@per_config
+def _gates(cfg: Config) -> dict[str, Callable[[str, Sequence[str]], bool] | None]:
+    """working directory -> `_gate` there"""
+    return {}
+
+
+def _gate(cfg: Config) -> Callable[[str, Sequence[str]], bool] | None:
+    """The quick test of whether a message (subject, body paragraphs) could re-raise any of this
+    repository's records (`reopening.quick_test`), or None when it keeps none: found once per
+    config and working directory, and then a range pays one lookup per commit before it."""
+    import os
+
+    gates = _gates(cfg)
+    cwd = os.getcwd()
+    try:
+        return gates[cwd]
+    except KeyError:
+        pass
+    root = _decision_root(cfg)
+    gate = None
+    if root is not None:
+        from linter.checks.reopening import quick_test
+
+        gate = quick_test(root, cfg)
+    gates[cwd] = gate
+    return gate
+
+
 @check("CTX301", active=_has_decisions)
 def reopened_decision(msg: Message, ctx: CommitContext, cfg: Config) -> Sequence[str]:
-    root = _decision_root(cfg)
-    if root is None:
-        return ()
     eligible = ctx.decisions
     if eligible is not None and not eligible:
         return ()  # nothing had been decided yet when this commit was made
+    gate = _gate(cfg)
+    if gate is None or not gate(msg.subject, msg.body_paragraphs):
+        return ()
+    root = _decision_root(cfg)
+    if root is None:
+        return ()
     from linter.checks.reopening import check_message
 
-    before = None
-    if ctx.timestamp is not None:
-        # A record dated after the commit was written (a rebased or cherry-picked commit keeps its
-        # author date) was not decided when its author wrote the message, even if it is older in
-        # the ancestry; without the timeline, dates are the only evidence of what came first.
-        import time
-
-        before = time.strftime("%Y-%m-%d", time.gmtime(ctx.timestamp))
-    problems = check_message(msg, root, cfg, before=before, eligible=eligible)
+    problems = check_message(msg, root, cfg, written=ctx.timestamp, eligible=eligible)
     if problems and ctx.source == "commit-msg":
         # A commit being made never re-raises a record it adds or edits itself.
         from linter import gitio

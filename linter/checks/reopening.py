@@ -18,7 +18,7 @@ decision out ("Implement ...", "Add ...", "as decided") raises it; a text that n
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 
 from linter.checks.protocol import Problem
 from linter.config import Config
@@ -26,7 +26,7 @@ from linter.decisions import concepts
 from linter.decisions.cache import repository_index
 from linter.decisions.index import Entry, Index, Match
 from linter.decisions.links import successors
-from linter.decisions.terms import MAX_WORDS, query_weights, words
+from linter.decisions.terms import query_weights, term_set, words
 from linter.message import Message
 from linter.regexcache import regex
 
@@ -299,20 +299,36 @@ def could_reraise(index: Index, subject: str, body: str = "") -> bool:
     range would otherwise run for every commit. A text it rules out gets no match above 0 from the
     search, so nothing changes but the time; a threshold of 0, which a match of strength 0 passes,
     always searches."""
-    subject_words = words(subject)
-    named = index.named_by(subject_words)
+    subject_terms = term_set(subject)
+    named = index.named_by(subject_terms)
     if not named:
         return False
     if index.pairs_in_terms(named):
         query_terms = set(query_weights(subject, body, index.generic))
     else:  # the query's terms but its word pairs, which no title or key term of these records can be
-        query_terms = set(subject_words[:MAX_WORDS])
-        query_terms.update(words(body)[:MAX_WORDS])
+        query_terms = term_set(body)
+        query_terms |= subject_terms
     for doc in named:
-        hits = index.title_coverage(doc, query_terms)[1]
-        if hits >= MIN_TITLE_HITS or (hits == 1 and index.title_size(doc) == 1):
+        hits, size = index.title_hits(doc, query_terms)
+        if hits >= MIN_TITLE_HITS or (hits == 1 and size == 1):
             return True
     return False
+
+
+def quick_test(root: str, cfg: Config) -> Callable[[str, Sequence[str]], bool] | None:
+    """`could_reraise` against the repository's records under this config, as a function of a
+    message's subject and body paragraphs; None when there are no records to re-raise. With a
+    threshold of 0 every message passes: a match of strength 0 would be reported."""
+    index = repository_index(root, cfg)
+    if index is None or not index.entries:
+        return None
+    if cfg.number("threshold", "decisions") <= 0:
+        return lambda subject, paragraphs: True
+
+    def test(subject: str, paragraphs: Sequence[str]) -> bool:
+        return could_reraise(index, subject, "\n\n".join(paragraphs))
+
+    return test
 
 
 def best_passage(record_text: str, query: str, limit: int = 240) -> str:
@@ -381,14 +397,17 @@ def check_message(
     msg: Message,
     root: str,
     cfg: Config,
-    before: str | None = None,
+    written: int | None = None,
     eligible: Container[str] | None = None,
 ) -> list[Problem]:
     """CTX301 for one commit message or PR text.
 
     `eligible`, for a commit from history, holds the paths of the records closed before it (see
-    decisions.timeline): no other record is reported. Without it, `before` (YYYY-MM-DD) leaves out
-    decisions dated after the commit: a commit cannot reopen what was decided later.
+    decisions.timeline): no other record is reported. `written`, the commit's author time (Unix
+    seconds), leaves out decisions dated after it: a record dated after the commit was written (a
+    rebased or cherry-picked commit keeps its author date) was not decided when its author wrote
+    the message, even if it is older in the ancestry; without the timeline, dates are the only
+    evidence of what came first.
     """
     index = repository_index(root, cfg)
     if index is None or not index.entries:
@@ -404,7 +423,10 @@ def check_message(
             _EXCLUDED[:] = [eligible, index, [p for p in index.entries.paths if p not in eligible]]
         exclude = _EXCLUDED[2]  # type: ignore[assignment]
     found = detect(index, msg.subject, body, threshold, exclude=exclude)
-    if before is not None:
+    if written is not None and found:
+        import time
+
+        before = time.strftime("%Y-%m-%d", time.gmtime(written))
         found = [item for item in found if not item.entry.date or item.entry.date[:10] <= before]
     if found:
         # A message that names a record which supersedes the match (the commit adding ADR-9, which

@@ -25,6 +25,10 @@ from linter.decisions.terms import (
     words,
 )
 
+#: (title or key term -> the records that hold it, the records with such a term that holds "_" as
+#: a query's word pairs do, each record's (title terms, key terms)): what names a record, and how.
+_Naming = tuple[dict[str, list[int]], frozenset[int], list[tuple[tuple[str, ...], tuple[str, ...]]]]
+
 if TYPE_CHECKING:
     from linter.decisions.records import Record
 # The record parser is imported only to (re)build the index: a warm check never parses a record.
@@ -267,9 +271,8 @@ class Index:
         #: GENERIC_WORDS as index terms, kept in the cache: analysing them costs a hook a few ms.
         self.generic = generic if generic is not None else generic_terms()
         self._weights: dict[int, tuple[list[tuple[str, float]], list[tuple[str, float]]]] = {}
-        #: (title or key term -> the records that hold it, the records with such a term that holds
-        #: "_" as a query's word pairs do), built on first use (`_naming_map`)
-        self._naming: tuple[dict[str, list[int]], frozenset[int]] | None = None
+        #: built on first use (`_naming_map`)
+        self._naming: _Naming | None = None
         #: term -> (idf, offset, count) into the flat `docs` / `impacts` arrays.
         self.postings = postings
         self.docs = docs
@@ -483,34 +486,39 @@ class Index:
         """The records whose title or key terms include one of `terms`: those a text whose subject
         holds `terms` names (`Match.subject_named`)."""
         naming = self._naming_map()[0]
-        found: set[int] = set()
-        for term in terms:
-            docs = naming.get(term)
-            if docs is not None:
-                found.update(docs)
-        return found
+        named = naming.keys() & terms  # most texts name none: one set operation says so
+        return set().union(*map(naming.__getitem__, named)) if named else set()
 
     def pairs_in_terms(self, docs: set[int]) -> bool:
         """Whether a title or key term of one of `docs` holds "_": only such a term can equal a pair
         of query words (`a_b`, terms.with_bigrams)."""
         return not self._naming_map()[1].isdisjoint(docs)
 
-    def _naming_map(self) -> tuple[dict[str, list[int]], frozenset[int]]:
+    def _naming_map(self) -> _Naming:
+        """What names each record (`_Naming`), worked out on first use."""
         naming = self._naming
         if naming is None:
             by_term: dict[str, list[int]] = {}
             joined = set()
+            terms = []
             for doc, (title, keys) in enumerate(zip(self.titles, self.keys)):
-                for term in set(title.split()) | set(keys.split()):
+                title_terms, key_terms = tuple(title.split()), tuple(keys.split())
+                terms.append((title_terms, key_terms))
+                for term in set(title_terms) | set(key_terms):
                     by_term.setdefault(term, []).append(doc)
                     if "_" in term:
                         joined.add(doc)
-            naming = self._naming = (by_term, frozenset(joined))
+            naming = self._naming = (by_term, frozenset(joined), terms)
         return naming
 
-    def title_size(self, doc: int) -> int:
-        """How many title terms record `doc` has (`Match.title_size`)."""
-        return len(self._title_weights(doc)[0])
+    def title_hits(self, doc: int, query_terms: set[str]) -> tuple[int, int]:
+        """(`title_coverage(doc, query_terms)[1]`, `Match.title_size`), without the weights: how
+        many title words the query holds (two key terms counting as one), and how many there are."""
+        title, keys = self._naming_map()[2][doc]
+        hits = sum(map(query_terms.__contains__, title))
+        if keys:
+            hits += sum(map(query_terms.__contains__, keys)) // 2
+        return hits, len(title)
 
     def title_coverage(self, doc: int, query_terms: set[str], with_keys: bool = True) -> tuple[float, int]:
         """The idf-weighted share of record `doc`'s title words that occur in the query, and their number.

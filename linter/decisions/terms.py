@@ -254,19 +254,49 @@ def _term(token: str) -> str:
     return concepts.term(token, stem, SYNONYMS)  # #11: word forms and names the stemmer leaves apart
 
 
+#: Tokens whose terms `_TERM_CACHE` keeps; past that, new tokens are analysed every time.
+_TERM_CACHE_SIZE = 200_000
+
+
+def _learn(tokens: Iterable[str]) -> bool:
+    """Analyse the tokens `_TERM_CACHE` does not know yet; False when it has no room for them
+    (the caller then analyses them itself)."""
+    cache = _TERM_CACHE
+    missing = {token for token in tokens if token not in cache}
+    if len(cache) + len(missing) > _TERM_CACHE_SIZE:
+        return False
+    for token in missing:
+        cache[token] = _term(token)
+    return True
+
+
 def words(text: str) -> list[str]:
     """Content terms of `text`: lowercased, synonyms folded, stop words dropped, stemmed."""
+    tokens = _TOKEN.findall(text.lower())
     cache = _TERM_CACHE
-    out: list[str] = []
-    for token in _TOKEN.findall(text.lower()):
-        term = cache.get(token)
-        if term is None:
-            term = _term(token)
-            if len(cache) < 200_000:
-                cache[token] = term
-        if term:
-            out.append(term)
-    return out
+    try:  # every token known: the list is built by C loops
+        return list(filter(None, map(cache.__getitem__, tokens)))
+    except KeyError:
+        if _learn(tokens):
+            return list(filter(None, map(cache.__getitem__, tokens)))
+    return [term for term in (cache[t] if t in cache else _term(t) for t in tokens) if term]
+
+
+def term_set(text: str, limit: int = MAX_WORDS) -> set[str]:
+    """`set(words(text)[:limit])`, without the list when the text has at most `limit` tokens (then
+    every term counts): what a test of which terms a text holds needs, most cheaply."""
+    tokens = _TOKEN.findall(text.lower())
+    if len(tokens) > limit:
+        return set(words(text)[:limit])
+    cache = _TERM_CACHE
+    try:
+        found = set(map(cache.__getitem__, tokens))
+    except KeyError:
+        if not _learn(tokens):
+            return set(words(text))
+        found = set(map(cache.__getitem__, tokens))
+    found.discard("")
+    return found
 
 
 #: The words a title opens with to say which way the decision went, not what it is about: "Do not

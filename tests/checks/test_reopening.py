@@ -14,6 +14,7 @@ from linter.checks.reopening import could_reraise, detect, strength
 from linter.config import validate
 from linter.decisions.index import Index
 from linter.decisions.records import parse
+from linter.decisions.terms import words
 from linter.engine import lint
 from linter.message import parse as parse_message
 from linter.rulebook import rule
@@ -475,3 +476,35 @@ def test_a_title_term_that_a_word_pair_matches_is_asked_with_the_pairs() -> None
     for subject, body in (("Move the postgresql job table to Redis", ""), ("Tune the postgresql settings", "")):
         strongest = max(strength(m) for m in index.search(subject, body, limit=len(index.entries)))
         assert could_reraise(index, subject, body) or strongest == 0
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=st.sets(st.sampled_from(_NEAR_WORDS)).map(lambda ws: set(words(" ".join(ws)))),
+       doc=st.integers(min_value=0, max_value=len(RECORDS) - 1))
+def test_the_quick_count_of_title_hits_is_the_weighed_one(index: Index, query: set[str], doc: int) -> None:
+    assert index.title_hits(doc, query) == (index.title_coverage(doc, query)[1], len(index.titles[doc].split()))
+
+
+def test_the_check_asks_the_quick_test_of_the_repository_it_runs_in(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from linter.checks.decisions import _gate
+    from linter.config import load
+
+    for path, text in RECORDS.items():
+        repo.write(path, text)
+    monkeypatch.chdir(repo.path)
+    cfg = load(str(repo.path))
+    gate = _gate(cfg)
+    assert gate is not None and _gate(cfg) is gate  # found once per config and folder
+    index = index_of(RECORDS)
+    for message in ("Switch the job queue from PostgreSQL to Redis\n\nThe jobs table polling loads the primary.",
+                    "Fix a typo in the deploy docs", "Use GraphQL\n\nfor the public API, as partners ask",
+                    "Reconsider the queue\n\nPostgreSQL job polling", ""):
+        msg = parse_message(message)
+        assert gate(msg.subject, msg.body_paragraphs) == could_reraise(index, msg.subject,
+                                                                       "\n\n".join(msg.body_paragraphs))
+    cfg_zero = validate({"decisions": {"threshold": 0}}, "test")
+    assert _gate(cfg_zero) is not None and _gate(cfg_zero)("Fix a typo", [])  # a threshold of 0 asks every text
+    monkeypatch.chdir(repo.path.parent)
+    assert _gate(cfg) is None  # no records here
