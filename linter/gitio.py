@@ -607,10 +607,12 @@ def count_commits(rev_args: Sequence[str], cwd: str | None = None, extra: Sequen
 
 
 def folder_changes(rev_args: Sequence[str], folders: Sequence[str], cwd: str | None = None,
-                   extra: Sequence[str] = ()) -> Callable[[], bytes]:
+                   extra: Sequence[str] = (), known: Sequence[str] = ()) -> Callable[[], bytes]:
     """The raw first-parent changes under `folders` of every commit the revisions select, from ONE
     `git log -z --raw` process: `\x01SHA\0` per commit that changed something there, then
-    `:modes old new STATUS\0path\0[path\0]` per changed file (renames detected).
+    `:modes old new STATUS\0path\0[path\0]` per changed file (renames detected). `known` names
+    commits whose whole ancestry the caller knows already: git leaves it out (and skips any
+    that no longer exist).
 
     git starts now and is read by a thread, so that it walks the history while the caller's own
     log stream does; the function returned waits for the output (or raises git's error).
@@ -618,8 +620,11 @@ def folder_changes(rev_args: Sequence[str], folders: Sequence[str], cwd: str | N
     import threading
 
     args = ["git", "log", "-z", "--format=%x01%H", "--raw", "--no-abbrev", "-M", "--diff-merges=first-parent",
-            "--full-history", "--no-color", "--no-ext-diff", "--no-textconv", *extra,
-            *_revision_tail(rev_args), "--", *folders]
+            "--full-history", "--no-color", "--no-ext-diff", "--no-textconv", *extra]
+    if known:
+        args.append("--ignore-missing")
+    # the exclusions go first: a `--not` among the revisions must not turn them around
+    args += [*_revision_tail([*(f"^{sha}" for sha in known), *rev_args]), "--", *folders]
     proc = _open_log(args, cwd)
     result: list[bytes] = []
     reader = threading.Thread(target=lambda: result.extend(proc.communicate()), daemon=True)

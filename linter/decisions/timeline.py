@@ -11,6 +11,10 @@ each commit's tree would start a process per commit; instead a walk reads, once 
 - each record version's bytes through that same process, parsed once for its status; statuses are
   cached under the git directory by blob id, since a blob's content never changes.
 
+A commit's changes never change either: they are cached under the git directory too, with the walk
+tips whose whole ancestry they cover, and the next walk's stream leaves those tips' ancestry out.
+Checking the same branch again, or after a few new commits, walks only the new commits.
+
 Walking newest first, the records at a commit's first parent are the records at the commit with
 that commit's changes undone, so most commits cost a dictionary lookup. A commit reached in any
 other order (a `--no-walk` list, a batch in another process) has its tree read instead: slower,
@@ -26,10 +30,20 @@ from linter import gitio
 from linter.decisions import is_closed
 from linter.decisions.discover import is_record_name
 from linter.errors import CtxlintError
+from linter.regexcache import regex
 
 #: Bump when the parser reads statuses differently: cached statuses are then read again.
 _STATUS_TAG = "statuses-1"
 _STATUS_FILE = "decision-statuses.marshal"
+#: Bump when what counts as a record file, or how changes are read, differs: the history is then read again.
+_HISTORY_TAG = "history-1"
+_HISTORY_FILE = "decision-history.marshal"
+#: A revision that names one commit to walk back from (`main`, `HEAD~3`, `origin/main`, a sha); not
+#: a range, an exclusion (`^A`, `A^!`), a parent list (`A^@`) or a search (`:/text`).
+_ONE_COMMIT = r"[A-Za-z0-9_][A-Za-z0-9_./@{}~+-]*"
+#: Walk tips whose whole ancestry the history cache covers, newest last; older ones are dropped
+#: (a later tip covers what they did when it descends from them).
+_MAX_KNOWN_TIPS = 8
 #: Record files in a subfolder this deep below a decision folder still count (as discover does).
 _MAX_TREE_DEPTH = 4
 
@@ -111,18 +125,37 @@ class Timeline:
         self._statuses_loaded = False
         self._statuses_added = False
         self.trees_read = 0
+        #: commits whose changes this run's stream read (not the cache)
+        self.changes_read = 0
         self.failed = False
         #: waits for the decision folders' log (of_walk), read on first use
         self._source: Callable[[], bytes] | None = None
+        #: the cached changes of earlier walks (of_walk), and whether this walk's tip joins them
+        self._history: _History | None = None
+        self._may_cover = False
         #: folder tree id -> the state it holds
         self._trees: dict[str, _State] = {}
 
     @classmethod
     def of_walk(cls, root: str, folders: Sequence[str], revisions: Sequence[str],
                 extra: Sequence[str] = ()) -> Timeline:
-        """The timeline of the commits `git log <extra> <revisions>` selects (one git log stream)."""
+        """The timeline of the commits `git log <extra> <revisions>` selects (one git log stream).
+
+        A commit's changes never change, so they are kept under the git directory with the walk
+        tips whose whole ancestry they cover (`_History`): the stream then reads only the commits
+        those tips do not reach, and a walk from a tip read before starts no history walk at all.
+        """
         timeline = cls(root, folders, {})
-        timeline._source = gitio.folder_changes(revisions, folders, root, extra)
+        history = timeline._history = _History.load(root, timeline.folders)
+        # `--no-walk` lists commits; an exclusion would make it a range and walk their ancestry.
+        known = history.tips if history is not None and "--no-walk" not in extra else []
+        timeline._source = gitio.folder_changes(revisions, folders, root, extra, known)
+        # One revision, no limits: the walk's first commit is that revision, and the stream read
+        # all of its ancestry that the cache did not cover.
+        timeline._may_cover = (
+            history is not None and not extra and len(revisions) == 1
+            and ".." not in revisions[0] and regex(_ONE_COMMIT).fullmatch(revisions[0]) is not None
+        )
         return timeline
 
     def _load_changes(self) -> None:
@@ -130,6 +163,10 @@ class Timeline:
         if source is not None:
             self.changes = {sha: [c for c in found if self._is_record(c.old) or self._is_record(c.new)]
                             for sha, found in parse_changes(source()).items()}
+            self.changes_read = len(self.changes)
+            if self._history is not None:
+                self._history.learn(self.changes)
+                self.changes = self._history.changes
 
     # -- per commit ------------------------------------------------------------------------
 
@@ -150,6 +187,8 @@ class Timeline:
     def _closed_before(self, sha: str, parents: Sequence[str]) -> frozenset[str]:
         if self._source is not None:
             self._load_changes()
+            if self._may_cover and self._history is not None:
+                self._history.covers(sha)
         state = self._pending.pop(sha, None)
         if state is None:
             state = self._read_tree(sha)
@@ -274,8 +313,10 @@ class Timeline:
             }
 
     def close(self) -> None:
-        """Stop the git process and keep the statuses read this run for the next one."""
+        """Stop the git process and keep the statuses and changes read this run for the next one."""
         self._reader.close()
+        if self._history is not None and not self.failed:
+            self._history.save()
         if self._statuses_added:
             path = self._cache_path()
             if path is not None:
@@ -283,3 +324,83 @@ class Timeline:
 
                 write_atomically(path, {"tag": _STATUS_TAG, "by_blob": self._statuses})
             self._statuses_added = False
+
+
+class _History:
+    """The record changes of every commit reachable from a few walk tips, kept under the git
+    directory between runs: what the decision folders' stream would read again for those commits.
+
+    Sound because a commit's first-parent changes depend on the commit alone, and a tip is listed
+    only once a stream has read all of its ancestry that the earlier tips did not cover. A shallow
+    clone keeps no such cache: deepening it adds ancestry to a tip that was read whole.
+    """
+
+    __slots__ = ("changes", "dirty", "folders", "path", "tips")
+
+    def __init__(self, path: str, folders: list[str]) -> None:
+        self.path = path
+        self.folders = folders
+        self.tips: list[str] = []
+        self.changes: dict[str, list[Change]] = {}
+        self.dirty = False
+
+    @classmethod
+    def load(cls, root: str, folders: list[str]) -> _History | None:
+        """The cache of the repository at `root` for these folders (empty when there is none yet or
+        it was kept for other folders); None where it cannot be trusted or kept."""
+        from linter.cachefile import read
+        from linter.worktree import find_git_dir
+
+        gdir = find_git_dir(root)
+        if gdir is None or _is_shallow(gdir):
+            return None
+        history = cls(os.path.join(gdir, "ctxlint", _HISTORY_FILE), folders)
+        data = read(history.path)
+        if (isinstance(data, dict) and data.get("tag") == _HISTORY_TAG and data.get("folders") == folders
+                and isinstance(data.get("tips"), list) and isinstance(data.get("changes"), dict)):
+            try:
+                history.changes = {
+                    sha: [Change(*change) for change in changes] for sha, changes in data["changes"].items()
+                }
+                history.tips = [tip for tip in data["tips"] if isinstance(tip, str) and len(tip) in (40, 64)]
+            except TypeError:  # not what this version wrote: read the history again
+                history.changes, history.tips = {}, []
+        return history
+
+    def learn(self, changes: dict[str, list[Change]]) -> None:
+        """Add the changes a stream read (those of commits the tips did not reach)."""
+        if changes:
+            self.changes = {**self.changes, **changes}
+            self.dirty = True
+
+    def covers(self, tip: str) -> None:
+        """Note that the changes now held cover the whole ancestry of `tip`."""
+        if tip not in self.tips:
+            self.tips = [*self.tips, tip][-_MAX_KNOWN_TIPS:]
+            self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        from linter.cachefile import write_atomically
+
+        write_atomically(self.path, {
+            "tag": _HISTORY_TAG,
+            "folders": self.folders,
+            "tips": self.tips,
+            "changes": {sha: [(c.old, c.old_blob, c.new, c.new_blob) for c in found]
+                        for sha, found in self.changes.items()},
+        })
+        self.dirty = False
+
+
+def _is_shallow(git_dir: str) -> bool:
+    """Whether the repository is a shallow clone: its `shallow` file, in the common git directory
+    that a linked worktree's `commondir` names."""
+    common = git_dir
+    try:
+        with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as handle:
+            common = os.path.join(git_dir, handle.read().strip())
+    except OSError:
+        pass
+    return os.path.exists(os.path.join(common, "shallow"))

@@ -198,3 +198,128 @@ def test_a_git_that_stops_answering_leaves_the_walk_to_the_dates(repo: Repo) -> 
     assert timeline.closed_before(commits[1].sha, commits[1].parents) is None
     assert timeline.closed_before(commits[0].sha, commits[0].parents) is None
     timeline.close()
+
+
+# --- the history cache: a commit's changes never change ----------------------------------------
+
+def walk(repo: Repo, *revisions: str, extra: tuple[str, ...] = ()) -> tuple[Timeline, dict[str, frozenset[str] | None]]:
+    """A Timeline over the walk `git log <extra> <revisions>`, asked about every commit in order."""
+    timeline = Timeline.of_walk(str(repo.path), [FOLDER], list(revisions), extra)
+    try:
+        found = {c.sha: timeline.closed_before(c.sha, c.parents)
+                 for c in gitio.iter_log(list(revisions), str(repo.path), extra)}
+    finally:
+        timeline.close()
+    return timeline, found
+
+
+def decisions_history(repo: Repo, steps: int, start: int = 0) -> None:
+    """Commits that add, accept, reject and edit records, with a merge of a side branch."""
+    statuses = ["Proposed", "Accepted", "Rejected", "Superseded by ADR-9", "Accepted"]
+    for i in range(start, start + steps):
+        files = {f"{FOLDER}/{10 + i:04d}-topic-{i}.md": queue(statuses[i % len(statuses)])}
+        if i % 3 == 0:
+            files[QUEUE_PATH] = queue(statuses[(i // 3) % len(statuses)])
+        repo.commit(f"Step {i}\n", files)
+        repo.commit(f"Ordinary work {i}\n")
+        if i == start + 2:
+            repo.git("checkout", "-q", "-b", f"side{i}", "HEAD~3")
+            repo.commit("Side work\n", {f"{FOLDER}/{100 + i:04d}-side.md": queue("Accepted")})
+            repo.git("checkout", "-q", "main")
+            repo.git("merge", "-q", "--no-ff", "-m", "Merge side", f"side{i}")
+
+
+def agrees_with_git(repo: Repo, found: dict[str, frozenset[str] | None]) -> None:
+    for commit in gitio.iter_log(["HEAD"], str(repo.path)):
+        assert found[commit.sha] == brute_force(repo, commit.sha, list(commit.parents)), commit.sha
+
+
+def test_a_second_walk_takes_the_changes_from_the_cache_and_still_agrees_with_git(repo: Repo) -> None:
+    repo.commit("Start\n", {f"{FOLDER}/0002-deploy.md": OTHER})
+    decisions_history(repo, 8)
+    first, cold = walk(repo, "HEAD")
+    assert first.changes_read > 0
+    second, warm = walk(repo, "HEAD")
+    assert second.changes_read == 0  # the stream had nothing left to read
+    assert warm == cold
+    agrees_with_git(repo, warm)
+
+
+def test_only_the_commits_added_since_are_read_again(repo: Repo) -> None:
+    repo.commit("Start\n", {f"{FOLDER}/0002-deploy.md": OTHER})
+    decisions_history(repo, 4)
+    walk(repo, "main")
+    decisions_history(repo, 4, start=4)  # 4 of the new commits change records, 4 do not
+    timeline, found = walk(repo, "main")
+    # and the side branch's commit, and the merge that brings its record to main
+    assert timeline.changes_read == 4 + 2
+    agrees_with_git(repo, found)
+    (repo.path / ".git" / "ctxlint" / "decision-history.marshal").unlink()
+    assert walk(repo, "main")[1] == found
+
+
+def test_a_renamed_record_keeps_its_name_through_the_cache(repo: Repo) -> None:
+    old = f"{FOLDER}/0001-queue.md"
+    repo.commit("Record\n", {old: queue("Accepted"), f"{FOLDER}/0002-deploy.md": OTHER})
+    between = repo.commit("Between\n")
+    walk(repo, "HEAD")
+    repo.git("mv", old, QUEUE_PATH)
+    repo.commit("Rename the queue record\n", {})
+    repo.commit("After\n")
+    timeline, found = walk(repo, "HEAD")
+    assert timeline.changes_read == 1
+    assert QUEUE_PATH in (found[between] or ())
+    (repo.path / ".git" / "ctxlint" / "decision-history.marshal").unlink()
+    assert walk(repo, "HEAD")[1] == found
+
+
+def test_a_range_reads_what_the_cache_lacks_and_does_not_extend_it(repo: Repo) -> None:
+    repo.commit("Start\n", {f"{FOLDER}/0002-deploy.md": OTHER})
+    decisions_history(repo, 6)
+    timeline, found = walk(repo, "HEAD~4..HEAD")
+    assert timeline.changes_read > 0
+    # the range did not read the ancestry of HEAD~4: HEAD is not a tip the cache covers
+    assert walk(repo, "HEAD")[0].changes_read > 0
+    # now it is, and the same range reads nothing
+    again = walk(repo, "HEAD~4..HEAD")
+    assert again[0].changes_read == 0 and again[1] == found
+
+
+def test_a_cached_tip_that_no_longer_exists_is_left_out(repo: Repo) -> None:
+    repo.commit("Start\n", {f"{FOLDER}/0002-deploy.md": OTHER})
+    decisions_history(repo, 3)
+    walk(repo, "HEAD")
+    # history rewritten and the old tip pruned, as after a force-push and a gc
+    repo.git("reset", "-q", "--hard", "HEAD~3")
+    repo.commit("Rewritten\n", {QUEUE_PATH: queue("Rejected")})
+    repo.git("reflog", "expire", "--expire=now", "--all")
+    repo.git("gc", "-q", "--prune=now")
+    timeline, found = walk(repo, "HEAD")
+    assert not timeline.failed
+    agrees_with_git(repo, found)
+
+
+def test_a_shallow_clone_keeps_no_history(repo: Repo, tmp_path: Path) -> None:
+    repo.commit("Start\n", {f"{FOLDER}/0002-deploy.md": OTHER})
+    decisions_history(repo, 4)
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "3", f"file://{repo.path}", str(clone)], check=True)
+    timeline = Timeline.of_walk(str(clone), [FOLDER], ["HEAD"])
+    for commit in gitio.iter_log(["HEAD"], str(clone)):
+        timeline.closed_before(commit.sha, commit.parents)
+    timeline.close()
+    assert not (clone / ".git" / "ctxlint" / "decision-history.marshal").exists()
+
+
+def test_a_cache_kept_for_other_folders_or_damaged_is_read_again(repo: Repo) -> None:
+    repo.commit("Start\n", {f"{FOLDER}/0002-deploy.md": OTHER})
+    decisions_history(repo, 3)
+    found = walk(repo, "HEAD")[1]
+    other = Timeline.of_walk(str(repo.path), [FOLDER, "docs/decisions"], ["HEAD"])
+    for commit in gitio.iter_log(["HEAD"], str(repo.path)):
+        other.closed_before(commit.sha, commit.parents)
+    other.close()
+    assert other.changes_read > 0
+    (repo.path / ".git" / "ctxlint" / "decision-history.marshal").write_bytes(b"\x00garbage")
+    timeline, again = walk(repo, "HEAD")
+    assert timeline.changes_read > 0 and again == found
