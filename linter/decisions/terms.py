@@ -211,6 +211,12 @@ _SUFFIXES = (
 )
 
 
+#: The suffixes by their last letter, in `_SUFFIXES` order: a word is tried against those it can end with.
+_SUFFIXES_BY_LAST: dict[str, tuple[tuple[str, str], ...]] = {
+    last: tuple(pair for pair in _SUFFIXES if pair[0][-1] == last) for last in {s[-1] for s, _ in _SUFFIXES}
+}
+
+
 def stem(word: str) -> str:
     """A light suffix stemmer: plurals, -ing, -ed, -ation, -ment; stems keep at least 3 letters.
 
@@ -225,7 +231,7 @@ def stem(word: str) -> str:
         if word.endswith(("ss", "us", "is")):
             result = word
         else:
-            for suffix, replacement in _SUFFIXES:
+            for suffix, replacement in _SUFFIXES_BY_LAST.get(word[-1], ()):
                 if word.endswith(suffix) and len(word) - len(suffix) + len(replacement) >= 3:
                     stem_part = word[: -len(suffix)]
                     # Porter's condition: the stem keeps a vowel, so "string" is not "str".
