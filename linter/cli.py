@@ -125,6 +125,8 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     if sys.stdout is None:  # started with stdout closed (`>&-`): Python gives no stream at all
         sys.stdout = _closed_output()
+    if sys.stderr is None:  # closed too (`2>&-`): what would be said there is lost, the exit code is not
+        sys.stderr = _discarded_errors()
     parsed: argparse.Namespace | None = None  # the options, once parsed: the error handler reads --format
     try:
         fast = _fast_check_msg(args_list)
@@ -200,6 +202,24 @@ def _leave(code: int) -> None:
 
 class _OutputClosed(OSError):
     """A write to a standard output the process was started without."""
+
+
+def _discarded_errors() -> TextIO:
+    """What stderr is when the process was started with it closed: a stream that takes every line
+    and keeps none, so that an error still ends the run with its own exit code (2 for a missing
+    revision) rather than an AttributeError's 1, which would read as findings."""
+    import io
+
+    class Discard(io.BufferedIOBase):
+        name = "<stderr>"
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, data: bytes, /) -> int:  # type: ignore[override]  # takes any buffer
+            return len(data)
+
+    return io.TextIOWrapper(Discard(), encoding="utf-8", errors="replace", line_buffering=True)
 
 
 def _closed_output() -> TextIO:

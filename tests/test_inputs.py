@@ -133,6 +133,21 @@ def test_a_closed_stdout_is_one_line_and_exit_2_and_a_silent_run_passes(repo: Re
         assert (proc.returncode, proc.stderr) == (expected, said), args
 
 
+def test_a_closed_stderr_keeps_each_exit_code(repo: Repo) -> None:
+    # Started with stderr closed (`2>&-`), the one-line error has nowhere to go, but the exit code
+    # still says what happened: a missing revision is 2, not an AttributeError's 1 (findings).
+    repo.commit(GOOD.format(n=1))
+    message = repo.write("msg", GOOD.format(n=2))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for args, expected in ((["check-range", "no-such-branch"], 2), (["check-msg", str(repo.path / "absent")], 2),
+                           (["check-msg", str(message)], 0), (["check-range", "HEAD", "--format", "json"], 0)):
+        proc = subprocess.run(["sh", "-c", 'exec "$@" 2>&-', "sh", sys.executable, "-m", "linter", *args],
+                              cwd=repo.path, stdout=subprocess.PIPE, text=True, env=env, timeout=HANG, check=False)
+        assert proc.returncode == expected, (args, proc.stdout)
+        if args[-1] == "json":
+            assert '"findings": []' in proc.stdout
+
+
 # -- config files ----------------------------------------------------------------------------------
 
 
