@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -606,6 +607,18 @@ def count_commits(rev_args: Sequence[str], cwd: str | None = None, extra: Sequen
 
 
 
+def _folder_log_args(rev_args: Sequence[str], folders: Sequence[str], extra: Sequence[str],
+                     known: Sequence[str], every_commit: bool) -> list[str]:
+    args = ["git", "log", "-z", "--format=%x01%H", "--raw", "--no-abbrev", "-M", "--diff-merges=first-parent",
+            "--full-history", "--no-color", "--no-ext-diff", "--no-textconv", *extra]
+    if every_commit:
+        args.append("--sparse")  # every commit the walk reaches, those that change nothing there too
+    if known:
+        args.append("--ignore-missing")
+    # the exclusions go first: a `--not` among the revisions must not turn them around
+    return [*args, *_revision_tail([*(f"^{sha}" for sha in known), *rev_args]), "--", *folders]
+
+
 def folder_changes(rev_args: Sequence[str], folders: Sequence[str], cwd: str | None = None,
                    extra: Sequence[str] = (), known: Sequence[str] = ()) -> Callable[[], bytes]:
     """The raw first-parent changes under `folders` of every commit the revisions select, from ONE
@@ -619,13 +632,7 @@ def folder_changes(rev_args: Sequence[str], folders: Sequence[str], cwd: str | N
     """
     import threading
 
-    args = ["git", "log", "-z", "--format=%x01%H", "--raw", "--no-abbrev", "-M", "--diff-merges=first-parent",
-            "--full-history", "--no-color", "--no-ext-diff", "--no-textconv", *extra]
-    if known:
-        args.append("--ignore-missing")
-    # the exclusions go first: a `--not` among the revisions must not turn them around
-    args += [*_revision_tail([*(f"^{sha}" for sha in known), *rev_args]), "--", *folders]
-    proc = _open_log(args, cwd)
+    proc = _open_log(_folder_log_args(rev_args, folders, extra, known, every_commit=False), cwd)
     result: list[bytes] = []
     reader = threading.Thread(target=lambda: result.extend(proc.communicate()), daemon=True)
     reader.start()
@@ -638,6 +645,39 @@ def folder_changes(rev_args: Sequence[str], folders: Sequence[str], cwd: str | N
         return result[0]
 
     return output
+
+
+class FolderLog:
+    """`folder_changes`' git log with every walked commit listed (`\x01SHA\0` even when it changed
+    nothing there), read piece by piece as the caller's walk goes: a walk in the same order can
+    take each commit's changes as git reaches it instead of waiting for the whole history."""
+
+    __slots__ = ("_proc",)
+
+    def __init__(self, rev_args: Sequence[str], folders: Sequence[str], cwd: str | None = None,
+                 extra: Sequence[str] = ()) -> None:
+        self._proc: subprocess.Popen[bytes] | None = _open_log(
+            _folder_log_args(rev_args, folders, extra, (), every_commit=True), cwd)
+
+    def read(self) -> bytes:
+        """What git has written since the last read (waiting for some); b"" once git is done, which
+        has then succeeded (else CtxlintError, as one line)."""
+        proc = self._proc
+        if proc is None:
+            return b""
+        stdout = proc.stdout
+        assert isinstance(stdout, io.BufferedReader)
+        data = stdout.read1(1 << 16)
+        if not data:
+            self._proc = None
+            _close_log(proc)
+        return data
+
+    def stop(self) -> None:
+        """Stop git, read or not."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            _end_log(proc, completed=False)
 
 
 class ObjectReader:

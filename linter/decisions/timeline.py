@@ -13,7 +13,9 @@ each commit's tree would start a process per commit; instead a walk reads, once 
 
 A commit's changes never change either: they are cached under the git directory too, with the walk
 tips whose whole ancestry they cover, and the next walk's stream leaves those tips' ancestry out.
-Checking the same branch again, or after a few new commits, walks only the new commits.
+Checking the same branch again, or after a few new commits, walks only the new commits. A walk
+with nothing cached reads the stream as git writes it, every commit listed, so that its first
+commits are answered while git is still walking the rest.
 
 Walking newest first, the records at a commit's first parent are the records at the commit with
 that commit's changes undone, so most commits cost a dictionary lookup. A commit reached in any
@@ -75,7 +77,13 @@ class Change:
 
 def parse_changes(data: bytes) -> dict[str, list[Change]]:
     """sha -> the file changes of that commit, from `gitio.folder_changes` output."""
-    out: dict[str, list[Change]] = {}
+    return {sha: changes for sha, changes in parse_commits(data) if changes}
+
+
+def parse_commits(data: bytes) -> list[tuple[str, list[Change]]]:
+    """Each commit of `gitio.folder_changes` or `gitio.FolderLog` output in git's order, with its
+    file changes (none for a commit `FolderLog` lists that changed nothing there)."""
+    out: list[tuple[str, list[Change]]] = []
     parts = data.split(b"\0")
     current: list[Change] | None = None
     i = 0
@@ -83,7 +91,8 @@ def parse_changes(data: bytes) -> dict[str, list[Change]]:
         part = parts[i].lstrip(b"\n")
         i += 1
         if part[:1] == b"\x01":
-            current = out.setdefault(part[1:].decode("ascii", "replace"), [])
+            current = []
+            out.append((part[1:].decode("ascii", "replace"), current))
             continue
         if part[:1] != b":" or current is None:
             continue
@@ -108,7 +117,7 @@ def parse_changes(data: bytes) -> dict[str, list[Change]]:
         else:
             change = Change(first, old_blob, first, new_blob)
         current.append(change)
-    return {sha: changes for sha, changes in out.items() if changes}
+    return out
 
 
 class Timeline:
@@ -133,6 +142,10 @@ class Timeline:
         #: the cached changes of earlier walks (of_walk), and whether this walk's tip joins them
         self._history: _History | None = None
         self._may_cover = False
+        #: the decision folders' log read as the walk goes (of_walk, when nothing was kept)
+        self._stream: _Stream | None = None
+        #: the walk's first commit: its tip, which the kept history covers once all is read
+        self._tip: str | None = None
         #: folder tree id -> the state it holds
         self._trees: dict[str, _State] = {}
 
@@ -149,7 +162,10 @@ class Timeline:
         history = timeline._history = _History.load(root, timeline.folders)
         # `--no-walk` lists commits; an exclusion would make it a range and walk their ancestry.
         known = history.tips if history is not None and "--no-walk" not in extra else []
-        timeline._source = gitio.folder_changes(revisions, folders, root, extra, known)
+        if known:  # git walks only what the tips do not reach: little, read whole
+            timeline._source = gitio.folder_changes(revisions, folders, root, extra, known)
+        else:  # the whole walk: its changes are taken as git reaches each commit (`_Stream`)
+            timeline._stream = _Stream(gitio.FolderLog(revisions, folders, root, extra), timeline._is_record)
         # One revision, no limits: the walk's first commit is that revision, and the stream read
         # all of its ancestry that the cache did not cover.
         timeline._may_cover = (
@@ -185,14 +201,14 @@ class Timeline:
             return None
 
     def _closed_before(self, sha: str, parents: Sequence[str]) -> frozenset[str]:
+        if self._tip is None:
+            self._tip = sha
         if self._source is not None:
             self._load_changes()
-            if self._may_cover and self._history is not None:
-                self._history.covers(sha)
         state = self._pending.pop(sha, None)
         if state is None:
             state = self._read_tree(sha)
-        changes = self.changes.get(sha, ())
+        changes = self._stream.changes_of(sha) if self._stream is not None else self.changes.get(sha, ())
         if parents and parents[0] not in self._pending:
             self._pending[parents[0]] = self._undo(state, changes) if changes else state
         closed = state.closed
@@ -313,9 +329,18 @@ class Timeline:
             }
 
     def close(self) -> None:
-        """Stop the git process and keep the statuses and changes read this run for the next one."""
+        """Stop the git processes and keep the statuses and changes read this run for the next one."""
         self._reader.close()
-        if self._history is not None and not self.failed:
+        complete = self._source is None and not self.failed
+        if self._stream is not None:
+            complete = complete and self._stream.ended  # a walk stopped early read only part of it
+            self.changes_read = len(self._stream.changed)
+            if complete and self._history is not None:
+                self._history.learn(self._stream.changed)
+            self._stream.stop()
+        if self._history is not None and complete:
+            if self._may_cover and self._tip is not None:
+                self._history.covers(self._tip)
             self._history.save()
         if self._statuses_added:
             path = self._cache_path()
@@ -324,6 +349,60 @@ class Timeline:
 
                 write_atomically(path, {"tag": _STATUS_TAG, "by_blob": self._statuses})
             self._statuses_added = False
+
+
+class _Stream:
+    """The decision folders' log (`gitio.FolderLog`, every walked commit listed) read as a walk in
+    the same order asks for each commit's changes: the walk starts at once instead of waiting for
+    git to walk all of the history. Each answer is checked against the commit git listed next; a
+    walk that differs (another order, a commit the log lacks) has the rest of the log read whole
+    and looked up, which is always right."""
+
+    def __init__(self, log: gitio.FolderLog, keep: Callable[[str | None], bool]) -> None:
+        from collections import deque
+
+        self._log = log
+        self._keep = keep
+        self._buffer = b""
+        self._ready: deque[tuple[str, list[Change]]] = deque()
+        #: every commit looked up by sha, once the walk and the log went apart
+        self._rest: dict[str, list[Change]] | None = None
+        self.ended = False
+        #: sha -> record changes, for the commits that changed a record
+        self.changed: dict[str, list[Change]] = {}
+
+    def changes_of(self, sha: str) -> list[Change]:
+        if self._rest is None:
+            while not self._ready and not self.ended:
+                self._fill()
+            if self._ready and self._ready[0][0] == sha:
+                return self._ready.popleft()[1]
+            while not self.ended:
+                self._fill()
+            self._rest = dict(self._ready)
+            self._ready.clear()
+        return self._rest.get(sha, [])
+
+    def _fill(self) -> None:
+        data = self._log.read()
+        if data:
+            self._buffer += data
+            cut = self._buffer.rfind(b"\0\x01") + 1  # the last commit may not be whole yet
+            if cut <= 0:
+                return
+            whole, self._buffer = self._buffer[:cut], self._buffer[cut:]
+        else:
+            whole, self._buffer = self._buffer, b""
+            self.ended = True
+        keep = self._keep
+        for sha, found in parse_commits(whole):
+            changes = [c for c in found if keep(c.old) or keep(c.new)]
+            if changes:
+                self.changed[sha] = changes
+            self._ready.append((sha, changes))
+
+    def stop(self) -> None:
+        self._log.stop()
 
 
 class _History:

@@ -323,3 +323,29 @@ def test_a_cache_kept_for_other_folders_or_damaged_is_read_again(repo: Repo) -> 
     (repo.path / ".git" / "ctxlint" / "decision-history.marshal").write_bytes(b"\x00garbage")
     timeline, again = walk(repo, "HEAD")
     assert timeline.changes_read > 0 and again == found
+
+
+def test_a_walk_in_another_order_than_the_log_still_gets_every_answer(repo: Repo) -> None:
+    # A first walk takes each commit's changes as git lists them; asked in another order (oldest
+    # first here), the timeline notices at once and looks the rest up whole.
+    repo.commit("Start\n", {f"{FOLDER}/0002-deploy.md": OTHER})
+    decisions_history(repo, 6)
+    timeline = Timeline.of_walk(str(repo.path), [FOLDER], ["HEAD"])
+    try:
+        found = {c.sha: timeline.closed_before(c.sha, c.parents)
+                 for c in gitio.iter_log(["HEAD"], str(repo.path), ["--reverse"])}
+    finally:
+        timeline.close()
+    agrees_with_git(repo, found)
+
+
+def test_a_walk_stopped_early_keeps_no_history(repo: Repo) -> None:
+    repo.commit("Start\n", {f"{FOLDER}/0002-deploy.md": OTHER})
+    decisions_history(repo, 6)
+    timeline = Timeline.of_walk(str(repo.path), [FOLDER], ["HEAD"])
+    for commit, _ in zip(gitio.iter_log(["HEAD"], str(repo.path)), range(3)):
+        timeline.closed_before(commit.sha, commit.parents)
+    timeline.close()
+    after, found = walk(repo, "HEAD")
+    assert after.changes_read > 0  # nothing was kept from the partial walk: all of it is read
+    agrees_with_git(repo, found)
