@@ -295,24 +295,47 @@ def could_reraise(index: Index, subject: str, body: str = "") -> bool:
     """Whether any record could reach a `strength` above 0 for this text: its subject must name one
     of the record's title or key terms, and the text must hold two of its title words (or the one
     word of a one-word title). Most texts name no record at all, and answering that costs a
-    thirtieth of the ranked search (some 6 us against 190 us a commit over 52 records), which a
+    fortieth of the ranked search (some 5 us against 190 us a commit over 52 records), which a
     range would otherwise run for every commit. A text it rules out gets no match above 0 from the
     search, so nothing changes but the time; a threshold of 0, which a match of strength 0 passes,
     always searches."""
-    subject_terms = term_set(subject)
-    named = index.named_by(subject_terms)
-    if not named:
+    test = _TESTS.get(id(index))
+    if test is None or test[0] is not index:
+        _TESTS.clear()  # one index a run, as a rule: keep only the last
+        test = _TESTS[id(index)] = (index, _test_of(index))
+    return test[1](subject, body)
+
+
+#: id(index) -> (index, could_reraise's test for it)
+_TESTS: dict[int, tuple[Index, Callable[[str, str], bool]]] = {}
+
+
+def _test_of(index: Index) -> Callable[[str, str], bool]:
+    """could_reraise's test for one index, with what it reads held in the function's own cells: a
+    range asks it for every commit, and each attribute or method it does not look up is time."""
+    naming, joined, doc_terms = index.naming()
+    named_terms = naming.keys()
+    generic = index.generic
+
+    def test(subject: str, body: str) -> bool:
+        subject_terms = term_set(subject)
+        names = named_terms & subject_terms
+        if not names:
+            return False
+        named = set().union(*map(naming.__getitem__, names))
+        if not joined.isdisjoint(named):
+            query_terms = set(query_weights(subject, body, generic))
+        else:  # the query's terms but its word pairs, which no title or key term of these records can be
+            query_terms = term_set(body) | subject_terms if body else subject_terms
+        holds = query_terms.__contains__
+        for doc in named:
+            title, keys = doc_terms[doc]
+            hits = sum(map(holds, title)) + (sum(map(holds, keys)) // 2 if keys else 0)
+            if hits >= MIN_TITLE_HITS or (hits == 1 and len(title) == 1):
+                return True
         return False
-    if index.pairs_in_terms(named):
-        query_terms = set(query_weights(subject, body, index.generic))
-    else:  # the query's terms but its word pairs, which no title or key term of these records can be
-        query_terms = term_set(body)
-        query_terms |= subject_terms
-    for doc in named:
-        hits, size = index.title_hits(doc, query_terms)
-        if hits >= MIN_TITLE_HITS or (hits == 1 and size == 1):
-            return True
-    return False
+
+    return test
 
 
 def quick_test(root: str, cfg: Config) -> Callable[[str, Sequence[str]], bool] | None:
@@ -324,11 +347,8 @@ def quick_test(root: str, cfg: Config) -> Callable[[str, Sequence[str]], bool] |
         return None
     if cfg.number("threshold", "decisions") <= 0:
         return lambda subject, paragraphs: True
-
-    def test(subject: str, paragraphs: Sequence[str]) -> bool:
-        return could_reraise(index, subject, "\n\n".join(paragraphs))
-
-    return test
+    test = _test_of(index)
+    return lambda subject, paragraphs: test(subject, "\n\n".join(paragraphs) if paragraphs else "")
 
 
 def best_passage(record_text: str, query: str, limit: int = 240) -> str:

@@ -271,7 +271,7 @@ class Index:
         #: GENERIC_WORDS as index terms, kept in the cache: analysing them costs a hook a few ms.
         self.generic = generic if generic is not None else generic_terms()
         self._weights: dict[int, tuple[list[tuple[str, float]], list[tuple[str, float]]]] = {}
-        #: built on first use (`_naming_map`)
+        #: built on first use (`naming`)
         self._naming: _Naming | None = None
         #: term -> (idf, offset, count) into the flat `docs` / `impacts` arrays.
         self.postings = postings
@@ -482,19 +482,7 @@ class Index:
             known = self._weights[doc] = (title, keys)
         return known
 
-    def named_by(self, terms: Iterable[str]) -> set[int]:
-        """The records whose title or key terms include one of `terms`: those a text whose subject
-        holds `terms` names (`Match.subject_named`)."""
-        naming = self._naming_map()[0]
-        named = naming.keys() & terms  # most texts name none: one set operation says so
-        return set().union(*map(naming.__getitem__, named)) if named else set()
-
-    def pairs_in_terms(self, docs: set[int]) -> bool:
-        """Whether a title or key term of one of `docs` holds "_": only such a term can equal a pair
-        of query words (`a_b`, terms.with_bigrams)."""
-        return not self._naming_map()[1].isdisjoint(docs)
-
-    def _naming_map(self) -> _Naming:
+    def naming(self) -> _Naming:
         """What names each record (`_Naming`), worked out on first use."""
         naming = self._naming
         if naming is None:
@@ -510,15 +498,6 @@ class Index:
                         joined.add(doc)
             naming = self._naming = (by_term, frozenset(joined), terms)
         return naming
-
-    def title_hits(self, doc: int, query_terms: set[str]) -> tuple[int, int]:
-        """(`title_coverage(doc, query_terms)[1]`, `Match.title_size`), without the weights: how
-        many title words the query holds (two key terms counting as one), and how many there are."""
-        title, keys = self._naming_map()[2][doc]
-        hits = sum(map(query_terms.__contains__, title))
-        if keys:
-            hits += sum(map(query_terms.__contains__, keys)) // 2
-        return hits, len(title)
 
     def title_coverage(self, doc: int, query_terms: set[str], with_keys: bool = True) -> tuple[float, int]:
         """The idf-weighted share of record `doc`'s title words that occur in the query, and their number.

@@ -10,11 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from linter.checks.protocol import CommitContext
-from linter.checks.reopening import could_reraise, detect, strength
+from linter.checks.reopening import MIN_TITLE_HITS, could_reraise, detect, strength
 from linter.config import validate
 from linter.decisions.index import Index
 from linter.decisions.records import parse
-from linter.decisions.terms import words
 from linter.engine import lint
 from linter.message import parse as parse_message
 from linter.rulebook import rule
@@ -429,7 +428,8 @@ def test_leaving_the_practice_of_recording_decisions_still_re_raises_it(log_inde
 #: Words of the four records' titles and topics, for texts that come near them in every way.
 _NEAR_WORDS = ("job", "jobs", "queue", "PostgreSQL", "Redis", "blue-green", "releases", "release", "rolling",
                "GraphQL", "public", "API", "REST", "logs", "Loki", "Elasticsearch", "deploy", "move", "use",
-               "the", "for", "to", "with", "from", "Replace", "Switch", "Reconsider", "updates", "worker")
+               "the", "for", "to", "with", "from", "Replace", "Switch", "Reconsider", "updates", "worker",
+               "service", "services")  # a key term of the queue record: two count as one title word
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -468,9 +468,8 @@ def test_a_title_term_that_a_word_pair_matches_is_asked_with_the_pairs() -> None
     # its second title hit is the pair: asked without pairs, the text would be ruled out.
     index = index_of(RECORDS)
     index.titles[0] = "job_queu postgresql"
-    assert index.pairs_in_terms({0}) and not index.pairs_in_terms({1, 2, 3})  # asked first, or after named_by
+    assert index.naming()[1] == {0}  # the records with a joined term
     subject, body = "Move the postgresql job queue to Redis", "Polling loads the primary database."
-    assert index.pairs_in_terms(index.named_by(["postgresql"]))
     assert max(strength(m) for m in index.search(subject, body, limit=len(index.entries))) > 0
     assert could_reraise(index, subject, body)
     for subject, body in (("Move the postgresql job table to Redis", ""), ("Tune the postgresql settings", "")):
@@ -478,11 +477,18 @@ def test_a_title_term_that_a_word_pair_matches_is_asked_with_the_pairs() -> None
         assert could_reraise(index, subject, body) or strongest == 0
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(query=st.sets(st.sampled_from(_NEAR_WORDS)).map(lambda ws: set(words(" ".join(ws)))),
-       doc=st.integers(min_value=0, max_value=len(RECORDS) - 1))
-def test_the_quick_count_of_title_hits_is_the_weighed_one(index: Index, query: set[str], doc: int) -> None:
-    assert index.title_hits(doc, query) == (index.title_coverage(doc, query)[1], len(index.titles[doc].split()))
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(subject=st.lists(st.sampled_from(_NEAR_WORDS), min_size=1, max_size=8).map(" ".join),
+       body=st.lists(st.sampled_from(_NEAR_WORDS), max_size=20).map(" ".join))
+def test_the_quick_test_asks_exactly_what_the_search_measures(index: Index, subject: str, body: str) -> None:
+    """could_reraise is the search's own test, asked without the search: some record's title or
+    key terms are named by the subject, and the text holds two of its title words (or the one of
+    a one-word title), as `Match.subject_named`, `title_hits` and `title_size` count them."""
+    expected = any(
+        m.subject_named and (m.title_hits >= MIN_TITLE_HITS or (m.title_hits == 1 and m.title_size == 1))
+        for m in index.search(subject, body, limit=len(index.entries))
+    )
+    assert could_reraise(index, subject, body) == expected
 
 
 def test_the_check_asks_the_quick_test_of_the_repository_it_runs_in(
