@@ -64,12 +64,13 @@ class Linter:
         # read to validate them anyway) or once a finding needs describing: a passing commit on the
         # hook's hot path never pays for it.
         overrides = cfg.has_rule_overrides
-        self._checks = [
-            (code, entry.function, entry.needs, entry.exempt_by)
-            for code, entry in sorted(message_checks().items())
-            if not (overrides and self.severity(code)[1] == "off")  # its findings would be dropped
-            and (entry.active is None or entry.active(cfg))
-        ]
+        self._checks = []
+        for code, entry in sorted(message_checks().items()):
+            if overrides and self.severity(code)[1] == "off":
+                continue  # its findings would be dropped
+            function = entry.run_with(cfg)
+            if function is not None:
+                self._checks.append((code, function, entry.needs, entry.exempt_by))
         #: (exemptions applied, skipped) -> the checks that still run. A range has a handful of
         #: such pairs (most commits: none), so the exemption tests run once per pair, not per check
         #: of every commit.

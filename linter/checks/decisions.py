@@ -12,10 +12,10 @@ checked against the records in the work tree, less those it stages.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from linter import TYPE_CHECKING
-from linter.checks.protocol import CommitContext, check
+from linter.checks.protocol import CheckFunction, CommitContext, check
 from linter.config import Config, per_config
 from linter.message import Message
 
@@ -47,10 +47,6 @@ def _decision_root(cfg: Config) -> str | None:
                 root = None
         roots[cwd] = root
     return roots[cwd]
-
-
-def _has_decisions(cfg: Config) -> bool:
-    return _decision_root(cfg) is not None
 
 
 def timeline(revisions: Sequence[str], cfg: Config, extra: Sequence[str] = ()) -> Timeline | None:
@@ -98,45 +94,36 @@ def closed_between(base: str, head: str, cfg: Config) -> frozenset[str] | None:
     return closed - frozenset(changed) if closed is not None else None
 
 
-@per_config
-def _gates(cfg: Config) -> dict[str, Callable[[str, Sequence[str]], bool] | None]:
-    """working directory -> `_gate` there"""
-    return {}
-
-
-def _gate(cfg: Config) -> Callable[[str, Sequence[str]], bool] | None:
-    """The quick test of whether a message (subject, body paragraphs) could re-raise any of this
-    repository's records (`reopening.quick_test`), or None when it keeps none: found once per
-    config and working directory, and then a range pays one lookup per commit before it."""
-    import os
-
-    gates = _gates(cfg)
-    cwd = os.getcwd()
-    try:
-        return gates[cwd]
-    except KeyError:
-        pass
+def _prepared(cfg: Config) -> CheckFunction | None:
+    """CTX301 for a run in this repository: its records found and their quick test at hand, so
+    that a commit the quick test rules out (most of them) costs the test alone; None where there
+    are no records. The same verdicts as `reopened_decision`, which it calls for the others."""
     root = _decision_root(cfg)
-    gate = None
-    if root is not None:
-        from linter.checks.reopening import quick_test
+    if root is None:
+        return None
+    from linter.checks.reopening import quick_test
 
-        gate = quick_test(root, cfg)
-    gates[cwd] = gate
-    return gate
+    test = quick_test(root, cfg)
+    if test is None:
+        return None  # decision folders without a record in them
+
+    def prepared(msg: Message, ctx: CommitContext, cfg: Config) -> Sequence[str]:
+        eligible = ctx.decisions
+        if (eligible is not None and not eligible) or not test(msg.subject, msg.body_paragraphs):
+            return ()
+        return reopened_decision(msg, ctx, cfg)
+
+    return prepared
 
 
-@check("CTX301", active=_has_decisions)
+@check("CTX301", prepare=_prepared)
 def reopened_decision(msg: Message, ctx: CommitContext, cfg: Config) -> Sequence[str]:
-    eligible = ctx.decisions
-    if eligible is not None and not eligible:
-        return ()  # nothing had been decided yet when this commit was made
-    gate = _gate(cfg)
-    if gate is None or not gate(msg.subject, msg.body_paragraphs):
-        return ()
     root = _decision_root(cfg)
     if root is None:
         return ()
+    eligible = ctx.decisions
+    if eligible is not None and not eligible:
+        return ()  # nothing had been decided yet when this commit was made
     from linter.checks.reopening import check_message
 
     problems = check_message(msg, root, cfg, written=ctx.timestamp, eligible=eligible)

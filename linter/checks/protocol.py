@@ -20,6 +20,10 @@
   message the check passes: the engine skips the call when it is.
 - `active(cfg)`: whether the check can find anything at all under this config, in this repository
   (project keys set, decision records present). Asked once per run; an inactive check is dropped.
+- `prepare(cfg)`, in place of `active`: the function to call for this run's commits, with what it
+  would otherwise look up for every commit already at hand (the repository's decision records),
+  or None where the check cannot find anything. Asked once per run, like `active`; the registered
+  function stays the check's meaning, and the prepared one must give the same verdicts.
 - A value derived from the config alone (a hint naming the configured trailer, a phrase index) is
   computed by a function decorated with `linter.config.per_config`: once per run, not per commit.
 - A new module of checks is imported in `linter.checks.message_checks`.
@@ -69,6 +73,8 @@ class Problem(str):
 CheckFunction = Callable[[Message, CommitContext, Config], Sequence[str]]
 #: Whether a check can say anything at all under a config, in the current repository.
 ActiveFunction = Callable[[Config], bool]
+#: The check function for one run under a config, in the current repository (None: inactive there).
+PrepareFunction = Callable[[Config], "CheckFunction | None"]
 
 
 class Check:
@@ -80,31 +86,43 @@ class Check:
     calls that would yield nothing: they never change a verdict.
     """
 
-    __slots__ = ("active", "code", "exempt_by", "function", "needs")
+    __slots__ = ("active", "code", "exempt_by", "function", "needs", "prepare")
 
     def __init__(self, code: str, function: CheckFunction, exempt_by: tuple[str, ...],
-                 needs: str | None = None, active: ActiveFunction | None = None) -> None:
+                 needs: str | None = None, active: ActiveFunction | None = None,
+                 prepare: PrepareFunction | None = None) -> None:
         self.code = code
         self.function = function
         self.exempt_by = exempt_by
         self.needs = needs
         self.active = active
+        self.prepare = prepare
+
+    def run_with(self, cfg: Config) -> CheckFunction | None:
+        """The function a run under `cfg` calls for each commit, or None when the check is inactive."""
+        if self.prepare is not None:
+            return self.prepare(cfg)
+        if self.active is not None and not self.active(cfg):
+            return None
+        return self.function
 
 
 REGISTRY: dict[str, Check] = {}
 
 
 def check(code: str, exempt_by: tuple[str, ...] = EXEMPTIONS, *, needs: str | None = None,
-          active: ActiveFunction | None = None) -> Callable[[CheckFunction], CheckFunction]:
+          active: ActiveFunction | None = None,
+          prepare: PrepareFunction | None = None) -> Callable[[CheckFunction], CheckFunction]:
     """Register a check function under a rule code, with the exemptions that lift it (and,
-    optionally, the message attribute it `needs` and the test of whether it is `active`)."""
+    optionally, the message attribute it `needs` and the test of whether it is `active`, or how
+    to `prepare` it for a run)."""
 
     def register(function: CheckFunction) -> CheckFunction:
         if code in REGISTRY:
             raise ValueError(f"duplicate check for {code}")
         if needs is not None and needs not in Message.__slots__:
             raise ValueError(f"{code}: a message has no attribute {needs!r}")
-        REGISTRY[code] = Check(code, function, exempt_by, needs, active)
+        REGISTRY[code] = Check(code, function, exempt_by, needs, active, prepare)
         return function
 
     return register

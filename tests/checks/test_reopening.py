@@ -491,26 +491,32 @@ def test_the_quick_test_asks_exactly_what_the_search_measures(index: Index, subj
     assert could_reraise(index, subject, body) == expected
 
 
-def test_the_check_asks_the_quick_test_of_the_repository_it_runs_in(
+def test_the_check_prepared_for_a_run_gives_the_registered_checks_verdicts(
     repo: Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from linter.checks.decisions import _gate
+    from linter.checks.decisions import _prepared, reopened_decision
     from linter.config import load
 
     for path, text in RECORDS.items():
         repo.write(path, text)
     monkeypatch.chdir(repo.path)
-    cfg = load(str(repo.path))
-    gate = _gate(cfg)
-    assert gate is not None and _gate(cfg) is gate  # found once per config and folder
-    index = index_of(RECORDS)
-    for message in ("Switch the job queue from PostgreSQL to Redis\n\nThe jobs table polling loads the primary.",
-                    "Fix a typo in the deploy docs", "Use GraphQL\n\nfor the public API, as partners ask",
-                    "Reconsider the queue\n\nPostgreSQL job polling", ""):
-        msg = parse_message(message)
-        assert gate(msg.subject, msg.body_paragraphs) == could_reraise(index, msg.subject,
-                                                                       "\n\n".join(msg.body_paragraphs))
-    cfg_zero = validate({"decisions": {"threshold": 0}}, "test")
-    assert _gate(cfg_zero) is not None and _gate(cfg_zero)("Fix a typo", [])  # a threshold of 0 asks every text
+    messages = ["Switch the job queue from PostgreSQL to Redis\n\nThe jobs table polling loads the primary.",
+                "Reconsider GraphQL for the public API\n\nThree partners asked again this quarter.",
+                "Fix a typo in the deploy docs", "Use GraphQL\n\nfor the public API, as partners ask",
+                "Reconsider the queue\n\nPostgreSQL job polling", ""]
+    contexts = [CommitContext(), CommitContext(sha="a" * 40, source="history", timestamp=1_900_000_000,
+                                               decisions=frozenset(RECORDS)),
+                CommitContext(sha="b" * 40, source="history", timestamp=1_900_000_000, decisions=frozenset())]
+    for cfg in (load(str(repo.path)), validate({"decisions": {"threshold": 0}}, "test")):
+        prepared = _prepared(cfg)
+        assert prepared is not None
+        flagged = 0
+        for message in messages:
+            msg = parse_message(message)
+            for ctx in contexts:
+                verdict = list(reopened_decision(msg, ctx, cfg))
+                assert list(prepared(msg, ctx, cfg)) == verdict, (message, ctx.decisions)
+                flagged += bool(verdict)
+        assert flagged >= 2  # the comparison covers messages that are flagged
     monkeypatch.chdir(repo.path.parent)
-    assert _gate(cfg) is None  # no records here
+    assert _prepared(load(str(repo.path))) is None  # no records here: the check is dropped for the run
