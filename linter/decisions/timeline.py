@@ -37,8 +37,10 @@ from linter.regexcache import regex
 #: Bump when the parser reads statuses differently: cached statuses are then read again.
 _STATUS_TAG = "statuses-1"
 _STATUS_FILE = "decision-statuses.marshal"
-#: Bump when what counts as a record file, or how changes are read, differs: the history is then read again.
-_HISTORY_TAG = "history-1"
+#: Bump when what counts as a record file, or how changes are read, differs: the history is then read
+#: again. ctxlint's version and Python's are part of the tag too (ADR 5): a cache is only read by the
+#: release and interpreter that wrote it.
+_HISTORY_FORMAT = "history-1"
 _HISTORY_FILE = "decision-history.marshal"
 #: A revision that names one commit to walk back from (`main`, `HEAD~3`, `origin/main`, a sha); not
 #: a range, an exclusion (`^A`, `A^!`), a parent list (`A^@`) or a search (`:/text`).
@@ -435,7 +437,7 @@ class _History:
             return None
         history = cls(os.path.join(gdir, "ctxlint", _HISTORY_FILE), folders)
         data = read(history.path)
-        if (isinstance(data, dict) and data.get("tag") == _HISTORY_TAG and data.get("folders") == folders
+        if (isinstance(data, dict) and data.get("tag") == _history_tag() and data.get("folders") == folders
                 and isinstance(data.get("tips"), list) and isinstance(data.get("changes"), dict)):
             try:
                 history.changes = {
@@ -464,13 +466,21 @@ class _History:
         from linter.cachefile import write_atomically
 
         write_atomically(self.path, {
-            "tag": _HISTORY_TAG,
+            "tag": _history_tag(),
             "folders": self.folders,
             "tips": self.tips,
             "changes": {sha: [(c.old, c.old_blob, c.new, c.new_blob) for c in found]
                         for sha, found in self.changes.items()},
         })
         self.dirty = False
+
+
+def _history_tag() -> str:
+    import sys
+
+    from linter import __version__
+
+    return f"{_HISTORY_FORMAT}:{__version__}:{sys.version_info[0]}.{sys.version_info[1]}"
 
 
 def _is_shallow(git_dir: str) -> bool:

@@ -323,6 +323,14 @@ def test_a_cache_kept_for_other_folders_or_damaged_is_read_again(repo: Repo) -> 
     (repo.path / ".git" / "ctxlint" / "decision-history.marshal").write_bytes(b"\x00garbage")
     timeline, again = walk(repo, "HEAD")
     assert timeline.changes_read > 0 and again == found
+    # written by another release (or Python): read again, not trusted
+    import marshal
+
+    cache = repo.path / ".git" / "ctxlint" / "decision-history.marshal"
+    kept = marshal.loads(cache.read_bytes())
+    assert walk(repo, "HEAD")[0].changes_read == 0
+    cache.write_bytes(marshal.dumps({**kept, "tag": kept["tag"].replace(":", ":0.0.1-other:", 1)}))
+    assert walk(repo, "HEAD")[0].changes_read > 0
 
 
 def test_a_walk_in_another_order_than_the_log_still_gets_every_answer(repo: Repo) -> None:
