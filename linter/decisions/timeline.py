@@ -439,13 +439,11 @@ class _History:
         data = read(history.path)
         if (isinstance(data, dict) and data.get("tag") == _history_tag() and data.get("folders") == folders
                 and isinstance(data.get("tips"), list) and isinstance(data.get("changes"), dict)):
-            try:
-                history.changes = {
-                    sha: [Change(*change) for change in changes] for sha, changes in data["changes"].items()
-                }
+            changes = data["changes"]
+            if all(isinstance(sha, str) and isinstance(found, list) and all(map(_is_change, found))
+                   for sha, found in changes.items()):
+                history.changes = {sha: [Change(*change) for change in found] for sha, found in changes.items()}
                 history.tips = [tip for tip in data["tips"] if isinstance(tip, str) and len(tip) in (40, 64)]
-            except TypeError:  # not what this version wrote: read the history again
-                history.changes, history.tips = {}, []
         return history
 
     def learn(self, changes: dict[str, list[Change]]) -> None:
@@ -473,6 +471,13 @@ class _History:
                         for sha, found in self.changes.items()},
         })
         self.dirty = False
+
+
+def _is_change(item: object) -> bool:
+    """Whether a kept change is what `_History.save` writes: (old path or None, old blob, new path
+    or None, new blob). Anything else means the file is not ours to trust."""
+    return (type(item) is tuple and len(item) == 4 and isinstance(item[1], str) and isinstance(item[3], str)
+            and all(path is None or isinstance(path, str) for path in (item[0], item[2])))
 
 
 def _history_tag() -> str:

@@ -331,6 +331,12 @@ def test_a_cache_kept_for_other_folders_or_damaged_is_read_again(repo: Repo) -> 
     assert walk(repo, "HEAD")[0].changes_read == 0
     cache.write_bytes(marshal.dumps({**kept, "tag": kept["tag"].replace(":", ":0.0.1-other:", 1)}))
     assert walk(repo, "HEAD")[0].changes_read > 0
+    # ours in every field but one change's path, a number: not trusted, not a crash
+    some = next(iter(kept["changes"]))
+    bad = {**kept["changes"], some: [(7, "0" * 40, QUEUE_PATH, "1" * 40)]}
+    cache.write_bytes(marshal.dumps({**kept, "changes": bad}))
+    timeline, again = walk(repo, "HEAD")
+    assert timeline.changes_read > 0 and again == found
 
 
 def test_a_walk_in_another_order_than_the_log_still_gets_every_answer(repo: Repo) -> None:
