@@ -40,12 +40,9 @@ TARGET_SHARE = 1.0
 
 
 def corpus() -> Path:
-    if "CTXLINT_CORPORA" in os.environ:
-        base = Path(os.environ["CTXLINT_CORPORA"])
-    else:  # beside the checkout, or beside the folder of worktrees it sits in
-        base = next((p / "shared" / "corpora" for p in ROOT.parents if (p / "shared" / "corpora").is_dir()),
-                    ROOT.parent / "shared" / "corpora")
-    return base / "decisions" / "history-paas" / "repo.bundle"
+    from installed import CORPORA
+
+    return CORPORA / "decisions" / "history-paas" / "repo.bundle"
 
 
 def ensure_clone(bundle: Path) -> Path:

@@ -61,17 +61,10 @@ TARGETS = {
 
 
 def corpora_dir() -> str:
-    """CTXLINT_CORPORA, else the first `shared/corpora` beside the checkout or one of its parents
-    (a worktree sits a level deeper than the main checkout)."""
-    if os.environ.get("CTXLINT_CORPORA"):
-        return os.environ["CTXLINT_CORPORA"]
-    folder = ROOT
-    while os.path.dirname(folder) != folder:
-        folder = os.path.dirname(folder)
-        candidate = os.path.join(folder, "shared", "corpora")
-        if os.path.isdir(candidate):
-            return candidate
-    return os.path.join(os.path.dirname(ROOT), "shared", "corpora")
+    """The shared corpora (benchmarks/installed.py says where they are looked for)."""
+    from installed import CORPORA
+
+    return str(CORPORA)
 
 
 class PlainBM25:

@@ -48,8 +48,10 @@ RATIONALE_CODES = ("CTX201", "CTX202")
 
 
 def default_path() -> str:
-    base = os.environ.get("CTXLINT_CORPORA") or os.path.join(os.path.dirname(ROOT), "shared", "corpora")
-    return os.path.join(base, "rationale", "labelled.jsonl")
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from installed import CORPORA
+
+    return str(CORPORA / "rationale" / "labelled.jsonl")
 
 
 class Verdict(NamedTuple):

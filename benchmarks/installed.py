@@ -14,8 +14,19 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The shared corpora: $CTXLINT_CORPORA, else ../shared/corpora beside the checkout.
-CORPORA = Path(os.environ.get("CTXLINT_CORPORA", ROOT.parent / "shared" / "corpora"))
+
+
+def _corpora() -> Path:
+    """$CTXLINT_CORPORA, else the first `shared/corpora` beside the checkout or one of its parents
+    (a worktree sits a level deeper than the main checkout), else where it would be beside it."""
+    if os.environ.get("CTXLINT_CORPORA"):
+        return Path(os.environ["CTXLINT_CORPORA"])
+    return next((p / "shared" / "corpora" for p in ROOT.parents if (p / "shared" / "corpora").is_dir()),
+                ROOT.parent / "shared" / "corpora")
+
+
+#: The shared corpora, for every benchmark that reads them (`_corpora`).
+CORPORA = _corpora()
 #: A real team's decision log (52 records, adr-paas): the hook's and the range's scenario of a
 #: repository that keeps ADRs.
 ADR_RECORDS = CORPORA / "decisions" / "adr-paas" / "decisions"
