@@ -22,7 +22,7 @@ from linter.decisions.index import Entry, Index
 from linter.decisions.terms import analyse
 
 #: Bump when analysis or scoring changes: old caches are then ignored and rebuilt.
-FORMAT = 14
+FORMAT = 15
 
 _INDEX_FILE = "decisions-index.marshal"
 _TERMS_FILE = "decisions-terms.marshal"

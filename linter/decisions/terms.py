@@ -53,33 +53,31 @@ STOP_WORDS = frozenset(
 #: word is rare among five records), and in a large one a commit that shares only such words with a
 #: title is not about it. They count GENERIC_WEIGHT as much as a topic word in a query, in the title
 #: coverage and in the subject share. Written for ctxlint from common usage, not taken from a corpus.
-GENERIC_WORDS = """able ability about above accept across actual actually add added adding addition
-    additional address allow allowed allowing allows already alternative always another any anything
-    approach appropriate around available avoid back bad base based basic become before behind being
-    best better between big both bring broken build built call called calls can care case cases certain
-    change changed changes changing check choice choose clear clearly come common complete consider
-    considered correct could create created current currently decide decided decision decisions default
-    define defined definition describe described detail details different difficult directly does doing
-    done during each easier easily easy effect either else enable enabled end ensure enough entire even
-    every everything example existing expect explicit explicitly extra fact few final first follow
-    following form full fully further future general generic get gets getting give given goes going good
-    great guideline guidelines handle handling happen hard help helps high however idea ideas implement
-    implementation implemented implementing improve improved improvement improvements improving include
-    included including instead intended introduce introduced introducing introduction issue issues keep
-    kind know known large last later least less let lets level like likely little long longer look lot
-    low made main major make makes making manage many matter may mean means mechanism might minor more
-    most move moved moving much multiple must need needed needs never new newer next none note nothing now
-    number often old older once one only open order original other others otherwise out overall own part
-    partial particular per place point policy possible possibly practice prefer present previous
-    previously problem problems process proper properly propose proposed proposal provide provided
-    provides providing put question quite rather real really reason reasons record records reduce
-    related remain remove removed removes removing removal replace replaced require required requires
-    rest result right rule rules run running same second see seem seems several should show simple
-    simpler simplified simplify simply since single small so some something specific standard start
-    started state still stop strategy such suggest support supported supporting supports sure take taken
-    taking team than things think third though three through thus today together too try trying turn two
-    under until up upon usage useful usual usually various version versions want wanted way ways well
-    what whether which while whole why wide within without work working works would yet""".split()
+GENERIC_WORDS = """able ability about above accept across actual actually add added adding addition additional
+    address allow allowed allowing allows already alternative always another any anything approach appropriate
+    around available avoid back bad base based basic become before behind being best better between big both bring
+    broken build built call called calls can care case cases certain change changed changes changing check choice
+    choose clear clearly come common complete consider considered correct could create created current currently
+    decide decided decision decisions default define defined definition describe described detail details different
+    difficult directly does doing done during each easier easily easy effect either else enable enabled end ensure
+    enough entire even every everything example existing expect explicit explicitly extra fact few final first fix
+    fixed fixes fixing follow following form full fully further future general generic get gets getting give given
+    goes going good great guideline guidelines handle handling happen hard help helps high however idea ideas
+    implement implementation implemented implementing improve improved improvement improvements improving include
+    included including instead intended introduce introduced introducing introduction issue issues keep kind know
+    known large last later least less let lets level like likely little long longer look lot low made main major
+    make makes making manage many matter may mean means mechanism might minor more most move moved moving much
+    multiple must need needed needs never new newer next none note nothing now number often old older once one only
+    open order original other others otherwise out overall own part partial particular per place point policy
+    possible possibly practice prefer present previous previously problem problems process proper properly propose
+    proposed proposal provide provided provides providing put question quite rather real really reason reasons
+    record records reduce related remain remove removed removes removing removal replace replaced require required
+    requires rest result right rule rules run running same second see seem seems several should show simple simpler
+    simplified simplify simply since single small so some something specific standard start started state still stop
+    strategy such suggest support supported supporting supports sure take taken taking team test tested testing
+    tests than things think third though three through thus today together too try trying turn two under until up
+    upon usage useful usual usually various version versions want wanted way ways well what whether which while
+    whole why wide within without work working works would yet""".split()
 GENERIC_WEIGHT = 0.5
 
 #: Abbreviations and near-synonyms folded to one term, on both the record and the query side.
