@@ -418,6 +418,7 @@ def _decisions(report: dict[str, Any]) -> str:
         f"Re-raised: {f['sha'][:10]} {f.get('subject', '')} ({', '.join(f.get('codes', []))})"
         for f in findings
     ]
+    counts = f"<p>{_e(view.decision_counts(section))}.</p>" if section.get("available") else ""
     if not items:
-        return out[0] + "<p>No stale proposals, link problems or re-raised decisions.</p>"
-    return out[0] + "<ul>" + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>"
+        return out[0] + counts + f"<p>{_e(view.NO_DECISION_PROBLEMS)}</p>"
+    return out[0] + counts + "<ul>" + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>"

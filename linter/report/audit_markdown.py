@@ -104,6 +104,9 @@ def _decisions(report: dict[str, Any]) -> list[str]:
     if not section.get("available") and not findings:
         out.append(f"_{md(section.get('note') or 'Decision records are not available.')}_")
         return out
+    if section.get("available"):
+        out += [f"{md(view.decision_counts(section))}.", ""]
+    listed = len(out)
     for item in section.get("stale_proposals") or []:
         out.append(
             f"- Stale proposal: {md(str(item.get('title') or item.get('id')))} "
@@ -118,6 +121,6 @@ def _decisions(report: dict[str, Any]) -> list[str]:
         out.append(
             f"- `{md(f['sha'][:10])}` {md(f.get('subject', ''))} ({md(', '.join(f.get('codes', [])))})"
         )
-    if len(out) == 3:
-        out.append("No stale proposals, link problems or re-raised decisions.")
+    if len(out) == listed:
+        out.append(view.NO_DECISION_PROBLEMS)
     return out

@@ -149,6 +149,10 @@ def _decisions(console: Any, report: dict[str, Any]) -> None:
     if not section.get("available") and not findings:
         console.print(_t(section.get("note") or "decision records are not available", "dim"))
         return
+    if section.get("available"):
+        console.print(_t(f"  {view.decision_counts(section)}"))
+    if not (section.get("stale_proposals") or section.get("link_problems") or findings):
+        console.print(_t(f"  {view.NO_DECISION_PROBLEMS}"))
     for item in section.get("stale_proposals") or []:
         console.print(_t(f"  stale proposal: {item.get('title') or item.get('id')} ({item.get('path', '')})"))
     for item in section.get("link_problems") or []:

@@ -318,3 +318,13 @@ def rules_text(report: dict[str, Any]) -> str:
     rules = report.get("by_rule") or {}
     ordered = sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))
     return ", ".join(f"{code} x{count}" for code, count in ordered) or "none"
+
+
+#: What the decision health section says when it lists nothing.
+NO_DECISION_PROBLEMS = "No stale proposals, link problems or re-raised decisions."
+
+
+def decision_counts(section: dict[str, Any]) -> str:
+    """"9 decision records, 7 closed": what the decision health section stands on."""
+    records, closed = int(section.get("records") or 0), int(section.get("closed") or 0)
+    return f"{records} decision record{'s' * (records != 1)}, {closed} closed"

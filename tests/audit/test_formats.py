@@ -107,3 +107,22 @@ def test_html_renders_in_headless_chromium(hostile: Repo, tmp_path: Path) -> Non
 
 def test_hostile_path_in_folder_tables(hostile: Repo) -> None:
     assert HOSTILE_PATH.split("/")[0] + "/" in json.loads(render(hostile, "json"))["by_folder"]
+
+
+_ACCEPTED = "# 1. Use PostgreSQL\n\nDate: 2020-01-02\n\n## Status\n\nAccepted\n\n## Context\n\nWe need a database.\n"
+_PROPOSED = "# 2. Adopt GraphQL\n\nDate: 2020-02-03\n\n## Status\n\nProposed\n\n## Context\n\nPartners ask for it.\n"
+
+
+def test_every_format_says_what_decision_health_stands_on_and_when_nothing_is_wrong(repo: Repo) -> None:
+    repo.commit("Record the database decision\n\nRefs: #1\nWhy: the team agreed on PostgreSQL.\n",
+                {"docs/adr/0001-use-postgresql.md": _ACCEPTED})
+    healthy = {fmt: render(repo, fmt) for fmt in ("text", "markdown", "html")}
+    for fmt, out in healthy.items():
+        assert "1 decision record, 1 closed" in out, fmt
+        assert "No stale proposals, link problems or re-raised decisions." in out, fmt
+    repo.commit("Propose GraphQL for partners\n\nRefs: #2\nWhy: three partners asked for it.\n",
+                {"docs/adr/0002-adopt-graphql.md": _PROPOSED})
+    for fmt in ("text", "markdown", "html"):
+        out = render(repo, fmt)
+        assert "2 decision records, 1 closed" in out, fmt
+        assert "Adopt GraphQL" in out and "No stale proposals" not in out, fmt
