@@ -4,7 +4,8 @@ The restructure moves code, it must not change behaviour. This test builds one r
 every command (config with custom patterns, ADRs in both formats with supersede links, merges, reverts,
 release and bot commits, a mailmap, CODEOWNERS), runs each command with the code at `BASELINE` (taken from
 this repository's own history with `git archive`) and with the working code, and compares stdout, stderr,
-exit code and every file written. Delete it once the restructure has landed.
+exit code and every file written. The restructure has landed; the test stays as the net for output
+changes nobody meant, and its baseline moves only past a change made on purpose.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ import pytest
 
 from tests.conftest import ROOT, Repo
 
-BASELINE = "49493e2"
+#: Moved only past a change of output made on purpose and tested for itself: last, the counts and the
+#: "nothing is wrong" sentence of the audit's decision health (1dbb45f).
+BASELINE = "1dbb45f"
 
 ADRS = {
     "docs/adr/0001-record-architecture-decisions.md": (
