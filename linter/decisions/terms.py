@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from linter import TYPE_CHECKING
 from linter.decisions import concepts
 from linter.regexcache import regex
 
 if TYPE_CHECKING:
+    from typing import TypeVar
+
     from linter.decisions.records import Record
+
+    _T = TypeVar("_T")
 
 #: Weights of where a term occurs. The title names the topic (see index.TITLE_WEIGHT); the opening
 #: paragraph (the lead) states it; the decision section says what was chosen.
@@ -274,31 +278,34 @@ def _learn(tokens: Iterable[str]) -> bool:
     return True
 
 
-def words(text: str) -> list[str]:
-    """Content terms of `text`: lowercased, synonyms folded, stop words dropped, stemmed."""
-    tokens = _TOKEN.findall(text.lower())
+def _collect(tokens: list[str], into: Callable[[Iterable[str]], _T]) -> _T:
+    """`into` the terms of `tokens` ("" for one the analysis drops), from `_TERM_CACHE`: read by a
+    C loop when every token is known, which after a range's first commits is nearly always."""
     cache = _TERM_CACHE
-    try:  # every token known: the list is built by C loops
-        return list(filter(None, map(cache.__getitem__, tokens)))
+    try:
+        return into(map(cache.__getitem__, tokens))
     except KeyError:
         if _learn(tokens):
-            return list(filter(None, map(cache.__getitem__, tokens)))
-    return [term for term in (cache[t] if t in cache else _term(t) for t in tokens) if term]
+            return into(map(cache.__getitem__, tokens))
+    return into(cache[t] if t in cache else _term(t) for t in tokens)
+
+
+def _nonempty(terms: Iterable[str]) -> list[str]:
+    return list(filter(None, terms))
+
+
+def words(text: str) -> list[str]:
+    """Content terms of `text`: lowercased, synonyms folded, stop words dropped, stemmed."""
+    return _collect(_TOKEN.findall(text.lower()), _nonempty)
 
 
 def term_set(text: str, limit: int = MAX_WORDS) -> set[str]:
-    """`set(words(text)[:limit])`, without the list when the text has at most `limit` tokens (then
-    every term counts): what a test of which terms a text holds needs, most cheaply."""
+    """`set(words(text)[:limit])`, without the list of terms when the text has at most `limit`
+    tokens (then every term counts): what a test of which terms a text holds needs, most cheaply."""
     tokens = _TOKEN.findall(text.lower())
     if len(tokens) > limit:
         return set(words(text)[:limit])
-    cache = _TERM_CACHE
-    try:
-        found = set(map(cache.__getitem__, tokens))
-    except KeyError:
-        if not _learn(tokens):
-            return set(words(text))
-        found = set(map(cache.__getitem__, tokens))
+    found = _collect(tokens, set)
     found.discard("")
     return found
 
