@@ -7,7 +7,7 @@ Exit codes: 0 clean (or warnings only), 1 error findings, 2 usage, config or rep
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from linter import TYPE_CHECKING
 
@@ -208,18 +208,7 @@ def _discarded_errors() -> TextIO:
     """What stderr is when the process was started with it closed: a stream that takes every line
     and keeps none, so that an error still ends the run with its own exit code (2 for a missing
     revision) rather than an AttributeError's 1, which would read as findings."""
-    import io
-
-    class Discard(io.BufferedIOBase):
-        name = "<stderr>"
-
-        def writable(self) -> bool:
-            return True
-
-        def write(self, data: bytes, /) -> int:  # type: ignore[override]  # takes any buffer
-            return len(data)
-
-    return io.TextIOWrapper(Discard(), encoding="utf-8", errors="replace", line_buffering=True)
+    return _stand_in("<stderr>", len, errors="replace", line_buffering=True)
 
 
 def _closed_output() -> TextIO:
@@ -227,18 +216,31 @@ def _closed_output() -> TextIO:
     (a passing commit-msg hook) runs as usual; its first write raises _OutputClosed, which the run
     reports on one line with exit 2."""
     import errno
+
+    def refuse(data: bytes) -> int:
+        raise _OutputClosed(errno.EBADF, "standard output is closed")
+
+    return _stand_in("<stdout>", refuse, write_through=True)
+
+
+def _stand_in(name: str, write: Callable[[bytes], int], *, errors: str | None = None, line_buffering: bool = False,
+              write_through: bool = False) -> TextIO:
+    """A text stream for a standard stream the process was started without, whose bytes go to `write`."""
     import io
 
-    class Closed(io.BufferedIOBase):
-        name = "<stdout>"
+    class StandIn(io.BufferedIOBase):
+        name = ""
 
         def writable(self) -> bool:
             return True
 
-        def write(self, data: bytes, /) -> int:  # type: ignore[override]  # raises on any buffer
-            raise _OutputClosed(errno.EBADF, "standard output is closed")
+        def write(self, data: bytes, /) -> int:  # type: ignore[override]  # takes any buffer
+            return write(data)
 
-    return io.TextIOWrapper(Closed(), encoding="utf-8", write_through=True)
+    stream = StandIn()
+    stream.name = name
+    return io.TextIOWrapper(stream, encoding="utf-8", errors=errors, line_buffering=line_buffering,
+                            write_through=write_through)
 
 
 def _cannot_write(exc: OSError) -> int:
