@@ -299,15 +299,20 @@ def could_reraise(index: Index, subject: str, body: str = "") -> bool:
     range would otherwise run for every commit. A text it rules out gets no match above 0 from the
     search, so nothing changes but the time; a threshold of 0, which a match of strength 0 passes,
     always searches."""
-    test = _TESTS.get(id(index))
-    if test is None or test[0] is not index:
-        _TESTS.clear()  # one index a run, as a rule: keep only the last
-        test = _TESTS[id(index)] = (index, _test_of(index))
-    return test[1](subject, body)
+    return _test_for(index)(subject, body)
 
 
 #: id(index) -> (index, could_reraise's test for it)
 _TESTS: dict[int, tuple[Index, Callable[[str, str], bool]]] = {}
+
+
+def _test_for(index: Index) -> Callable[[str, str], bool]:
+    """could_reraise's test for `index`, built on its first use (`_test_of`)."""
+    known = _TESTS.get(id(index))
+    if known is None or known[0] is not index:
+        _TESTS.clear()  # one index a run, as a rule: keep only the last
+        known = _TESTS[id(index)] = (index, _test_of(index))
+    return known[1]
 
 
 def _test_of(index: Index) -> Callable[[str, str], bool]:
@@ -347,7 +352,7 @@ def quick_test(root: str, cfg: Config) -> Callable[[str, Sequence[str]], bool] |
         return None
     if cfg.number("threshold", "decisions") <= 0:
         return lambda subject, paragraphs: True
-    test = _test_of(index)
+    test = _test_for(index)
     return lambda subject, paragraphs: test(subject, "\n\n".join(paragraphs) if paragraphs else "")
 
 
