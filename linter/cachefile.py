@@ -5,6 +5,15 @@ from __future__ import annotations
 import os
 
 
+def folder(root: str) -> str | None:
+    """`<git dir>/ctxlint` of the checkout at `root`: where every cache file of a repository lives
+    (ADR 5), never in the work tree; None where `root` holds no git directory."""
+    from linter.worktree import find_git_dir
+
+    gdir = find_git_dir(root)
+    return os.path.join(gdir, "ctxlint") if gdir else None
+
+
 def read(path: str) -> object:
     """What `write_atomically` wrote at `path`, or None when there is nothing usable there (no
     file, an unreadable or corrupt one): a cache is rebuilt, never a reason to fail."""

@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from linter.cachefile import folder as cache_dir
 from linter.cachefile import read, write_atomically
 from linter.config import Config, per_config
 from linter.decisions.index import Entry, Index
@@ -26,13 +27,6 @@ FORMAT = 15
 
 _INDEX_FILE = "decisions-index.marshal"
 _TERMS_FILE = "decisions-terms.marshal"
-
-
-def cache_dir(root: str) -> str | None:
-    from linter.worktree import find_git_dir
-
-    gdir = find_git_dir(root)
-    return os.path.join(gdir, "ctxlint") if gdir else None
 
 
 def _tag(key: str) -> str:

@@ -12,7 +12,6 @@ import stat
 
 from linter.config import Config, per_config
 from linter.regexcache import regex
-from linter.worktree import find_git_dir
 
 #: The folders adr-tools, log4brains and MADR use, in the order they are tried.
 DEFAULT_FOLDERS = (
@@ -108,10 +107,10 @@ def search(root: str) -> list[str]:
     listing decided it: a folder created or renamed anywhere in the searched levels changes its
     parent's time, so a warm lookup costs one `stat` per searched folder and no listing.
     """
-    from linter.cachefile import read
+    from linter.cachefile import folder, read
 
-    gdir = find_git_dir(root)
-    cache = os.path.join(gdir, "ctxlint", _CACHE_FILE) if gdir else None
+    cache_folder = folder(root)
+    cache = os.path.join(cache_folder, _CACHE_FILE) if cache_folder else None
     if cache is not None:
         try:
             data = read(cache)

@@ -312,10 +312,10 @@ class Timeline:
         return status
 
     def _cache_path(self) -> str | None:
-        from linter.worktree import find_git_dir
+        from linter.cachefile import folder
 
-        gdir = find_git_dir(self.root)
-        return os.path.join(gdir, "ctxlint", _STATUS_FILE) if gdir else None
+        cache_folder = folder(self.root)
+        return os.path.join(cache_folder, _STATUS_FILE) if cache_folder else None
 
     def _load_statuses(self) -> None:
         self._statuses_loaded = True
@@ -429,13 +429,12 @@ class _History:
     def load(cls, root: str, folders: list[str]) -> _History | None:
         """The cache of the repository at `root` for these folders (empty when there is none yet or
         it was kept for other folders); None where it cannot be trusted or kept."""
-        from linter.cachefile import read
-        from linter.worktree import find_git_dir
+        from linter.cachefile import folder, read
 
-        gdir = find_git_dir(root)
-        if gdir is None or _is_shallow(gdir):
+        cache_folder = folder(root)
+        if cache_folder is None or _is_shallow(os.path.dirname(cache_folder)):
             return None
-        history = cls(os.path.join(gdir, "ctxlint", _HISTORY_FILE), folders)
+        history = cls(os.path.join(cache_folder, _HISTORY_FILE), folders)
         data = read(history.path)
         if (isinstance(data, dict) and data.get("tag") == _history_tag() and data.get("folders") == folders
                 and isinstance(data.get("tips"), list) and isinstance(data.get("changes"), dict)):
