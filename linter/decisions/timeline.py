@@ -167,7 +167,7 @@ class Timeline:
         if known:  # git walks only what the tips do not reach: little, read whole
             timeline._source = gitio.folder_changes(revisions, folders, root, extra, known)
         else:  # the whole walk: its changes are taken as git reaches each commit (`_Stream`)
-            timeline._stream = _Stream(gitio.FolderLog(revisions, folders, root, extra), timeline._is_record)
+            timeline._stream = _Stream(gitio.FolderLog(revisions, folders, root, extra), timeline._records_only)
         # One revision, no limits: the walk's first commit is that revision, and the stream read
         # all of its ancestry that the cache did not cover.
         timeline._may_cover = (
@@ -179,8 +179,7 @@ class Timeline:
     def _load_changes(self) -> None:
         source, self._source = self._source, None
         if source is not None:
-            self.changes = {sha: [c for c in found if self._is_record(c.old) or self._is_record(c.new)]
-                            for sha, found in parse_changes(source()).items()}
+            self.changes = {sha: self._records_only(found) for sha, found in parse_changes(source()).items()}
             self.changes_read = len(self.changes)
             if self._history is not None:
                 self._history.learn(self.changes)
@@ -286,6 +285,10 @@ class Timeline:
             elif mode.startswith(b"100") and self._is_record(path):
                 files[path] = (oid, path)
 
+    def _records_only(self, changes: list[Change]) -> list[Change]:
+        """The changes that touch a record file, on either side."""
+        return [c for c in changes if self._is_record(c.old) or self._is_record(c.new)]
+
     def _is_record(self, path: str | None) -> bool:
         if path is None:
             return False
@@ -360,7 +363,7 @@ class _Stream:
     walk that differs (another order, a commit the log lacks) has the rest of the log read whole
     and looked up, which is always right."""
 
-    def __init__(self, log: gitio.FolderLog, keep: Callable[[str | None], bool]) -> None:
+    def __init__(self, log: gitio.FolderLog, keep: Callable[[list[Change]], list[Change]]) -> None:
         from collections import deque
 
         self._log = log
@@ -396,9 +399,8 @@ class _Stream:
         else:
             whole, self._buffer = self._buffer, b""
             self.ended = True
-        keep = self._keep
         for sha, found in parse_commits(whole):
-            changes = [c for c in found if keep(c.old) or keep(c.new)]
+            changes = self._keep(found) if found else found
             if changes:
                 self.changed[sha] = changes
             self._ready.append((sha, changes))
