@@ -14,17 +14,24 @@ def folder(root: str) -> str | None:
     return os.path.join(gdir, "ctxlint") if gdir else None
 
 
+#: The largest cache file read back: far past any this project writes (the index of 736 PEPs is a
+#: few MB); anything larger is not ours, and is rebuilt rather than read into memory.
+MAX_BYTES = 256 << 20
+
+
 def read(path: str) -> object:
     """What `write_atomically` wrote at `path`, or None when there is nothing usable there (no
-    file, an unreadable or corrupt one): a cache is rebuilt, never a reason to fail."""
+    file, an unreadable or corrupt one, a FIFO or device in its place): a cache is rebuilt, never
+    a reason to fail or to wait."""
     import marshal
 
+    from linter.files import Unreadable, read_regular_file
+
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_regular_file(path, MAX_BYTES)
         # marshal.loads on the whole buffer: marshal.load on a file reads it in tiny pieces.
         return marshal.loads(data)
-    except (OSError, EOFError, ValueError, TypeError):
+    except (OSError, Unreadable, EOFError, ValueError, TypeError):
         return None
 
 

@@ -4,14 +4,16 @@ closed status there, less those it adds or edits. Real repositories, real merges
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 from linter import gitio
 from linter.decisions import is_closed
 from linter.decisions.records import parse
 from linter.decisions.timeline import Timeline
-from tests.conftest import Repo, run_ctxlint
+from tests.conftest import ROOT, Repo, run_ctxlint
 
 FOLDER = "docs/adr"
 QUEUE_PATH = f"{FOLDER}/0001-use-postgresql-as-the-job-queue.md"
@@ -363,3 +365,21 @@ def test_a_walk_stopped_early_keeps_no_history(repo: Repo) -> None:
     after, found = walk(repo, "HEAD")
     assert after.changes_read > 0  # nothing was kept from the partial walk: all of it is read
     agrees_with_git(repo, found)
+
+
+def test_a_fifo_in_place_of_a_cache_file_is_rebuilt_not_waited_on(repo: Repo) -> None:
+    # A FIFO where a cache file should be (a stranger's prank, a tool gone wrong) used to block the
+    # run on its open, waiting for a writer that never comes.
+    repo.commit("Start\n", {QUEUE_PATH: queue("Accepted"), f"{FOLDER}/0002-deploy.md": OTHER})
+    repo.commit(REOPEN)
+    first = run_ctxlint("check-range", "HEAD", cwd=repo.path)
+    caches = sorted((repo.path / ".git" / "ctxlint").glob("*.marshal"))
+    assert {p.name for p in caches} >= {"decision-history.marshal", "decision-statuses.marshal"}
+    for path in caches:
+        path.unlink()
+        os.mkfifo(path)
+    again = subprocess.run([sys.executable, "-m", "linter", "check-range", "HEAD"], cwd=repo.path,
+                           capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                           timeout=60, check=False)
+    assert (again.returncode, again.stdout) == (first.returncode, first.stdout)
+    assert all(path.is_file() for path in caches if path.name.startswith("decision-"))
